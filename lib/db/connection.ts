@@ -1,0 +1,24 @@
+import pg from 'pg';
+import { Sequelize } from 'sequelize-typescript';
+import { MODELS } from '../../models';
+
+// After a PostgreSQL restart a pooled connection fails once with 57P01; a fresh one works.
+const RETRYABLE = [/57P01/, /terminating connection due to administrator command/];
+
+export interface ConnectOptions {
+  /** Keep one connection open: an open shell counts as a client of the embedded database. */
+  keepAlive?: boolean;
+  logging?: (sql: string) => void;
+}
+
+export function createSequelize(url: string, options: ConnectOptions = {}): Sequelize {
+  return new Sequelize(url, {
+    dialect: 'postgres',
+    dialectModule: pg,
+    logging: options.logging ?? false,
+    models: MODELS,
+    pool: { max: 5, min: options.keepAlive ? 1 : 0, idle: 10_000, acquire: 20_000 },
+    retry: { max: 2, match: RETRYABLE },
+    define: { timestamps: true },
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The typed errors services throw. The shell turns each into one readable line and an exit
+ * code (SPEC §5): 1 for bad input, not found and conflicts, 2 for usage, 4 for not logged in
+ * or permission denied. Anything else is unexpected and gets an error reference.
+ */
+export abstract class AppError extends Error {
+  abstract readonly exitCode: number;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly exitCode = 1;
+  constructor(readonly field: string | undefined, message: string) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+export class NotFound extends AppError {
+  readonly exitCode = 1;
+}
+
+export class Conflict extends AppError {
+  readonly exitCode = 1;
+}
+
+export class UsageError extends AppError {
+  readonly exitCode = 2;
+}
+
+export class PermissionDenied extends AppError {
+  readonly exitCode = 4;
+  constructor(reason: string) {
+    super(`permission denied: ${reason}`);
+  }
+}
+
+export class NotLoggedIn extends AppError {
+  readonly exitCode = 4;
+}
+
+/** Login failures: one message whatever the cause, so that it does not tell which emails exist. */
+export class AuthenticationFailed extends AppError {
+  readonly exitCode = 4;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 4 } as const;

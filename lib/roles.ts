@@ -1,0 +1,21 @@
+import { ValidationError } from './errors';
+
+export const ROLES = ['management', 'sales', 'support'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** French names are accepted as input too (SPEC §2). */
+const ALIASES: Record<string, Role> = {
+  management: 'management',
+  gestion: 'management',
+  sales: 'sales',
+  commercial: 'sales',
+  support: 'support',
+};
+
+export const ROLE_INPUTS = Object.keys(ALIASES);
+
+export function parseRole(input: string): Role {
+  const role = ALIASES[input.trim().toLowerCase()];
+  if (!role) throw new ValidationError('role', `expected one of ${ROLE_INPUTS.join(', ')}, got "${input}"`);
+  return role;
+}

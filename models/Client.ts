@@ -1,0 +1,29 @@
+import { BelongsTo, Column, DataType, ForeignKey, HasMany, Model, Table } from 'sequelize-typescript';
+import { Collaborator } from './Collaborator';
+import { Contract } from './Contract';
+
+@Table({ tableName: 'clients', version: true })
+export class Client extends Model {
+  @Column({ type: DataType.STRING(120), allowNull: false })
+  fullName!: string;
+
+  @Column({ type: DataType.STRING(254), allowNull: false })
+  email!: string;
+
+  /** E.164, normalised by the service. */
+  @Column({ type: DataType.STRING(20), allowNull: false })
+  phone!: string;
+
+  @Column({ type: DataType.STRING(120), allowNull: true })
+  companyName!: string | null;
+
+  @ForeignKey(() => Collaborator)
+  @Column({ type: DataType.INTEGER, allowNull: false })
+  salesContactId!: number;
+
+  @BelongsTo(() => Collaborator, 'salesContactId')
+  salesContact?: Collaborator;
+
+  @HasMany(() => Contract, 'clientId')
+  contracts?: Contract[];
+}

@@ -1,0 +1,38 @@
+import { BelongsTo, Column, DataType, ForeignKey, Model, Table } from 'sequelize-typescript';
+import { Collaborator } from './Collaborator';
+import { Contract } from './Contract';
+
+@Table({ tableName: 'events', version: true })
+export class Event extends Model {
+  @Column({ type: DataType.STRING(120), allowNull: false })
+  name!: string;
+
+  @ForeignKey(() => Contract)
+  @Column({ type: DataType.INTEGER, allowNull: false })
+  contractId!: number;
+
+  @BelongsTo(() => Contract, 'contractId')
+  contract?: Contract;
+
+  @ForeignKey(() => Collaborator)
+  @Column({ type: DataType.INTEGER, allowNull: true })
+  supportContactId!: number | null;
+
+  @BelongsTo(() => Collaborator, 'supportContactId')
+  supportContact?: Collaborator | null;
+
+  @Column({ type: DataType.DATE, allowNull: false })
+  startsAt!: Date;
+
+  @Column({ type: DataType.DATE, allowNull: false })
+  endsAt!: Date;
+
+  @Column({ type: DataType.STRING(200), allowNull: false })
+  location!: string;
+
+  @Column({ type: DataType.INTEGER, allowNull: false })
+  attendees!: number;
+
+  @Column({ type: DataType.TEXT, allowNull: true })
+  notes!: string | null;
+}
