@@ -4,6 +4,11 @@ import { Contract } from './Contract';
 
 @Table({ tableName: 'clients', version: true })
 export class Client extends Model {
+  declare id: number;
+  declare createdAt: Date;
+  declare updatedAt: Date;
+  declare version: number;
+
   @Column({ type: DataType.STRING(120), allowNull: false })
   fullName!: string;
 

@@ -5,6 +5,11 @@ import { Event } from './Event';
 
 @Table({ tableName: 'collaborators', version: true })
 export class Collaborator extends Model {
+  declare id: number;
+  declare createdAt: Date;
+  declare updatedAt: Date;
+  declare version: number;
+
   @Column({ type: DataType.STRING(120), allowNull: false })
   fullName!: string;
 

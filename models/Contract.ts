@@ -4,6 +4,11 @@ import { Event } from './Event';
 
 @Table({ tableName: 'contracts', version: true })
 export class Contract extends Model {
+  declare id: number;
+  declare createdAt: Date;
+  declare updatedAt: Date;
+  declare version: number;
+
   @ForeignKey(() => Client)
   @Column({ type: DataType.INTEGER, allowNull: false })
   clientId!: number;

@@ -4,6 +4,11 @@ import { Contract } from './Contract';
 
 @Table({ tableName: 'events', version: true })
 export class Event extends Model {
+  declare id: number;
+  declare createdAt: Date;
+  declare updatedAt: Date;
+  declare version: number;
+
   @Column({ type: DataType.STRING(120), allowNull: false })
   name!: string;
 

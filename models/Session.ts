@@ -4,6 +4,9 @@ import { Collaborator } from './Collaborator';
 /** A one-shot login: only the SHA-256 of its token is kept. */
 @Table({ tableName: 'sessions', updatedAt: false })
 export class Session extends Model {
+  declare id: number;
+  declare createdAt: Date;
+
   @Column({ type: DataType.STRING(64), allowNull: false, unique: true })
   tokenHash!: string;
 

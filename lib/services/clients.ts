@@ -1,0 +1,120 @@
+import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import type { ServiceContext } from '../db/context';
+import { ValidationError } from '../errors';
+import { assertAllowed } from '../permissions';
+import { Client, Collaborator, Contract, Event } from '../../models';
+import { findClient, findCollaborator } from './lookup';
+import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { email, escapeLike, NAME_MAX, optionalText, phone, text } from './validation';
+
+export interface ClientFilters {
+  mine?: boolean;
+  search?: string;
+  sales?: string;
+  limit?: number;
+}
+
+const withSalesContact = [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }];
+
+export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
+  assertAllowed(ctx.actor, 'client.list');
+  const conditions: WhereOptions[] = [];
+  if (filters.mine) conditions.push({ salesContactId: ctx.actor.id });
+  if (filters.sales !== undefined) conditions.push({ salesContactId: (await findCollaborator(ctx, filters.sales)).id });
+  if (filters.search !== undefined) {
+    if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
+    // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.
+    conditions.push(where(col('Client.searchText'), Op.like, fn('epic_fold', `%${escapeLike(filters.search.trim())}%`)));
+  }
+  const { rows, count } = await Client.findAndCountAll({
+    where: { [Op.and]: conditions },
+    include: withSalesContact,
+    order: [['fullName', 'ASC'], ['id', 'ASC']],
+    limit: filters.limit,
+    transaction: ctx.transaction,
+  });
+  return { rows: rows.map(clientRow), total: count };
+}
+
+export interface ClientDetails {
+  client: ClientRow;
+  contracts: ContractRow[];
+  events: EventRow[];
+}
+
+export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
+  assertAllowed(ctx.actor, 'client.show');
+  const found = await findClient(ctx, ref);
+  const client = await Client.findByPk(found.id, {
+    include: [...withSalesContact, { model: Contract, include: [{ model: Event }] }],
+    order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
+    transaction: ctx.transaction,
+    rejectOnEmpty: true,
+  });
+  const contracts = client.contracts ?? [];
+  for (const contract of contracts) contract.client = client;
+  return {
+    client: clientRow(client),
+    contracts: contracts.map(contractRow),
+    events: contracts.filter((k) => k.event).map((k) => {
+      const event = k.event!;
+      event.contract = k;
+      return eventRow(event);
+    }),
+  };
+}
+
+export interface ClientInput {
+  fullName?: unknown;
+  email?: unknown;
+  phone?: unknown;
+  companyName?: unknown;
+}
+
+function cleanClientFields(input: ClientInput, partial: boolean): Partial<Pick<Client, 'fullName' | 'email' | 'phone' | 'companyName'>> {
+  const out: Partial<Pick<Client, 'fullName' | 'email' | 'phone' | 'companyName'>> = {};
+  const has = (value: unknown) => value !== undefined;
+  if (has(input.fullName) || !partial) out.fullName = text('name', input.fullName, NAME_MAX);
+  if (has(input.email) || !partial) out.email = email(input.email);
+  if (has(input.phone) || !partial) out.phone = phone(input.phone);
+  if (has(input.companyName)) out.companyName = optionalText('company', input.companyName, NAME_MAX);
+  return out;
+}
+
+async function reloadWithContact(ctx: ServiceContext, id: number): Promise<ClientRow> {
+  return clientRow(await Client.findByPk(id, { include: withSalesContact, transaction: ctx.transaction, rejectOnEmpty: true }));
+}
+
+/** The creating salesperson becomes the sales contact (SPEC §4). */
+export async function createClient(ctx: ServiceContext, input: ClientInput): Promise<ClientRow> {
+  assertAllowed(ctx.actor, 'client.create');
+  const fields = cleanClientFields(input, false);
+  const client = await Client.create({ ...fields, salesContactId: ctx.actor.id }, { transaction: ctx.transaction });
+  return reloadWithContact(ctx, client.id);
+}
+
+export async function updateClient(ctx: ServiceContext, ref: string, input: ClientInput): Promise<ClientRow> {
+  const client = await findClient(ctx, ref);
+  assertAllowed(ctx.actor, 'client.update', client);
+  const fields = cleanClientFields(input, true);
+  if (Object.keys(fields).length === 0) throw new ValidationError(undefined, 'nothing to change: give --name, --email, --phone or --company');
+  await client.update(fields, { transaction: ctx.transaction });
+  return reloadWithContact(ctx, client.id);
+}
+
+export async function deleteClient(ctx: ServiceContext, ref: string): Promise<ClientRow> {
+  const client = await findClient(ctx, ref);
+  assertAllowed(ctx.actor, 'client.delete', client);
+  const row = await reloadWithContact(ctx, client.id);
+  await client.destroy({ transaction: ctx.transaction });
+  return row;
+}
+
+export async function reassignClient(ctx: ServiceContext, ref: string, to: string): Promise<ClientRow> {
+  assertAllowed(ctx.actor, 'client.reassign');
+  const client = await findClient(ctx, ref);
+  const target = await findCollaborator(ctx, to);
+  if (target.role !== 'sales') throw new ValidationError('to', `${target.fullName} is ${target.role}, not sales: a client's contact must be a sales collaborator`);
+  await client.update({ salesContactId: target.id }, { transaction: ctx.transaction });
+  return reloadWithContact(ctx, client.id);
+}

@@ -1,0 +1,121 @@
+import { Op, type WhereOptions } from 'sequelize';
+import type { ServiceContext } from '../db/context';
+import { ValidationError } from '../errors';
+import { assertAllowed } from '../permissions';
+import { Client, Collaborator, Contract } from '../../models';
+import { findClient, findContract } from './lookup';
+import { contractRow, type ContractRow, type Listing } from './rows';
+import { cents, euros, money } from './validation';
+
+export interface ContractFilters {
+  signed?: boolean;
+  paid?: boolean;
+  client?: string;
+  mine?: boolean;
+  limit?: number;
+}
+
+const withClient = [
+  {
+    model: Client,
+    attributes: ['id', 'fullName', 'salesContactId'],
+    include: [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }],
+  },
+];
+
+export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
+  assertAllowed(ctx.actor, 'contract.list');
+  const conditions: WhereOptions[] = [];
+  if (filters.signed !== undefined) conditions.push({ signed: filters.signed });
+  if (filters.paid !== undefined) conditions.push({ amountDue: filters.paid ? 0 : { [Op.gt]: 0 } });
+  if (filters.client !== undefined) conditions.push({ clientId: (await findClient(ctx, filters.client)).id });
+  if (filters.mine) conditions.push({ '$client.salesContactId$': ctx.actor.id });
+  const { rows, count } = await Contract.findAndCountAll({
+    where: { [Op.and]: conditions },
+    include: withClient,
+    order: [['id', 'ASC']],
+    limit: filters.limit,
+    transaction: ctx.transaction,
+  });
+  return { rows: rows.map(contractRow), total: count };
+}
+
+async function loadContract(ctx: ServiceContext, ref: string): Promise<Contract> {
+  const found = await findContract(ctx, ref);
+  return Contract.findByPk(found.id, { include: withClient, transaction: ctx.transaction, rejectOnEmpty: true });
+}
+
+export async function showContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {
+  assertAllowed(ctx.actor, 'contract.show');
+  return contractRow(await loadContract(ctx, ref));
+}
+
+/** Loads a contract and checks the actor may do the action on it (its sales contact is the client's). */
+async function contractFor(ctx: ServiceContext, ref: string, action: 'contract.update' | 'contract.sign' | 'contract.pay' | 'contract.delete'): Promise<Contract> {
+  assertAllowed(ctx.actor, action);
+  const contract = await loadContract(ctx, ref);
+  assertAllowed(ctx.actor, action, { salesContactId: contract.client!.salesContactId });
+  return contract;
+}
+
+function assertDueWithinTotal(due: bigint, total: bigint): void {
+  if (total <= 0n) throw new ValidationError('total', 'must be more than 0');
+  if (due > total) throw new ValidationError('due', `must not exceed the total amount (${euros(total)})`);
+}
+
+export interface NewContract {
+  client: string;
+  total: unknown;
+  due?: unknown;
+  signed?: boolean;
+}
+
+export async function createContract(ctx: ServiceContext, input: NewContract): Promise<ContractRow> {
+  assertAllowed(ctx.actor, 'contract.create');
+  const total = money('total', input.total);
+  const due = input.due === undefined ? total : money('due', input.due);
+  assertDueWithinTotal(due, total);
+  const client = await findClient(ctx, input.client);
+  const signed = input.signed === true;
+  const contract = await Contract.create(
+    { clientId: client.id, totalAmount: euros(total), amountDue: euros(due), signed, signedAt: signed ? ctx.clock.now() : null },
+    { transaction: ctx.transaction },
+  );
+  return showContract(ctx, String(contract.id));
+}
+
+export async function updateContract(ctx: ServiceContext, ref: string, input: { total?: unknown; due?: unknown }): Promise<ContractRow> {
+  const contract = await contractFor(ctx, ref, 'contract.update');
+  if (input.total === undefined && input.due === undefined) throw new ValidationError(undefined, 'nothing to change: give --total or --due');
+  const total = input.total === undefined ? cents(contract.totalAmount) : money('total', input.total);
+  const due = input.due === undefined ? cents(contract.amountDue) : money('due', input.due);
+  assertDueWithinTotal(due, total);
+  await contract.update({ totalAmount: euros(total), amountDue: euros(due) }, { transaction: ctx.transaction });
+  return showContract(ctx, String(contract.id));
+}
+
+/** Signing is one-way; signing a signed contract is refused rather than silently ignored. */
+export async function signContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {
+  const contract = await contractFor(ctx, ref, 'contract.sign');
+  if (contract.signed) throw new ValidationError(undefined, `contract #${contract.id} is already signed`);
+  await contract.update({ signed: true, signedAt: ctx.clock.now() }, { transaction: ctx.transaction });
+  return showContract(ctx, String(contract.id));
+}
+
+export async function payContract(ctx: ServiceContext, ref: string, amount: unknown): Promise<ContractRow> {
+  const contract = await contractFor(ctx, ref, 'contract.pay');
+  const paid = money('amount', amount);
+  if (paid <= 0n) throw new ValidationError('amount', 'must be more than 0');
+  const due = cents(contract.amountDue);
+  if (paid > due) throw new ValidationError('amount', `is more than the amount due (${euros(due)})`);
+  await contract.update({ amountDue: euros(due - paid) }, { transaction: ctx.transaction });
+  return showContract(ctx, String(contract.id));
+}
+
+export async function deleteContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {
+  const contract = await contractFor(ctx, ref, 'contract.delete');
+  const row = contractRow(contract);
+  await contract.destroy({ transaction: ctx.transaction });
+  return row;
+}
+

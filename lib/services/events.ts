@@ -1,0 +1,181 @@
+import { addDays } from 'date-fns';
+import { Op, type WhereOptions } from 'sequelize';
+import type { ServiceContext } from '../db/context';
+import { ValidationError } from '../errors';
+import { assertAllowed, scopeOf, type Ownership } from '../permissions';
+import { Client, Collaborator, Contract, Event } from '../../models';
+import { findClient, findCollaborator, findContract, findEvent } from './lookup';
+import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
+import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
+
+export interface EventFilters {
+  mine?: boolean;
+  unassigned?: boolean;
+  upcoming?: boolean;
+  past?: boolean;
+  client?: string;
+  support?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+const details = [
+  { model: Collaborator, as: 'supportContact', attributes: ['id', 'fullName'] },
+  {
+    model: Contract,
+    attributes: ['id', 'clientId'],
+    include: [
+      {
+        model: Client,
+        attributes: ['id', 'fullName', 'email', 'phone', 'companyName', 'salesContactId', 'createdAt', 'updatedAt'],
+        include: [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }],
+      },
+    ],
+  },
+];
+
+export const MAX_ATTENDEES = 1_000_000;
+const LOCATION_MAX = 200;
+const NOTES_MAX = 5000;
+
+function ownership(event: Event): Ownership {
+  return { salesContactId: event.contract?.client?.salesContactId, supportContactId: event.supportContactId };
+}
+
+export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}): Promise<Listing<EventRow>> {
+  assertAllowed(ctx.actor, 'event.list');
+  const now = ctx.clock.now();
+  const conditions: WhereOptions[] = [];
+  if (filters.mine) {
+    // "Mine" is whatever the permission table lets the role update.
+    const scope = scopeOf(ctx.actor.role, 'event.update');
+    if (scope === 'assigned') conditions.push({ supportContactId: ctx.actor.id });
+    else if (scope === 'own') conditions.push({ '$contract.client.salesContactId$': ctx.actor.id });
+    else throw new ValidationError('mine', 'managers have no events of their own: filter with --support or --client');
+  }
+  if (filters.unassigned) conditions.push({ supportContactId: null });
+  if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
+  if (filters.past) conditions.push({ endsAt: { [Op.lt]: now } });
+  if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
+  if (filters.support !== undefined) conditions.push({ supportContactId: (await findCollaborator(ctx, filters.support)).id });
+  if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: dateTime('from', filters.from) } });
+  if (filters.to !== undefined) {
+    // A day alone means up to the end of that day.
+    const to = dateTime('to', filters.to);
+    conditions.push({ startsAt: { [Op.lt]: /\d:\d\d$/.test(filters.to.trim()) ? to : addDays(to, 1) } });
+  }
+  const { rows, count } = await Event.findAndCountAll({
+    where: { [Op.and]: conditions },
+    include: details,
+    order: [['startsAt', 'ASC'], ['id', 'ASC']],
+    limit: filters.limit,
+    transaction: ctx.transaction,
+  });
+  return { rows: rows.map(eventRow), total: count };
+}
+
+async function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {
+  const found = await findEvent(ctx, ref);
+  return Event.findByPk(found.id, { include: details, transaction: ctx.transaction, rejectOnEmpty: true });
+}
+
+export interface EventDetails {
+  event: EventRow;
+  client: ClientRow;
+}
+
+/** An event with its client's contact details (SPEC §6). */
+export async function showEvent(ctx: ServiceContext, ref: string): Promise<EventDetails> {
+  assertAllowed(ctx.actor, 'event.show');
+  const event = await loadEvent(ctx, ref);
+  return { event: eventRow(event), client: clientRow(event.contract!.client!) };
+}
+
+export interface EventInput {
+  name?: unknown;
+  start?: unknown;
+  end?: unknown;
+  location?: unknown;
+  attendees?: unknown;
+  notes?: unknown;
+}
+
+type EventFields = Partial<Pick<Event, 'name' | 'startsAt' | 'endsAt' | 'location' | 'attendees' | 'notes'>>;
+
+function cleanEventFields(input: EventInput, partial: boolean): EventFields {
+  const out: EventFields = {};
+  const wanted = (value: unknown) => value !== undefined || !partial;
+  if (wanted(input.name)) out.name = text('name', input.name, NAME_MAX);
+  if (wanted(input.start)) out.startsAt = dateTime('start', input.start);
+  if (wanted(input.end)) out.endsAt = dateTime('end', input.end);
+  if (wanted(input.location)) out.location = text('location', input.location, LOCATION_MAX);
+  if (wanted(input.attendees)) out.attendees = wholeNumber('attendees', input.attendees, 0, MAX_ATTENDEES);
+  if (input.notes !== undefined) out.notes = optionalText('notes', input.notes, NOTES_MAX, { multiline: true });
+  return out;
+}
+
+function assertEndsAfterStart(startsAt: Date, endsAt: Date): void {
+  if (endsAt <= startsAt) throw new ValidationError('end', 'must be after the start');
+}
+
+async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number): Promise<void> {
+  const clash = await findEvent(ctx, name).catch(() => undefined);
+  if (clash && clash.id !== exceptId) throw new ValidationError('name', `an event named "${clash.name}" already exists (#${clash.id}): event names must be unique`);
+}
+
+/** Sales create the event of a signed contract of one of their clients. */
+export async function createEvent(ctx: ServiceContext, input: EventInput & { contract: string }): Promise<EventRow> {
+  assertAllowed(ctx.actor, 'event.create');
+  const contract = await findContract(ctx, input.contract);
+  const client = await Client.findByPk(contract.clientId, { transaction: ctx.transaction, rejectOnEmpty: true });
+  assertAllowed(ctx.actor, 'event.create', { salesContactId: client.salesContactId });
+  if (!contract.signed) throw new ValidationError('contract', `contract #${contract.id} is not signed yet: an event needs a signed contract`);
+  const existing = await Event.findOne({ where: { contractId: contract.id }, transaction: ctx.transaction });
+  if (existing) throw new ValidationError('contract', `contract #${contract.id} already has an event ("${existing.name}", #${existing.id})`);
+  const fields = cleanEventFields(input, false);
+  assertEndsAfterStart(fields.startsAt!, fields.endsAt!);
+  await assertNameFree(ctx, fields.name!);
+  const event = await Event.create({ ...fields, contractId: contract.id }, { transaction: ctx.transaction });
+  return eventRow(await loadEvent(ctx, String(event.id)));
+}
+
+export async function updateEvent(ctx: ServiceContext, ref: string, input: EventInput): Promise<EventRow> {
+  assertAllowed(ctx.actor, 'event.update');
+  const event = await loadEvent(ctx, ref);
+  assertAllowed(ctx.actor, 'event.update', ownership(event));
+  const fields = cleanEventFields(input, true);
+  if (Object.keys(fields).length === 0) {
+    throw new ValidationError(undefined, 'nothing to change: give --name, --start, --end, --location, --attendees or --notes');
+  }
+  assertEndsAfterStart(fields.startsAt ?? event.startsAt, fields.endsAt ?? event.endsAt);
+  if (fields.name) await assertNameFree(ctx, fields.name, event.id);
+  await event.update(fields, { transaction: ctx.transaction });
+  return eventRow(await loadEvent(ctx, String(event.id)));
+}
+
+export async function assignSupport(ctx: ServiceContext, ref: string, supportRef: string): Promise<EventRow> {
+  assertAllowed(ctx.actor, 'event.assign');
+  const event = await loadEvent(ctx, ref);
+  const support = await findCollaborator(ctx, supportRef);
+  if (support.role !== 'support') throw new ValidationError('support', `${support.fullName} is ${support.role}, not support`);
+  await event.update({ supportContactId: support.id }, { transaction: ctx.transaction });
+  return eventRow(await loadEvent(ctx, String(event.id)));
+}
+
+export async function unassignSupport(ctx: ServiceContext, ref: string): Promise<EventRow> {
+  assertAllowed(ctx.actor, 'event.unassign');
+  const event = await loadEvent(ctx, ref);
+  if (event.supportContactId === null) throw new ValidationError(undefined, `event "${event.name}" has no support contact`);
+  await event.update({ supportContactId: null }, { transaction: ctx.transaction });
+  return eventRow(await loadEvent(ctx, String(event.id)));
+}
+
+export async function deleteEvent(ctx: ServiceContext, ref: string): Promise<EventRow> {
+  assertAllowed(ctx.actor, 'event.delete');
+  const event = await loadEvent(ctx, ref);
+  assertAllowed(ctx.actor, 'event.delete', ownership(event));
+  const row = eventRow(event);
+  await event.destroy({ transaction: ctx.transaction });
+  return row;
+}

@@ -1,0 +1,107 @@
+import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import type { Model, ModelCtor } from 'sequelize-typescript';
+import type { Tx } from '../db/context';
+import { NotFound, ValidationError } from '../errors';
+import { Client, Collaborator, Contract, Event } from '../../models';
+import { escapeLike } from './validation';
+
+/**
+ * Identifiers typed by staff (SPEC §5): `12` or `#12`, or a name matched case- and
+ * accent-insensitively. An unknown or ambiguous name lists the closest matches with their ids.
+ */
+
+const ID = /^#?(\d{1,9})$/;
+
+interface Named extends Model {
+  id: number;
+}
+
+async function byName<M extends Named>(
+  tx: Tx,
+  model: ModelCtor<M>,
+  kind: string,
+  nameColumn: string,
+  ref: string,
+  extra?: WhereOptions,
+): Promise<M> {
+  const folded = fn('epic_fold', col(nameColumn));
+  const matches = await model.findAll({
+    where: { [Op.and]: [where(folded, fn('epic_fold', ref)), ...(extra ? [extra] : [])] },
+    limit: 10,
+    order: [['id', 'ASC']],
+    transaction: tx.transaction,
+  });
+  if (matches.length === 1) return matches[0];
+  const show = (m: M) => `#${m.id} ${m.get(nameColumn)}`;
+  if (matches.length > 1) {
+    throw new ValidationError(undefined, `"${ref}" names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
+  }
+  const close = await model.findAll({
+    where: {
+      [Op.and]: [
+        { [Op.or]: [where(fn('similarity', folded, fn('epic_fold', ref)), Op.gt, 0.2), where(folded, Op.like, fn('epic_fold', `%${escapeLike(ref)}%`))] },
+        ...(extra ? [extra] : []),
+      ],
+    },
+    order: [[fn('similarity', folded, fn('epic_fold', ref)), 'DESC']],
+    limit: 5,
+    transaction: tx.transaction,
+  });
+  const hint = close.length ? `; closest: ${close.map(show).join(', ')}` : '';
+  throw new NotFound(`no ${kind} named "${ref}"${hint}`);
+}
+
+async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, id: number): Promise<M> {
+  const found = await model.findByPk(id, { transaction: tx.transaction });
+  if (!found) throw new NotFound(`no ${kind} #${id}`);
+  return found;
+}
+
+function parseRef(kind: string, ref: unknown): string {
+  if (typeof ref !== 'string' || ref.trim() === '') throw new ValidationError(kind, `expected an id or a name`);
+  return ref.trim();
+}
+
+export function findClient(tx: Tx, ref: unknown): Promise<Client> {
+  const value = parseRef('client', ref);
+  const id = ID.exec(value);
+  return id ? byId(tx, Client, 'client', Number(id[1])) : byName(tx, Client, 'client', 'fullName', value);
+}
+
+export function findEvent(tx: Tx, ref: unknown): Promise<Event> {
+  const value = parseRef('event', ref);
+  const id = ID.exec(value);
+  return id ? byId(tx, Event, 'event', Number(id[1])) : byName(tx, Event, 'event', 'name', value);
+}
+
+export function findContract(tx: Tx, ref: unknown): Promise<Contract> {
+  const id = ID.exec(parseRef('contract', ref));
+  if (!id) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got "${String(ref)}"`);
+  return byId(tx, Contract, 'contract', Number(id[1]));
+}
+
+/** A collaborator by id, email or name. */
+export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOptions): Promise<Collaborator> {
+  const value = parseRef('collaborator', ref);
+  const id = ID.exec(value);
+  if (id) return byId(tx, Collaborator, 'collaborator', Number(id[1]));
+  if (value.includes('@')) {
+    const found = await Collaborator.findOne({ where: where(fn('lower', col('email')), value.toLowerCase()), transaction: tx.transaction });
+    if (!found) throw new NotFound(`no collaborator with email "${value}"`);
+    return found;
+  }
+  return byName(tx, Collaborator, 'collaborator', 'fullName', value, extra);
+}
+
+/** Names starting with what was typed, for tab completion. */
+export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'collaborator', prefix: string, limit: number): Promise<string[]> {
+  const [model, column] = ({ client: [Client, 'fullName'], event: [Event, 'name'], collaborator: [Collaborator, 'fullName'] } as const)[kind];
+  const rows = await (model as ModelCtor<Named>).findAll({
+    attributes: [column],
+    where: where(fn('epic_fold', col(column)), Op.like, fn('epic_fold', `${escapeLike(prefix)}%`)),
+    order: [[column, 'ASC']],
+    limit,
+    transaction: tx.transaction,
+  });
+  return rows.map((row) => String(row.get(column)));
+}

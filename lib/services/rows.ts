@@ -1,0 +1,122 @@
+import type { Client, Collaborator, Contract, Event } from '../../models';
+
+/**
+ * The plain data services return: no model instances leave the services, so tests and the
+ * output module deal with data, and no password hash can reach a screen by accident.
+ */
+
+export interface CollaboratorRow {
+  id: number;
+  fullName: string;
+  email: string;
+  role: string;
+  mustChangePassword: boolean;
+  lockedUntil: Date | null;
+  createdAt: Date;
+}
+
+export interface ClientRow {
+  id: number;
+  fullName: string;
+  email: string;
+  phone: string;
+  companyName: string | null;
+  salesContactId: number;
+  salesContact: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ContractRow {
+  id: number;
+  clientId: number;
+  client: string | null;
+  salesContactId: number | null;
+  salesContact: string | null;
+  totalAmount: string;
+  amountDue: string;
+  signed: boolean;
+  signedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface EventRow {
+  id: number;
+  name: string;
+  contractId: number;
+  clientId: number | null;
+  client: string | null;
+  salesContact: string | null;
+  supportContactId: number | null;
+  supportContact: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  attendees: number;
+  notes: string | null;
+}
+
+export interface Listing<T> {
+  rows: T[];
+  total: number;
+}
+
+export function collaboratorRow(c: Collaborator): CollaboratorRow {
+  return {
+    id: c.id,
+    fullName: c.fullName,
+    email: c.email,
+    role: c.role,
+    mustChangePassword: c.mustChangePassword,
+    lockedUntil: c.lockedUntil,
+    createdAt: c.createdAt,
+  };
+}
+
+export function clientRow(c: Client): ClientRow {
+  return {
+    id: c.id,
+    fullName: c.fullName,
+    email: c.email,
+    phone: c.phone,
+    companyName: c.companyName,
+    salesContactId: c.salesContactId,
+    salesContact: c.salesContact?.fullName ?? null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export function contractRow(k: Contract): ContractRow {
+  return {
+    id: k.id,
+    clientId: k.clientId,
+    client: k.client?.fullName ?? null,
+    salesContactId: k.client?.salesContactId ?? null,
+    salesContact: k.client?.salesContact?.fullName ?? null,
+    totalAmount: k.totalAmount,
+    amountDue: k.amountDue,
+    signed: k.signed,
+    signedAt: k.signedAt,
+    createdAt: k.createdAt,
+  };
+}
+
+export function eventRow(e: Event): EventRow {
+  const client = e.contract?.client;
+  return {
+    id: e.id,
+    name: e.name,
+    contractId: e.contractId,
+    clientId: client?.id ?? null,
+    client: client?.fullName ?? null,
+    salesContact: client?.salesContact?.fullName ?? null,
+    supportContactId: e.supportContactId,
+    supportContact: e.supportContact?.fullName ?? null,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt,
+    location: e.location,
+    attendees: e.attendees,
+    notes: e.notes,
+  };
+}

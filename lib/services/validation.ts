@@ -1,0 +1,111 @@
+import { format, isValid, parse } from 'date-fns';
+import { ValidationError } from '../errors';
+import { parseRole, type Role } from '../roles';
+
+/**
+ * Field rules shared by every service: each returns the clean value or throws a
+ * ValidationError naming the field and what is expected (SPEC §3, §6).
+ */
+
+// Control characters would corrupt tables, TSV and terminals; tabs and newlines only in notes.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function text(field: string, value: unknown, max: number, options: { multiline?: boolean } = {}): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'expected text');
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new ValidationError(field, 'must not be empty');
+  if ([...trimmed].length > max) throw new ValidationError(field, `must be at most ${max} characters (got ${[...trimmed].length})`);
+  if ((options.multiline ? CONTROL : CONTROL_OR_NEWLINE).test(trimmed)) throw new ValidationError(field, 'must not contain control characters');
+  return trimmed;
+}
+
+export function optionalText(field: string, value: unknown, max: number, options: { multiline?: boolean } = {}): string | null {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  return text(field, value, max, options);
+}
+
+// Deliberately simple (RFC 5322 in full accepts addresses no mail server does): one @, a dot in the domain.
+const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+
+export function email(value: unknown, field = 'email'): string {
+  const clean = text(field, value, 254).toLowerCase();
+  if (!EMAIL.test(clean)) throw new ValidationError(field, `"${clean}" is not a valid email address`);
+  return clean;
+}
+
+/** Numbers without a country code are taken as French: the company's clients mostly are. */
+export const DEFAULT_PHONE_REGION = 'FR';
+
+export function phone(value: unknown): string {
+  const raw = text('phone', value, 32);
+  // The full metadata (to tell valid numbers, not only plausible lengths) loads only when needed.
+  const { parsePhoneNumberWithError } = require('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
+  try {
+    const parsed = parsePhoneNumberWithError(raw, DEFAULT_PHONE_REGION);
+    if (parsed.isValid()) return parsed.number;
+  } catch {
+    /* reported below */
+  }
+  throw new ValidationError('phone', `"${raw}" is not a valid phone number (for another country than France, start with +)`);
+}
+
+/** Money is kept in cents as a bigint while computing, and as a "1234.50" string otherwise. */
+export function money(field: string, value: unknown): bigint {
+  const raw = typeof value === 'number' ? String(value) : value;
+  if (typeof raw !== 'string') throw new ValidationError(field, 'expected an amount in euros, such as 1500 or 1500.50');
+  const clean = raw.trim().replace(/[\s€]/g, '').replace(',', '.');
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(clean);
+  if (!match) throw new ValidationError(field, `"${raw}" is not an amount in euros (at most 2 decimals, up to 9,999,999,999.99)`);
+  return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
+}
+
+export function cents(amount: string): bigint {
+  return money('amount', amount);
+}
+
+export function euros(amountInCents: bigint): string {
+  const sign = amountInCents < 0n ? '-' : '';
+  const abs = amountInCents < 0n ? -amountInCents : amountInCents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+const DATE_FORMATS = ['yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd'];
+
+/** `2026-12-24` or `2026-12-24 18:30`, in local time (TZ). */
+export function dateTime(field: string, value: unknown): Date {
+  if (typeof value !== 'string') throw new ValidationError(field, 'expected a date such as 2026-12-24 or 2026-12-24 18:30');
+  const raw = value.trim();
+  for (const pattern of DATE_FORMATS) {
+    const parsed = parse(raw, pattern, new Date(0));
+    // Round-tripping refuses dates that do not exist (2026-02-30) instead of rolling them over.
+    if (isValid(parsed) && format(parsed, pattern) === raw) return parsed;
+  }
+  throw new ValidationError(field, `"${raw}" is not a date such as 2026-12-24 or 2026-12-24 18:30`);
+}
+
+export function wholeNumber(field: string, value: unknown, min: number, max: number): number {
+  const raw = typeof value === 'number' ? String(value) : value;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw.trim())) throw new ValidationError(field, `expected a whole number from ${min} to ${max}`);
+  const number = Number(raw.trim());
+  if (number < min || number > max) throw new ValidationError(field, `expected a whole number from ${min} to ${max}`);
+  return number;
+}
+
+export const NAME_MAX = 120;
+
+export interface CollaboratorFields {
+  fullName: string;
+  email: string;
+  role: Role;
+}
+
+export function validateCollaboratorFields(input: { fullName: unknown; email: unknown; role: unknown }): CollaboratorFields {
+  if (typeof input.role !== 'string') throw new ValidationError('role', 'expected management, sales or support');
+  return { fullName: text('name', input.fullName, NAME_MAX), email: email(input.email), role: parseRole(input.role) };
+}
+
+/** `%`, `_` and `\` typed in a search match themselves (SPEC §7). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
