@@ -8,6 +8,8 @@ export interface Config {
   dataDir: string;
   configDir: string;
   dbIdleMinutes: number;
+  /** Port of the embedded server; chosen once at random when unset. */
+  dbPort: number | undefined;
   idleMinutes: number;
   sessionHours: number;
   bcryptCost: number;
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.EPIC_DATA_DIR || path.join(home, '.local', 'share', 'epic-events')),
     configDir: path.resolve(xdgConfig, 'epic-events'),
     dbIdleMinutes: positiveNumber(env, 'EPIC_DB_IDLE_MINUTES', 15),
+    dbPort: env.EPIC_DB_PORT ? positiveNumber(env, 'EPIC_DB_PORT', 0) : undefined,
     idleMinutes: positiveNumber(env, 'EPIC_IDLE_MINUTES', 30),
     sessionHours: positiveNumber(env, 'EPIC_SESSION_HOURS', 12),
     bcryptCost: bcryptCost(env),

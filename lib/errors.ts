@@ -47,3 +47,8 @@ export class AuthenticationFailed extends AppError {
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 4 } as const;
+
+/** The database cannot be reached or started: said plainly, with what to do. */
+export class DatabaseUnavailable extends AppError {
+  readonly exitCode = 1;
+}

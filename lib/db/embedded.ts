@@ -254,7 +254,7 @@ function startWatchdog(paths: EmbeddedLayout, idleMinutes: number): void {
   } catch {
     /* none yet */
   }
-  const entry = path.join(projectRoot(), 'dist', 'db-watchdog.js');
+  const entry = path.join(projectRoot(), 'dist', 'watchdog.js');
   const child = spawn(process.execPath, [entry, paths.dataDir, String(idleMinutes)], { detached: true, stdio: 'ignore' });
   child.unref();
   writePrivateFile(paths.watchdogPidFile, String(child.pid));

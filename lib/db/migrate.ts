@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize as SequelizeStatic } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
-import { SequelizeStorage, Umzug } from 'umzug';
+import type { Umzug } from 'umzug';
 import { projectRoot } from '../paths';
 
 /**
@@ -28,6 +28,7 @@ async function appliedNames(sequelize: Sequelize): Promise<Set<string>> {
 function migrator(sequelize: Sequelize): Umzug<ReturnType<Sequelize['getQueryInterface']>> {
   // The migrations are TypeScript; tsx compiles them only when one has to run.
   require('tsx/cjs/api').register();
+  const { SequelizeStorage, Umzug } = require('umzug') as typeof import('umzug');
   return new Umzug({
     migrations: migrationNames().map((name) => {
       const file = path.join(migrationsDir(), name);

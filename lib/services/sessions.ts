@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { Op } from 'sequelize';
 import type { Tx } from '../db/context';
-import { NotLoggedIn } from '../errors';
 import { Collaborator, Session } from '../../models';
 import type { SecuritySettings, TokenSource } from './settings';
 
@@ -32,8 +31,11 @@ export async function createSession(tx: Tx, collaboratorId: number, settings: Se
   return token;
 }
 
-/** The collaborator behind a token, read afresh (role included) on every command. */
-export async function resolveSession(tx: Tx, token: string, settings: SecuritySettings): Promise<Collaborator> {
+/**
+ * The collaborator behind a token, read afresh (role included) on every command; undefined
+ * when the token is unknown or has expired (an expired row is deleted on the way).
+ */
+export async function resolveSession(tx: Tx, token: string, settings: SecuritySettings): Promise<Collaborator | undefined> {
   const session = await Session.findOne({
     where: { tokenHash: hashToken(token) },
     include: [{ model: Collaborator, required: true }],
@@ -43,7 +45,7 @@ export async function resolveSession(tx: Tx, token: string, settings: SecuritySe
   const idleLimit = session && new Date(session.lastUsedAt.getTime() + settings.idleMinutes * 60_000);
   if (!session || session.expiresAt <= now || idleLimit! <= now) {
     if (session) await session.destroy({ transaction: tx.transaction });
-    throw new NotLoggedIn(SESSION_EXPIRED);
+    return undefined;
   }
   session.lastUsedAt = now;
   await session.save({ transaction: tx.transaction });

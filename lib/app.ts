@@ -1,0 +1,48 @@
+import type { Sequelize } from 'sequelize-typescript';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { openDatabase } from './db/open';
+import { localReporter, type Reporter } from './reporting/reporter';
+import { cryptoTokens, securitySettings, type SecuritySettings, type TokenSource } from './services/settings';
+
+/** What every entry point shares: configuration, time, randomness, the database and error reporting. */
+export interface App {
+  config: Config;
+  clock: Clock;
+  tokens: TokenSource;
+  settings: SecuritySettings;
+  reporter: Reporter;
+  /** Opened on first use, so that `help` or `--version` never wait for a database. */
+  db(): Promise<Sequelize>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  keepAlive?: boolean;
+  clock?: Clock;
+  tokens?: TokenSource;
+  reporter?: Reporter;
+}
+
+export function createApp(config: Config, options: AppOptions = {}): App {
+  let opening: Promise<Sequelize> | undefined;
+  return {
+    config,
+    clock: options.clock ?? systemClock,
+    tokens: options.tokens ?? cryptoTokens,
+    settings: securitySettings(config),
+    reporter: options.reporter ?? localReporter(config.dataDir),
+    db() {
+      opening ??= openDatabase(config, { keepAlive: options.keepAlive }).catch((error) => {
+        opening = undefined;
+        throw error;
+      });
+      return opening;
+    },
+    async close() {
+      const pending = opening;
+      opening = undefined;
+      if (pending) await (await pending.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { createApp, type App } from './app';
+import { ConfigError, loadDotEnv, readConfig } from './config';
+import { AppError, EXIT, UsageError } from './errors';
+import { localReporter, type Reporter } from './reporting/reporter';
+import { version } from '../package.json';
+
+/**
+ * `epic`: the REPL on a terminal, a script when standard input is piped, or one command
+ * (`epic client list`). Each path loads only what it uses: one-shot commands never load the
+ * REPL library, and error reporting loads only when SENTRY_DSN is set.
+ */
+
+async function reporterFor(app: { sentryDsn?: string; dataDir: string; sentryEnvironment?: string }): Promise<Reporter> {
+  if (!app.sentryDsn) return localReporter(app.dataDir);
+  const { startSentry } = require('./reporting/sentry') as typeof import('./reporting/sentry');
+  return startSentry({ dsn: app.sentryDsn, environment: app.sentryEnvironment, release: `epic-events-crm@${version}`, fallback: localReporter(app.dataDir) });
+}
+
+async function dbCommand(app: App, argv: string[]): Promise<number> {
+  const embedded = require('./db/embedded') as typeof import('./db/embedded');
+  const [what] = argv;
+  if (what === 'status') {
+    if (app.config.databaseUrl) {
+      process.stdout.write('database: the server of DATABASE_URL (not managed by epic)\n');
+      return EXIT.ok;
+    }
+    const status = embedded.embeddedStatus(app.config.dataDir);
+    const clients = status.running ? await embedded.countClients(app.config.dataDir) : 0;
+    process.stdout.write(
+      status.running
+        ? `embedded database: running (pid ${status.pid}, port ${status.port}, ${clients} client connection(s))\ndata: ${status.clusterDir}\n`
+        : `embedded database: stopped\ndata folder: ${status.dataDir}\n`,
+    );
+    return EXIT.ok;
+  }
+  if (what === 'stop') {
+    if (app.config.databaseUrl) throw new UsageError('DATABASE_URL is set: epic does not manage that server');
+    const stopped = await embedded.stopEmbeddedDatabase(app.config.dataDir);
+    process.stderr.write(stopped ? 'embedded database stopped\n' : 'embedded database was not running\n');
+    return EXIT.ok;
+  }
+  if (what === 'demo') {
+    const { loadDemoData } = require('./db/demo') as typeof import('./db/demo');
+    const files = await loadDemoData(await app.db());
+    process.stderr.write(`demo data loaded (${files.join(', ')}); the accounts are listed in the README\n`);
+    return EXIT.ok;
+  }
+  throw new UsageError('usage: epic db status | epic db stop | epic db demo');
+}
+
+async function dispatch(app: App, argv: string[]): Promise<number> {
+  const [first] = argv;
+  if (first === 'db') return dbCommand(app, argv.slice(1));
+  if (first === 'setup') {
+    const { runSetup } = require('./setup') as typeof import('./setup');
+    const { noPrompter, terminalPrompter } = require('./shell/prompts') as typeof import('./shell/prompts');
+    return runSetup(app, argv.slice(1), process.stdin.isTTY && process.stderr.isTTY ? terminalPrompter() : noPrompter);
+  }
+  if (argv.length === 0 && process.stdin.isTTY) {
+    const { runRepl } = require('./shell/repl') as typeof import('./shell/repl');
+    return runRepl(app);
+  }
+  const oneShot = require('./oneshot') as typeof import('./oneshot');
+  if (argv.length === 0) return oneShot.runScript(app, require('node:fs').readFileSync(0, 'utf8'));
+  return oneShot.runOneShot(app, argv);
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? `\u001b[31merror: ${message}\u001b[39m` : `error: ${message}`}\n`);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${version}\n`);
+    return EXIT.ok;
+  }
+  loadDotEnv();
+  let config;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message, EXIT.usage);
+    throw error;
+  }
+  const reporter = await reporterFor(config);
+  const app = createApp(config, { keepAlive: argv.length === 0 && process.stdin.isTTY === true, reporter });
+  const unexpected = (error: unknown) => {
+    const reference = reporter.captureException(error);
+    fail(`something went wrong on our side (reference ${reference})`, EXIT.failure);
+    if (config.debug) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  };
+  process.on('unhandledRejection', unexpected);
+  process.on('uncaughtException', unexpected);
+  try {
+    return await dispatch(app, argv);
+  } catch (error) {
+    if (error instanceof AppError) return fail(error.message, error.exitCode);
+    unexpected(error);
+    return EXIT.failure;
+  } finally {
+    await app.close().catch(() => undefined);
+    await reporter.flush(2000);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

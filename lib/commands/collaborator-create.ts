@@ -1,0 +1,25 @@
+import { COLLABORATOR_COLUMNS } from '../output/columns';
+import { createCollaborator } from '../services/collaborators';
+import { oneTimePassword } from './prompting';
+import { need, recordResult } from './shared';
+import type { CommandSpec } from './types';
+import { announcePassword } from './password-notice';
+
+export const collaboratorCreate: CommandSpec = {
+  name: 'collaborator create',
+  summary: 'hire a collaborator, with a one-time password',
+  availability: { when: 'permitted', action: 'collaborator.create' },
+  options: [
+    { name: 'name', type: 'string', placeholder: 'full name', summary: 'full name', required: true },
+    { name: 'email', type: 'string', summary: 'email address (their login)', required: true },
+    { name: 'role', type: 'string', summary: 'management, sales or support', complete: 'role', required: true },
+    { name: 'password-stdin', type: 'boolean', summary: 'read the one-time password from standard input' },
+  ],
+  run: async (ctx, input) => {
+    const password = await oneTimePassword(ctx, input);
+    const created = await ctx.as((s) =>
+      createCollaborator(s, { fullName: need(input, 'name'), email: need(input, 'email'), role: need(input, 'role'), password }, { bcryptCost: ctx.settings.bcryptCost, tokens: ctx.tokens }),
+    );
+    return recordResult(created.collaborator, COLLABORATOR_COLUMNS, announcePassword(`Created ${created.collaborator.role} collaborator #${created.collaborator.id} ${created.collaborator.fullName}`, created.generatedPassword));
+  },
+};

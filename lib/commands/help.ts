@@ -1,0 +1,37 @@
+import { UsageError } from '../errors';
+import { optionsOf, usageOf } from './options';
+import type { CommandSpec } from './types';
+
+function detail(spec: CommandSpec): string {
+  const options = optionsOf(spec).map((o) => `  --${o.name}${o.type === 'string' ? ` <${o.placeholder ?? o.name}>` : ''}`.padEnd(34) + o.summary);
+  return [`${spec.summary}`, '', `usage: ${usageOf(spec)}`, ...(options.length ? ['', 'options:', ...options] : [])].join('\n');
+}
+
+/** Lists only what the current user may run, grouped by noun (SPEC §5). */
+export const help: CommandSpec = {
+  name: 'help',
+  summary: 'list the commands you may run, or explain one',
+  availability: { when: 'always' },
+  args: [{ name: 'command', required: false, rest: true }],
+  run: async (ctx, input) => {
+    const available = ctx.commands();
+    const topic = input.args.command;
+    if (topic) {
+      const matches = available.filter((s) => s.name === topic || s.name.startsWith(`${topic} `));
+      if (matches.length === 0) throw new UsageError(`no command "${topic}" available to you; type help`);
+      return { message: matches.map(detail).join('\n\n') };
+    }
+    const groups = new Map<string, CommandSpec[]>();
+    for (const spec of available) {
+      const noun = spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
+      groups.set(noun, [...(groups.get(noun) ?? []), spec]);
+    }
+    const width = Math.max(...available.map((s) => s.name.length)) + 2;
+    const lines: string[] = [];
+    for (const [noun, specs] of groups) {
+      lines.push(noun, ...specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`), '');
+    }
+    lines.push('help <command> explains one; names with spaces need no quotes; Tab completes.');
+    return { message: lines.join('\n') };
+  },
+};

@@ -1,0 +1,65 @@
+import { clientCreate } from './client-create';
+import { clientDelete } from './client-delete';
+import { clientList } from './client-list';
+import { clientReassign } from './client-reassign';
+import { clientShow } from './client-show';
+import { clientUpdate } from './client-update';
+import { collaboratorCreate } from './collaborator-create';
+import { collaboratorDelete } from './collaborator-delete';
+import { collaboratorList } from './collaborator-list';
+import { collaboratorResetPassword } from './collaborator-reset-password';
+import { collaboratorShow } from './collaborator-show';
+import { collaboratorUpdate } from './collaborator-update';
+import { contractCreate } from './contract-create';
+import { contractDelete } from './contract-delete';
+import { contractList } from './contract-list';
+import { contractPay } from './contract-pay';
+import { contractShow } from './contract-show';
+import { contractSign } from './contract-sign';
+import { contractUpdate } from './contract-update';
+import { eventAssign } from './event-assign';
+import { eventCreate } from './event-create';
+import { eventDelete } from './event-delete';
+import { eventList } from './event-list';
+import { eventShow } from './event-show';
+import { eventUnassign } from './event-unassign';
+import { eventUpdate } from './event-update';
+import { exit } from './exit';
+import { help } from './help';
+import { login } from './login';
+import { logout } from './logout';
+import { passwd } from './passwd';
+import { whoami } from './whoami';
+import { isAllowed } from '../permissions';
+import type { Role } from '../roles';
+import type { CommandSpec } from './types';
+
+/** Every command of SPEC §6, in the order help lists them. */
+export const COMMANDS: CommandSpec[] = [
+  login, logout, whoami, passwd, help, exit,
+  clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign,
+  contractList, contractShow, contractCreate, contractUpdate, contractSign, contractPay, contractDelete,
+  eventList, eventShow, eventCreate, eventUpdate, eventAssign, eventUnassign, eventDelete,
+  collaboratorList, collaboratorShow, collaboratorCreate, collaboratorUpdate, collaboratorResetPassword, collaboratorDelete,
+];
+
+/** The commands available logged out (role undefined) or to a role: what the shell registers. */
+export function availableTo(role: Role | undefined): CommandSpec[] {
+  return COMMANDS.filter((spec) => {
+    const a = spec.availability;
+    if (a.when === 'always') return true;
+    if (a.when === 'logged-out') return role === undefined;
+    if (role === undefined) return false;
+    return a.when === 'logged-in' || isAllowed(role, a.action);
+  });
+}
+
+/** The command a line starts with: the longest name matching its first words. */
+export function findCommand(words: string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  for (const size of [2, 1]) {
+    const name = words.slice(0, size).join(' ').toLowerCase();
+    const spec = COMMANDS.find((s) => s.name === name);
+    if (spec && words.length >= size) return { spec, rest: words.slice(size) };
+  }
+  return undefined;
+}

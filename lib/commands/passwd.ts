@@ -1,0 +1,25 @@
+import { UsageError } from '../errors';
+import { changePassword } from '../services/auth';
+import type { CommandSpec } from './types';
+
+export const passwd: CommandSpec = {
+  name: 'passwd',
+  summary: 'change your password (other sessions are logged out)',
+  availability: { when: 'logged-in' },
+  options: [{ name: 'password-stdin', type: 'boolean', summary: 'read the current and the new password, one per line, from standard input' }],
+  run: async (ctx, input) => {
+    let current: string;
+    let next: string;
+    if (input.options['password-stdin']) {
+      [current, next] = await ctx.stdinLines(2);
+    } else if (ctx.prompt.interactive) {
+      current = await ctx.prompt.askSecret('Current password: ');
+      next = await ctx.prompt.askSecret('New password (15 characters or more; a phrase is best): ');
+      if ((await ctx.prompt.askSecret('New password again: ')) !== next) throw new UsageError('the two new passwords differ; nothing changed');
+    } else {
+      throw new UsageError('not on a terminal: give --password-stdin with the current and the new password on two lines');
+    }
+    await changePassword({ sequelize: await ctx.db(), clock: ctx.clock, settings: ctx.settings }, ctx.session.collaboratorId()!, current, next, ctx.session.tokenHash());
+    return { message: 'Password changed. Your other sessions were logged out.' };
+  },
+};

@@ -1,0 +1,99 @@
+import type { Clock } from '../clock';
+import type { ServiceContext } from '../db/context';
+import type { Action } from '../permissions';
+import type { Rendered } from '../output/render';
+import type { SecuritySettings, TokenSource } from '../services/settings';
+import type { Sequelize } from 'sequelize-typescript';
+
+/**
+ * A command is data: its name, usage, options and the permission it needs, with a handler
+ * that parses nothing and prints nothing. It calls a service and returns what to show.
+ */
+
+/** What a positional or an option value completes to. */
+export type Completion = 'client' | 'event' | 'collaborator' | 'role' | 'format';
+
+export interface ArgSpec {
+  name: string;
+  required: boolean;
+  /** Takes every remaining word, joined with spaces: names are typed without quotes. */
+  rest?: boolean;
+  complete?: Completion;
+}
+
+export interface OptionSpec {
+  name: string;
+  /** Boolean flags take no value; string options take the words up to the next option. */
+  type: 'boolean' | 'string';
+  summary: string;
+  placeholder?: string;
+  complete?: Completion;
+  required?: boolean;
+}
+
+export interface Input {
+  args: Record<string, string | undefined>;
+  options: Record<string, string | boolean | undefined>;
+}
+
+/** Who may run it: anyone logged out, anyone logged in, or those the permission table allows. */
+export type Availability = { when: 'logged-out' } | { when: 'always' } | { when: 'logged-in' } | { when: 'permitted'; action: Action };
+
+export interface Prompter {
+  readonly interactive: boolean;
+  ask(question: string): Promise<string>;
+  askSecret(question: string): Promise<string>;
+  confirm(question: string): Promise<boolean>;
+}
+
+/** What a handler may use: services run through `as`, in one transaction, as the logged-in collaborator. */
+export interface CommandContext {
+  as<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
+  db(): Promise<Sequelize>;
+  clock: Clock;
+  settings: SecuritySettings;
+  tokens: TokenSource;
+  prompt: Prompter;
+  /** Reads a password (or two lines, for passwd) given with --password-stdin. */
+  stdinLines(count: number): Promise<string[]>;
+  session: SessionControl;
+  /** The commands the current user may run now, for help. */
+  commands(): CommandSpec[];
+  /** Leave the shell once this command is done. */
+  requestExit(): void;
+}
+
+/** The login state, kept in memory by the shell and in a token file by one-shot commands. */
+export interface SessionControl {
+  login(email: string, password: string): Promise<LoginOutcome>;
+  logout(): Promise<void>;
+  collaboratorId(): number | undefined;
+  /** Hash of the one-shot token in use, kept when the password changes. */
+  tokenHash(): string | undefined;
+}
+
+export interface LoginOutcome {
+  fullName: string;
+  role: string;
+  mustChangePassword: boolean;
+}
+
+export interface CommandResult {
+  /** Goes to standard error: "Client #12 created". */
+  message?: string;
+  /** Goes to standard output, formatted by lib/output. */
+  data?: Rendered;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  availability: Availability;
+  args?: ArgSpec[];
+  options?: OptionSpec[];
+  /** Lists get --format, --limit and --all; shows get --format. */
+  output?: 'list' | 'show';
+  /** Destructive: asks this question on a terminal, needs --yes elsewhere. */
+  confirm?: (input: Input) => string;
+  run(ctx: CommandContext, input: Input): Promise<CommandResult>;
+}

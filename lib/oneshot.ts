@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import type { App } from './app';
+import { EXIT } from './errors';
+import { Runner, type Streams } from './shell/runner';
+import { noPrompter, terminalPrompter } from './shell/prompts';
+import { TokenSession } from './session/token-session';
+
+/**
+ * `epic <command ...>` from the system shell, with the stored session (SPEC §5), and command
+ * scripts piped on standard input. No REPL library is loaded on this path.
+ */
+
+function streams(stdinIsScript: boolean): Streams {
+  let lines: string[] | undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    stderrIsTerminal: process.stderr.isTTY === true,
+    stdinLines:
+      process.stdin.isTTY || stdinIsScript
+        ? undefined
+        : async (count) => {
+            lines ??= fs.readFileSync(0, 'utf8').split(/\r?\n/);
+            const taken = lines.splice(0, count);
+            if (taken.length < count || taken.some((line) => line === undefined)) throw new Error('standard input ended early');
+            return taken;
+          },
+  };
+}
+
+export function oneShotRunner(app: App, stdinIsScript = false): Runner {
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  return new Runner({
+    db: () => app.db(),
+    clock: app.clock,
+    settings: app.settings,
+    tokens: app.tokens,
+    prompt: interactive ? terminalPrompter() : noPrompter,
+    session: new TokenSession(() => app.db(), app.clock, app.settings, app.tokens, app.config.configDir),
+    streams: streams(stdinIsScript),
+    noColor: app.config.noColor,
+    debug: app.config.debug,
+    reporter: app.reporter,
+  });
+}
+
+export function runOneShot(app: App, argv: string[]): Promise<number> {
+  return oneShotRunner(app).execute(argv);
+}
+
+/** Commands on standard input run in order; the first failure stops the script and gives the exit code. */
+export async function runScript(app: App, script: string): Promise<number> {
+  const runner = oneShotRunner(app, true);
+  for (const line of script.split(/\r?\n/)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const code = await runner.executeLine(line);
+    if (code !== EXIT.ok) return code;
+    if (runner.exitRequested) break;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,29 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Where unexpected errors go: Sentry when SENTRY_DSN is set, a private local log otherwise. */
+export interface Reporter {
+  /** Records the error and returns the reference shown to the user. */
+  captureException(error: unknown): string;
+  /** Sends what is pending, waiting at most this long (SPEC §8: 2 s before exit). */
+  flush(timeoutMs: number): Promise<void>;
+}
+
+/** Without Sentry: the stack goes to errors.log (0600) in the data folder, under a short reference. */
+export function localReporter(dataDir: string): Reporter {
+  return {
+    captureException(error) {
+      const reference = crypto.randomBytes(4).toString('hex');
+      try {
+        fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        fs.appendFileSync(path.join(dataDir, 'errors.log'), `${new Date().toISOString()} ${reference} ${stack}\n`, { mode: 0o600 });
+      } catch {
+        // Reporting must never become the error.
+      }
+      return reference;
+    },
+    flush: async () => undefined,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Personal data must never leave in an error report (SPEC §8): no password, hash, token,
+ * email, phone number or client name. Text is scrubbed by pattern; structured fields are kept
+ * only when they are on an allow-list of things this code itself puts there.
+ */
+
+const PATTERNS: [RegExp, string][] = [
+  [/\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}/g, '[hash]'],
+  [/[^\s@"'<>()]+@[^\s@"'<>()]+\.[A-Za-z]{2,}/g, '[email]'],
+  [/"[^"]*"|'[^']*'|«[^»]*»|“[^”]*”/g, '"[redacted]"'],
+  [/=\([^)]*\)/g, '=([redacted])'],
+  [/\+?\d[\d .\-()]{6,}\d/g, '[number]'],
+  [/\b[A-Za-z0-9_-]{24,}\b/g, '[token]'],
+  // Two or more capitalised words in a row read as a person's or a company's name.
+  [/\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu, '[name]'],
+];
+
+export function scrubText(text: string): string {
+  return PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/** Tag and extra keys this code sets; everything else is dropped. */
+export const SAFE_KEYS = new Set(['actor_id', 'actor_role', 'collaborator_id', 'role', 'contract_id', 'changed_fields', 'model', 'fields', 'how', 'failed_logins']);
+
+function keepSafe(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!record) return undefined;
+  const kept = Object.entries(record).filter(([key]) => SAFE_KEYS.has(key));
+  return kept.length ? Object.fromEntries(kept.map(([key, value]) => [key, typeof value === 'string' ? scrubText(value) : value])) : undefined;
+}
+
+interface ScrubbableEvent {
+  message?: string;
+  logentry?: { message?: string; formatted?: string; params?: unknown[] };
+  exception?: { values?: { value?: string; stacktrace?: { frames?: { vars?: unknown }[] } }[] };
+  breadcrumbs?: ScrubbableBreadcrumb[];
+  tags?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  contexts?: Record<string, unknown>;
+  user?: unknown;
+  request?: unknown;
+  server_name?: string;
+}
+
+interface ScrubbableBreadcrumb {
+  message?: string;
+  data?: Record<string, unknown>;
+  category?: string;
+}
+
+const SAFE_CONTEXTS = ['os', 'runtime', 'app', 'device', 'trace'];
+
+export function scrubEvent<E extends ScrubbableEvent>(event: E): E {
+  if (event.message) event.message = scrubText(event.message);
+  if (event.logentry) event.logentry = { message: scrubText(event.logentry.message ?? event.logentry.formatted ?? '') };
+  for (const value of event.exception?.values ?? []) {
+    if (value.value) value.value = scrubText(value.value);
+    for (const frame of value.stacktrace?.frames ?? []) delete frame.vars;
+  }
+  event.breadcrumbs = event.breadcrumbs?.map((crumb) => scrubBreadcrumb(crumb)).filter((crumb): crumb is ScrubbableBreadcrumb => crumb !== null);
+  event.tags = keepSafe(event.tags) as E['tags'];
+  event.extra = keepSafe(event.extra) as E['extra'];
+  if (event.contexts) {
+    event.contexts = Object.fromEntries(Object.entries(event.contexts).filter(([key]) => SAFE_CONTEXTS.includes(key)));
+    const device = event.contexts.device as Record<string, unknown> | undefined;
+    if (device) delete device.name;
+  }
+  delete event.user;
+  delete event.request;
+  delete event.server_name;
+  return event;
+}
+
+export function scrubBreadcrumb<B extends ScrubbableBreadcrumb>(crumb: B): B | null {
+  // Console output is client data on screen; SQL breadcrumbs may carry the values typed.
+  if (crumb.category === 'console' || crumb.category?.startsWith('db')) return null;
+  if (crumb.message) crumb.message = scrubText(crumb.message);
+  crumb.data = keepSafe(crumb.data);
+  return crumb;
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import type { App } from './app';
+import { parseInput } from './commands/options';
+import type { CommandSpec } from './commands/types';
+import { EXIT, UsageError } from './errors';
+import { createFirstManager } from './services/auth';
+import type { Prompter } from './commands/types';
+
+/**
+ * First run (SPEC §5): the first management account, only on an empty database. Used by
+ * `epic setup` for scripted installs and by the shell when it finds no collaborator.
+ */
+
+export const setupSpec: CommandSpec = {
+  name: 'setup',
+  summary: 'create the first management account on an empty database',
+  availability: { when: 'logged-out' },
+  options: [
+    { name: 'name', type: 'string', placeholder: 'full name', summary: 'your full name' },
+    { name: 'email', type: 'string', summary: 'your email (your login)' },
+    { name: 'password-stdin', type: 'boolean', summary: 'read the password from standard input' },
+  ],
+  run: async () => ({}),
+};
+
+export interface FirstManager {
+  fullName: string;
+  email: string;
+  password: string;
+}
+
+/** Asks for the account at the terminal: name, email, password twice. */
+export async function askFirstManager(prompt: Prompter, given: Partial<FirstManager> = {}): Promise<FirstManager> {
+  const fullName = given.fullName ?? (await prompt.ask('Your full name: '));
+  const email = given.email ?? (await prompt.ask('Your email (your login): '));
+  let password = given.password;
+  if (password === undefined) {
+    password = await prompt.askSecret('Choose a password (15 characters or more; a phrase is best): ');
+    if ((await prompt.askSecret('Same password again: ')) !== password) throw new UsageError('the two passwords differ; nothing was created');
+  }
+  return { fullName, email, password };
+}
+
+export async function createFirstAccount(app: App, account: FirstManager) {
+  return createFirstManager({ sequelize: await app.db(), clock: app.clock, settings: app.settings }, account);
+}
+
+/** `epic setup --name <name> --email <email> --password-stdin`, or the same asked at a terminal. */
+export async function runSetup(app: App, argv: string[], prompt: Prompter): Promise<number> {
+  const input = parseInput(setupSpec, argv);
+  const given: Partial<FirstManager> = {
+    fullName: input.options.name as string | undefined,
+    email: input.options.email as string | undefined,
+  };
+  if (input.options['password-stdin']) given.password = fs.readFileSync(0, 'utf8').split(/\r?\n/)[0];
+  if (!prompt.interactive && (given.fullName === undefined || given.email === undefined || given.password === undefined)) {
+    throw new UsageError('not on a terminal: give --name, --email and --password-stdin');
+  }
+  const manager = await createFirstAccount(app, await askFirstManager(prompt, given));
+  process.stderr.write(`Created the first manager, ${manager.fullName} <${manager.email}>. Log in with: epic login ${manager.email}\n`);
+  return EXIT.ok;
+}

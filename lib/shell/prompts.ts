@@ -1,0 +1,26 @@
+import { UsageError } from '../errors';
+import type { Prompter } from '../commands/types';
+
+/** Questions at the terminal for one-shot commands; the password is masked and never echoed. */
+export function terminalPrompter(): Prompter {
+  const { read } = require('read') as typeof import('read');
+  const ask = (prompt: string, silent: boolean) => read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr });
+  return {
+    interactive: true,
+    ask: (question) => ask(question, false),
+    askSecret: (question) => ask(question, true),
+    confirm: async (question) => /^y(es)?$/i.test((await ask(`${question} [y/N] `, false)).trim()),
+  };
+}
+
+/** Scripts and pipes: nothing is asked, so a command needing an answer says what option to give. */
+export const noPrompter: Prompter = {
+  interactive: false,
+  ask: async (question) => {
+    throw new UsageError(`"${question.replace(/[:?]\s*$/, '')}" cannot be asked: standard input is not a terminal`);
+  },
+  askSecret: async () => {
+    throw new UsageError('a password cannot be asked: standard input is not a terminal (use --password-stdin)');
+  },
+  confirm: async () => false,
+};

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type { App } from '../app';
+import type { CommandSpec, Prompter } from '../commands/types';
+import { optionsOf } from '../commands/options';
+import { AppError, EXIT } from '../errors';
+import { needsFirstManager } from '../services/auth';
+import { askFirstManager, createFirstAccount } from '../setup';
+import { ShellSession } from '../session/shell-session';
+import { ensurePrivateDir } from '../paths';
+import { complete } from './completion';
+import { terminalPrompter } from './prompts';
+import { Runner } from './runner';
+import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
+
+/**
+ * The persistent shell (SPEC §5), on vorpal. Vorpal only draws the prompt, keeps history and
+ * completes words: every line goes to the Runner, the same as one-shot commands use, so
+ * vorpal's own parsing (minimist, pipes, help) never sees the user's text.
+ */
+
+export function historyDir(app: App): string {
+  return path.join(app.config.dataDir, 'history');
+}
+
+export async function runRepl(app: App): Promise<number> {
+  // Files this process creates (history, error log) are for its user only.
+  process.umask(0o077);
+  const Vorpal = require('vorpal') as new () => VorpalShell;
+  const vorpal = new Vorpal();
+  let active: VorpalInstance | undefined;
+  const ask = async (question: object) => {
+    if (!active) throw new Error('no command is running to ask from');
+    return (await active.prompt({ name: 'answer', ...question })).answer;
+  };
+  const prompt: Prompter = {
+    interactive: true,
+    ask: async (message) => String(await ask({ type: 'input', message })),
+    askSecret: async (message) => String(await ask({ type: 'password', message })),
+    confirm: async (message) => (await ask({ type: 'confirm', message, default: false })) === true,
+  };
+  const session = new ShellSession(() => app.db(), app.clock, app.settings, prompt);
+  const runner = new Runner({
+    db: () => app.db(),
+    clock: app.clock,
+    settings: app.settings,
+    tokens: app.tokens,
+    prompt,
+    session,
+    streams: { stdout: process.stdout, stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true, stderrIsTerminal: process.stderr.isTTY === true },
+    noColor: app.config.noColor,
+    debug: app.config.debug,
+    reporter: app.reporter,
+  });
+
+  ensurePrivateDir(historyDir(app));
+  vorpal.historyStoragePath(historyDir(app));
+
+  let pendingLine = '';
+  vorpal.on('client_prompt_submit', (line) => {
+    pendingLine = line;
+  });
+
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    finished = resolve;
+  });
+  let closing = false;
+  const close = (code: number) => {
+    if (closing) return;
+    closing = true;
+    vorpal.hide();
+    finished(code);
+  };
+
+  const run = async function (this: VorpalInstance) {
+    active = this;
+    try {
+      await runner.executeLine(pendingLine);
+    } finally {
+      active = undefined;
+      sync();
+      if (runner.exitRequested) close(EXIT.ok);
+    }
+  };
+
+  const registered = new Map<string, VorpalCommand>();
+  const register = (spec: CommandSpec) => {
+    const command = vorpal.command(spec.name, spec.summary);
+    // Options are declared for Tab completion only: the Runner parses the line itself.
+    for (const option of optionsOf(spec)) command.option(`--${option.name}${option.type === 'string' ? ` <${option.placeholder ?? option.name}>` : ''}`, option.summary);
+    command.allowUnknownOptions();
+    command.parse(() => spec.name);
+    command.autocomplete({ data: () => safeComplete(vorpal.ui.input()) });
+    command.action(run);
+    registered.set(spec.name, command);
+  };
+  const safeComplete = async (line: string): Promise<string[]> => {
+    // A completer that rejects would kill the REPL, and a locked shell must not list names.
+    if (session.isIdle()) return [];
+    return complete({ db: () => app.db(), clock: app.clock }, line).catch(() => []);
+  };
+
+  /** Registers exactly the commands the current role may run; removes the others (SPEC §5). */
+  const sync = () => {
+    const wanted = new Set(runner.available().map((spec) => spec.name));
+    for (const [name, command] of registered) {
+      if (!wanted.has(name)) {
+        command.remove();
+        registered.delete(name);
+      }
+    }
+    for (const spec of runner.available()) if (!registered.has(spec.name)) register(spec);
+    const id = session.collaboratorId();
+    vorpal.history(id === undefined ? 'logged-out' : `collaborator-${id}`);
+    vorpal.delimiter(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
+  };
+
+  for (const builtIn of ['exit', 'help']) vorpal.find(builtIn)?.remove();
+  // Unknown words, or commands of another role: the Runner says which.
+  vorpal.catch('[words...]').parse(() => '__').allowUnknownOptions().action(run);
+
+  vorpal.sigint(() => {
+    // Ctrl-C clears the line being typed instead of leaving the shell.
+    vorpal.ui.input('');
+    process.stderr.write('\n(type exit or press Ctrl-D to leave)\n');
+  });
+  vorpal.on('keypress', (event) => {
+    if (event.key?.ctrl && event.key.name === 'd' && vorpal.ui.input() === '') close(EXIT.ok);
+  });
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => close(EXIT.ok));
+
+  await offerFirstRun(app, runner, session);
+  sync();
+  vorpal.show();
+  const code = await done;
+  process.stderr.write('\n');
+  return code;
+}
+
+/** On an empty database, the first manager account is created here and logged in (SPEC §5). */
+async function offerFirstRun(app: App, runner: Runner, session: ShellSession): Promise<void> {
+  try {
+    await app.db();
+    if (!(await needsFirstManager())) return;
+    const terminal = terminalPrompter();
+    runner.say('Welcome to Epic Events CRM. No account exists yet: create the first manager account.');
+    const account = await askFirstManager(terminal);
+    await createFirstAccount(app, account);
+    const who = await session.login(account.email, account.password);
+    runner.say(`Created and logged in as ${who.fullName} (${who.role}). Type help to see what you can do.`, 'green');
+  } catch (error) {
+    if (error instanceof AppError) runner.say(`error: ${error.message}`, 'red');
+    else throw error;
+  }
+}

@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import chalk from 'chalk';
+import type { Sequelize } from 'sequelize-typescript';
+import type { Clock } from '../clock';
+import { availableTo, findCommand } from '../commands';
+import { parseInput, usageOf } from '../commands/options';
+import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
+import { asActor } from '../db/context';
+import { AppError, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
+import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
+import type { SecuritySettings, TokenSource } from '../services/settings';
+import type { SessionBackend } from '../session/backend';
+import type { Collaborator } from '../../models';
+import { tokenize, type Redirect } from './tokenize';
+import type { Reporter } from '../reporting/reporter';
+
+/**
+ * Runs one command line, for the REPL and for one-shot use alike: finds the command, checks
+ * who may run it, parses its input, runs it, formats its output. Nothing escapes: every error
+ * becomes one line on standard error and an exit code (SPEC §5).
+ */
+
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdoutIsTerminal: boolean;
+  stderrIsTerminal: boolean;
+  /** Lines of standard input for --password-stdin, when standard input is not the command source. */
+  stdinLines?: (count: number) => Promise<string[]>;
+}
+
+export interface RunnerDeps {
+  db: () => Promise<Sequelize>;
+  clock: Clock;
+  settings: SecuritySettings;
+  tokens: TokenSource;
+  prompt: Prompter;
+  session: SessionBackend;
+  streams: Streams;
+  noColor: boolean;
+  debug: boolean;
+  reporter: Reporter;
+}
+
+/** Commands that stay open to an account whose password a manager set. */
+const BEFORE_NEW_PASSWORD = new Set(['passwd', 'logout', 'whoami', 'help', 'exit']);
+
+export class Runner {
+  exitRequested = false;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** What the current user may run, as far as the login state known without a query says. */
+  available(): CommandSpec[] {
+    return availableTo(this.deps.session.role());
+  }
+
+  /** A line as typed in the shell or a script: quotes, and `> file` / `>> file` at the end. */
+  async executeLine(line: string): Promise<number> {
+    let parsed: ReturnType<typeof tokenize>;
+    try {
+      parsed = tokenize(line);
+    } catch (error) {
+      return this.report(error);
+    }
+    return this.execute(parsed.words, parsed.redirect);
+  }
+
+  async execute(words: string[], redirect?: Redirect): Promise<number> {
+    try {
+      if (words.length === 0) return EXIT.ok;
+      await this.run(words, redirect);
+      return EXIT.ok;
+    } catch (error) {
+      return this.report(error);
+    }
+  }
+
+  private async run(words: string[], redirect?: Redirect): Promise<void> {
+    const found = findCommand(words);
+    if (!found) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}": type help for the list`);
+    const { spec, rest } = found;
+    if (rest.includes('--help')) {
+      this.say(`usage: ${usageOf(spec)}`);
+      return;
+    }
+    const input = parseInput(spec, rest);
+    const target = this.outputTarget(input, redirect);
+    const actor = await this.admit(spec);
+    await this.confirm(spec, input);
+    const result = await spec.run(this.context(actor), input);
+    this.show(result, target, redirect);
+  }
+
+  /** Checks the login state and the permission table; returns the collaborator when logged in. */
+  private async admit(spec: CommandSpec): Promise<Collaborator | undefined> {
+    const { availability } = spec;
+    const { session } = this.deps;
+    if (availability.when === 'always') return session.mayBeLoggedIn() ? session.actor().catch(() => undefined) : undefined;
+    if (availability.when === 'logged-out') {
+      if (session.role()) throw new UsageError('already logged in: logout first');
+      return undefined;
+    }
+    const actor = await session.actor();
+    if (actor.mustChangePassword && !BEFORE_NEW_PASSWORD.has(spec.name)) {
+      throw new NotLoggedIn('your password was set by a manager: choose your own with `passwd` first');
+    }
+    if (availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) {
+      throw new PermissionDenied(`"${spec.name}" is not available to ${actor.role}`);
+    }
+    return actor;
+  }
+
+  private async confirm(spec: CommandSpec, input: Input): Promise<void> {
+    if (!spec.confirm || input.options.yes) return;
+    if (!this.deps.prompt.interactive) throw new UsageError(`"${spec.name}" deletes data: add --yes when not on a terminal`);
+    if (!(await this.deps.prompt.confirm(spec.confirm(input)))) throw new ValidationError(undefined, 'cancelled: nothing was deleted');
+  }
+
+  private outputTarget(input: Input, redirect?: Redirect): Target {
+    const asked = input.options.format;
+    if (asked !== undefined && !FORMATS.includes(asked as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    const { streams, noColor } = this.deps;
+    if (redirect) return { format: (asked as Format) ?? formatForFile(redirect.file), color: false, truncate: false };
+    const terminal = streams.stdoutIsTerminal;
+    return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal };
+  }
+
+  private context(actor: Collaborator | undefined): CommandContext {
+    const { deps } = this;
+    return {
+      as: async (work) => {
+        if (!actor) throw new NotLoggedIn('not logged in');
+        return asActor(await deps.db(), deps.clock, { id: actor.id, role: actor.role, fullName: actor.fullName }, work);
+      },
+      db: deps.db,
+      clock: deps.clock,
+      settings: deps.settings,
+      tokens: deps.tokens,
+      prompt: deps.prompt,
+      stdinLines: async (count) => {
+        if (!deps.streams.stdinLines) throw new UsageError('--password-stdin needs standard input: it is the terminal here');
+        return deps.streams.stdinLines(count);
+      },
+      session: deps.session,
+      commands: () => this.available(),
+      requestExit: () => {
+        this.exitRequested = true;
+      },
+    };
+  }
+
+  private show(result: CommandResult, target: Target, redirect?: Redirect): void {
+    if (result.data) {
+      const text = render(result.data, target);
+      if (redirect) {
+        try {
+          fs.writeFileSync(redirect.file, text, { flag: redirect.append ? 'a' : 'w' });
+        } catch (error) {
+          throw new ValidationError(undefined, `cannot write ${redirect.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+      } else {
+        this.deps.streams.stdout.write(text);
+      }
+      const note = listNote(result.data);
+      if (note) this.say(note, 'dim');
+      if (redirect) this.say(`written to ${redirect.file}`, 'dim');
+    }
+    if (result.message) this.say(result.message, 'green');
+  }
+
+  private paint(): chalk.Chalk {
+    return new chalk.Instance({ level: this.deps.streams.stderrIsTerminal && !this.deps.noColor ? 1 : 0 });
+  }
+
+  say(text: string, style?: 'green' | 'dim' | 'red'): void {
+    const paint = this.paint();
+    this.deps.streams.stderr.write(`${style ? paint[style](text) : text}\n`);
+  }
+
+  /** One readable line; an unexpected error gets a reference instead of a stack trace. */
+  private report(error: unknown): number {
+    if (error instanceof AppError) {
+      this.say(`error: ${error.message}`, 'red');
+      return error.exitCode;
+    }
+    const reference = this.deps.reporter.captureException(error);
+    this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
+    if (this.deps.debug) this.deps.streams.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+

@@ -1,0 +1,127 @@
+import anyTest, { type TestFn } from 'ava';
+import { PermissionDenied } from '../lib/errors';
+import type { ServiceContext } from '../lib/db/context';
+import { cryptoTokens } from '../lib/services/settings';
+import * as clients from '../lib/services/clients';
+import * as collaborators from '../lib/services/collaborators';
+import * as contracts from '../lib/services/contracts';
+import * as events from '../lib/services/events';
+import { ACTIONS, type Action } from '../lib/permissions';
+import { freshDatabase } from './helpers/database';
+import { buildWorld, snapshot, type World } from './helpers/world';
+
+/**
+ * SPEC §4, cell by cell, through the services. The expected table is written out here again on
+ * purpose, from the specification, not derived from lib/permissions.
+ */
+const test = anyTest as TestFn<{ w: World }>;
+
+type Role = 'management' | 'sales' | 'support';
+type Target = 'own' | 'other' | 'unassigned';
+const ALL: Target[] = ['own', 'other', 'unassigned'];
+
+// Which targets each role may act on; a missing role is refused everywhere.
+const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
+  'collaborator.list': { management: ALL },
+  'collaborator.show': { management: ALL },
+  'collaborator.create': { management: ALL },
+  'collaborator.update': { management: ALL },
+  'collaborator.delete': { management: ALL },
+  'collaborator.reset-password': { management: ALL },
+  'client.list': { management: ALL, sales: ALL, support: ALL },
+  'client.show': { management: ALL, sales: ALL, support: ALL },
+  'client.create': { sales: ALL },
+  'client.update': { sales: ['own'] },
+  'client.delete': { sales: ['own'] },
+  'client.reassign': { management: ALL },
+  'contract.list': { management: ALL, sales: ALL, support: ALL },
+  'contract.show': { management: ALL, sales: ALL, support: ALL },
+  'contract.create': { management: ALL },
+  'contract.update': { management: ALL, sales: ['own'] },
+  'contract.sign': { management: ALL, sales: ['own'] },
+  'contract.pay': { management: ALL, sales: ['own'] },
+  'contract.delete': { management: ALL },
+  'event.list': { management: ALL, sales: ALL, support: ALL },
+  'event.show': { management: ALL, sales: ALL, support: ALL },
+  'event.create': { sales: ['own'] },
+  'event.update': { sales: ['own'], support: ['own'] },
+  'event.assign': { management: ALL },
+  'event.unassign': { management: ALL },
+  'event.delete': { sales: ['own'] },
+};
+
+type Invoke = (ctx: ServiceContext, w: World, target: Target) => Promise<unknown>;
+const pick = <T>(target: Target, own: T, other: T, unassigned: T = other) => (target === 'own' ? own : target === 'other' ? other : unassigned);
+const deps = { bcryptCost: 10, tokens: cryptoTokens };
+
+// "own" is the salesperson's client (whose event the first support agent runs).
+const INVOKE: Record<Action, Invoke> = {
+  'collaborator.list': (ctx) => collaborators.listCollaborators(ctx),
+  'collaborator.show': (ctx, w) => collaborators.showCollaborator(ctx, String(w.otherSales.id)),
+  'collaborator.create': (ctx) => collaborators.createCollaborator(ctx, { fullName: 'New Hire', email: 'new@epic.test', role: 'sales' }, deps),
+  'collaborator.update': (ctx, w) => collaborators.updateCollaborator(ctx, String(w.otherSupport.id), { fullName: 'Pia Renamed' }),
+  'collaborator.delete': (ctx, w) => collaborators.deleteCollaborator(ctx, String(w.otherSupport.id)),
+  'collaborator.reset-password': (ctx, w) => collaborators.resetPassword(ctx, String(w.otherSupport.id), undefined, deps),
+  'client.list': (ctx) => clients.listClients(ctx),
+  'client.show': (ctx, w, t) => clients.showClient(ctx, String(pick(t, w.ownClient, w.otherClient).id)),
+  'client.create': (ctx) => clients.createClient(ctx, { fullName: 'New Client', email: 'new@client.test', phone: '0612345678' }),
+  'client.update': (ctx, w, t) => clients.updateClient(ctx, String(pick(t, w.ownClient, w.otherClient).id), { companyName: 'Renamed' }),
+  'client.delete': (ctx, w, t) => clients.deleteClient(ctx, String(pick(t, w.ownProspect, w.otherProspect).id)),
+  'client.reassign': (ctx, w, t) => clients.reassignClient(ctx, String(pick(t, w.ownClient, w.otherClient).id), String(w.otherSales.id)),
+  'contract.list': (ctx) => contracts.listContracts(ctx),
+  'contract.show': (ctx, w, t) => contracts.showContract(ctx, String(pick(t, w.ownSigned, w.otherSigned).id)),
+  'contract.create': (ctx, w, t) => contracts.createContract(ctx, { client: String(pick(t, w.ownClient, w.otherClient).id), total: '500' }),
+  'contract.update': (ctx, w, t) => contracts.updateContract(ctx, String(pick(t, w.ownSigned, w.otherSigned).id), { due: '100' }),
+  'contract.sign': (ctx, w, t) => contracts.signContract(ctx, String(pick(t, w.ownUnsigned, w.otherUnsigned).id)),
+  'contract.pay': (ctx, w, t) => contracts.payContract(ctx, String(pick(t, w.ownSigned, w.otherSigned).id), '100'),
+  'contract.delete': (ctx, w, t) => contracts.deleteContract(ctx, String(pick(t, w.ownUnsigned, w.otherUnsigned).id)),
+  'event.list': (ctx) => events.listEvents(ctx),
+  'event.show': (ctx, w, t) => events.showEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
+  'event.create': (ctx, w, t) =>
+    events.createEvent(ctx, { contract: String(pick(t, w.ownSignedFree, w.otherSignedFree).id), name: 'New Event', start: '2026-09-01 10:00', end: '2026-09-01 18:00', location: 'Paris', attendees: '10' }),
+  'event.update': (ctx, w, t) => events.updateEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id), { notes: 'Bring chairs' }),
+  'event.assign': (ctx, w, t) => events.assignSupport(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id), String(w.otherSupport.id)),
+  'event.unassign': (ctx, w, t) => events.unassignSupport(ctx, String(pick(t, w.assignedEvent, w.othersEvent).id)),
+  'event.delete': (ctx, w, t) => events.deleteEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
+};
+
+test.before(async (t) => {
+  t.context.w = await buildWorld(await freshDatabase());
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+class Rollback extends Error {}
+
+const actorFor = (w: World, role: Role) => ({ management: w.manager, sales: w.sales, support: w.support })[role];
+
+test('the matrix covers every action of the permission table', (t) => {
+  t.deepEqual(Object.keys(INVOKE).sort(), [...ACTIONS].sort());
+});
+
+for (const action of ACTIONS) {
+  for (const role of ['management', 'sales', 'support'] as Role[]) {
+    for (const target of ALL) {
+      const allowed = SPEC[action][role]?.includes(target) ?? false;
+      test.serial(`${role} ${allowed ? 'may' : 'may not'} ${action} (${target})`, async (t) => {
+        const { w } = t.context;
+        const who = actorFor(w, role);
+        if (allowed) {
+          // Allowed cells run for real, then roll back so that every cell starts from the same data.
+          const outcome = await w.as(who, async (ctx) => {
+            await INVOKE[action](ctx, w, target);
+            throw new Rollback();
+          }).catch((error) => error);
+          t.true(outcome instanceof Rollback, `expected success, got ${outcome}`);
+        } else {
+          const before = await snapshot();
+          const error = await t.throwsAsync(w.as(who, (ctx) => INVOKE[action](ctx, w, target)));
+          t.true(error instanceof PermissionDenied, `expected permission denied, got ${error}`);
+          t.regex(error!.message, /^permission denied: /);
+          t.is(await snapshot(), before);
+        }
+      });
+    }
+  }
+}
