@@ -9,7 +9,7 @@ import { ShellSession } from '../session/shell-session';
 import { ensurePrivateDir } from '../paths';
 import { complete } from './completion';
 import { terminalPrompter } from './prompts';
-import { Runner } from './runner';
+import { Runner, type Streams } from './runner';
 import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
 
 /**
@@ -22,9 +22,17 @@ export function historyDir(app: App): string {
   return path.join(app.config.dataDir, 'history');
 }
 
-export async function runRepl(app: App): Promise<number> {
-  // Files this process creates (history, error log) are for its user only.
-  process.umask(0o077);
+export interface Shell {
+  vorpal: VorpalShell;
+  runner: Runner;
+  session: ShellSession;
+  /** Registers exactly the commands the current role may run, and sets prompt and history. */
+  sync(): void;
+  /** Resolves with the exit code once the user leaves. */
+  closed: Promise<number>;
+}
+
+export function createShell(app: App, streams: Streams = terminalStreams()): Shell {
   const Vorpal = require('vorpal') as new () => VorpalShell;
   const vorpal = new Vorpal();
   let active: VorpalInstance | undefined;
@@ -46,7 +54,7 @@ export async function runRepl(app: App): Promise<number> {
     tokens: app.tokens,
     prompt,
     session,
-    streams: { stdout: process.stdout, stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true, stderrIsTerminal: process.stderr.isTTY === true },
+    streams,
     noColor: app.config.noColor,
     debug: app.config.debug,
     reporter: app.reporter,
@@ -61,7 +69,7 @@ export async function runRepl(app: App): Promise<number> {
   });
 
   let finished: (code: number) => void = () => undefined;
-  const done = new Promise<number>((resolve) => {
+  const closed = new Promise<number>((resolve) => {
     finished = resolve;
   });
   let closing = false;
@@ -129,10 +137,21 @@ export async function runRepl(app: App): Promise<number> {
   });
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => close(EXIT.ok));
 
-  await offerFirstRun(app, runner, session);
-  sync();
-  vorpal.show();
-  const code = await done;
+  return { vorpal, runner, session, sync, closed };
+}
+
+function terminalStreams(): Streams {
+  return { stdout: process.stdout, stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true, stderrIsTerminal: process.stderr.isTTY === true };
+}
+
+export async function runRepl(app: App): Promise<number> {
+  // Files this process creates (history, error log) are for its user only.
+  process.umask(0o077);
+  const shell = createShell(app);
+  await offerFirstRun(app, shell.runner, shell.session);
+  shell.sync();
+  shell.vorpal.show();
+  const code = await shell.closed;
   process.stderr.write('\n');
   return code;
 }

@@ -1,4 +1,3 @@
-import { parse } from 'shell-quote';
 import { UsageError } from '../errors';
 
 export interface Redirect {
@@ -12,29 +11,44 @@ export interface Line {
 }
 
 /**
- * Splits a shell line into words the way a system shell would (quotes, backslashes), without
- * expanding variables or globs, and takes `> file` / `>> file` off the end (SPEC §5).
+ * Splits a shell line into words: whitespace separates them, single and double quotes group
+ * them, a backslash escapes the next character. Nothing else is special — `#12`, `(vegan)`,
+ * `100%` or `a;b` are plain text — except an unquoted `>` or `>>`, which sends the output to the
+ * file named after it, at the end of the line (SPEC §5).
  */
 export function tokenize(line: string): Line {
-  const parts = parse(line, (name) => `$${name}`);
   const words: string[] = [];
-  let redirect: Redirect | undefined;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (typeof part === 'string') {
-      words.push(part);
-    } else if ('pattern' in part) {
-      words.push(part.pattern);
-    } else if ('op' in part && (part.op === '>' || part.op === '>>')) {
-      const file = parts[i + 1];
-      if (typeof file !== 'string' || i + 2 !== parts.length) throw new UsageError(`"${part.op}" needs one file name, at the end of the line`);
-      redirect = { file, append: part.op === '>>' };
-      i++;
-    } else if ('comment' in part) {
-      break;
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  let redirect: { append: boolean; at: number } | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '>' && !redirect) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      const append = line[i + 1] === '>';
+      if (append) i++;
+      redirect = { append, at: words.length };
     } else {
-      throw new UsageError(`"${'op' in part ? part.op : '?'}" is not supported here: only "> file" and ">> file"`);
+      word = (word ?? '') + c;
     }
   }
-  return { words, redirect };
+  if (quote) throw new UsageError(`a ${quote} quote is not closed`);
+  if (word !== undefined) words.push(word);
+  if (!redirect) return { words };
+  const target = words.slice(redirect.at);
+  if (target.length !== 1 || target[0] === '') throw new UsageError('">" needs one file name, at the end of the line');
+  return { words: words.slice(0, redirect.at), redirect: { file: target[0], append: redirect.append } };
 }

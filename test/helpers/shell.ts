@@ -1,0 +1,85 @@
+import { PassThrough } from 'node:stream';
+import type { Prompter } from '../../lib/commands/types';
+import type { ManualClock } from '../../lib/clock';
+import { localReporter, type Reporter } from '../../lib/reporting/reporter';
+import { cryptoTokens } from '../../lib/services/settings';
+import { ShellSession } from '../../lib/session/shell-session';
+import { Runner, type Streams } from '../../lib/shell/runner';
+import type { TestDatabase } from './database';
+import { PASSWORD } from './world';
+
+/** Captures what a stream receives, as text. */
+export function capture(): { stream: PassThrough; text(): string; clear(): void } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk) => (text += chunk));
+  return { stream, text: () => text, clear: () => (text = '') };
+}
+
+export const SETTINGS = { bcryptCost: 10, idleMinutes: 30, sessionHours: 12 };
+
+/** A prompter that answers from a list, as a person at the terminal would. */
+export function scriptedPrompter(answers: string[] = []): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  const next = async (question: string) => {
+    asked.push(question);
+    if (answers.length === 0) throw new Error(`unexpected question: ${question}`);
+    return answers.shift()!;
+  };
+  return {
+    interactive: true,
+    asked,
+    ask: next,
+    askSecret: next,
+    confirm: async (question) => /^y/i.test(await next(question)),
+  };
+}
+
+export interface ShellHarness {
+  runner: Runner;
+  session: ShellSession;
+  stdout: ReturnType<typeof capture>;
+  stderr: ReturnType<typeof capture>;
+  /** Runs one line as typed in the shell; returns its exit code. */
+  run(line: string): Promise<number>;
+  loginAs(email: string, password?: string): Promise<void>;
+}
+
+/** The shell's command path (the Runner with an in-memory session), printing into buffers. */
+export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; reporter?: Reporter } = {}): ShellHarness {
+  const stdout = capture();
+  const stderr = capture();
+  const prompt = options.prompt ?? { interactive: false, ask: async () => '', askSecret: async () => '', confirm: async () => false };
+  const session = new ShellSession(async () => db.sequelize, clock, SETTINGS, prompt);
+  const streams: Streams = { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: options.terminal === true, stderrIsTerminal: false };
+  const runner = new Runner({
+    db: async () => db.sequelize,
+    clock,
+    settings: SETTINGS,
+    tokens: cryptoTokens,
+    prompt,
+    session,
+    streams,
+    noColor: true,
+    debug: false,
+    reporter: options.reporter ?? localReporter('/tmp/epic-test-errors'),
+  });
+  return {
+    runner,
+    session,
+    stdout,
+    stderr,
+    run: (line) => runner.executeLine(line),
+    loginAs: async (email, password = PASSWORD) => {
+      await session.login(email, password);
+    },
+  };
+}
+
+/** Parses TSV output (header line first) into objects. */
+export function parseTsv(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trimEnd().split('\n');
+  if (!header) return [];
+  const keys = header.split('\t');
+  return lines.map((line) => Object.fromEntries(line.split('\t').map((value, i) => [keys[i], value])));
+}

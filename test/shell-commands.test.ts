@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import anyTest, { type TestFn } from 'ava';
+import { availableTo, COMMANDS } from '../lib/commands';
+import { isAllowed } from '../lib/permissions';
+import { freshDatabase } from './helpers/database';
+import { parseTsv, shellHarness } from './helpers/shell';
+import { buildWorld, snapshot, type World } from './helpers/world';
+
+const test = anyTest as TestFn<{ w: World }>;
+
+test.before(async (t) => {
+  t.context.w = await buildWorld(await freshDatabase());
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+test('logged out, only login, help and exit exist', (t) => {
+  t.deepEqual(availableTo(undefined).map((s) => s.name).sort(), ['exit', 'help', 'login']);
+});
+
+for (const role of ['management', 'sales', 'support'] as const) {
+  test(`the ${role} command set is what the permission table allows`, (t) => {
+    const expected = COMMANDS.filter((s) => s.availability.when === 'always' || s.availability.when === 'logged-in' || (s.availability.when === 'permitted' && isAllowed(role, s.availability.action)));
+    t.deepEqual(availableTo(role).map((s) => s.name).sort(), expected.map((s) => s.name).sort());
+    t.false(availableTo(role).some((s) => s.name === 'login'));
+  });
+}
+
+test.serial('a command of another role answers "not available to <role>" with exit code 4', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('paul@epic.test');
+  t.is(await shell.run('client create --name X --email x@x.test --phone 0612345678'), 4);
+  t.regex(shell.stderr.text(), /"client create" is not available to support/);
+});
+
+test.serial('an unknown command is a usage error (exit 2), a bad option too', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('frobnicate'), 2);
+  t.regex(shell.stderr.text(), /unknown command "frobnicate"/);
+  t.is(await shell.run('client list --colour red'), 2);
+  t.regex(shell.stderr.text(), /unknown option --colour/);
+});
+
+test.serial('not logged in: exit code 4', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  t.is(await shell.run('client list'), 4);
+  t.regex(shell.stderr.text(), /not logged in/);
+});
+
+test.serial('names with spaces need no quotes; accents and case do not matter', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client show elodie DURAND'), 0);
+  t.regex(shell.stdout.text(), /elodie@example\.test/);
+  shell.stdout.clear();
+  t.is(await shell.run('client show "Kevin Casey" --format json'), 0);
+  t.is(JSON.parse(shell.stdout.text()).email, 'kevin@startup.test');
+  t.is(await shell.run(`client show #${w.ownClient.id}`), 0);
+});
+
+test.serial('an unknown name lists the closest matches with their ids', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client show Kevin Casy'), 1);
+  t.regex(shell.stderr.text(), new RegExp(`no client named "Kevin Casy"; closest: #${w.ownClient.id} Kevin Casey`));
+});
+
+test.serial('> file writes exact CSV and JSON, without colour codes', async (t) => {
+  const { w } = t.context;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-out-'));
+  const shell = shellHarness(w.db, w.clock, { terminal: true });
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run(`client list --mine > ${dir}/mine.csv`), 0);
+  const csv = fs.readFileSync(`${dir}/mine.csv`, 'utf8');
+  t.false(csv.includes('\u001b['));
+  const lines = csv.trimEnd().split('\r\n');
+  t.is(lines[0], 'id,fullName,email,phone,companyName,salesContact,createdAt,updatedAt');
+  t.is(lines.length, 3);
+  t.true(lines.some((l) => l.startsWith(`${w.ownClient.id},Kevin Casey,kevin@startup.test,'+33612345678,Cool Startup LLC,Sam Sales,`)));
+  t.is(await shell.run(`event show Casey Launch Party > "${dir}/event.json"`), 0);
+  const event = JSON.parse(fs.readFileSync(`${dir}/event.json`, 'utf8'));
+  t.is(event.name, 'Casey Launch Party');
+  t.is(event.client[0].email, 'kevin@startup.test');
+  t.is(await shell.run(`client list --mine --format tsv >> ${dir}/mine.csv`), 0);
+  t.true(fs.readFileSync(`${dir}/mine.csv`, 'utf8').includes('id\tfullName'));
+  t.is(shell.stdout.text(), '', 'nothing went to the screen');
+});
+
+test.serial('an unwritable redirection is an error, not a crash', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client list > /nonexistent-dir/out.csv'), 1);
+  t.regex(shell.stderr.text(), /cannot write \/nonexistent-dir\/out\.csv: ENOENT/);
+});
+
+test.serial('CSV neutralises formula cells; TSV has a header line and no colour', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client create --name =HYPERLINK("http://evil") --email formula@x.test --phone 0611111112 --company @SUM(A1)'), 0);
+  shell.stdout.clear();
+  t.is(await shell.run('client list --search formula --format csv'), 0);
+  t.regex(shell.stdout.text(), /'=HYPERLINK\(http:\/\/evil\)/);
+  t.regex(shell.stdout.text(), /,'@SUM\(A1\),/);
+  shell.stdout.clear();
+  t.is(await shell.run('client list --search formula'), 0);
+  const rows = parseTsv(shell.stdout.text());
+  t.is(rows[0].companyName, '@SUM(A1)');
+  t.false(shell.stdout.text().includes('\u001b['));
+});
+
+test.serial('lists show 30 rows unless --limit or --all, and say so', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client list --limit 1'), 0);
+  t.is(parseTsv(shell.stdout.text()).length, 1);
+  t.regex(shell.stderr.text(), /showing 1 of \d+/);
+  t.is(await shell.run('client list --limit 0'), 2);
+  t.is(await shell.run('client list --limit 2 --all'), 2);
+});
+
+test.serial('destructive commands need --yes when not on a terminal, and ask on one', async (t) => {
+  const { w } = t.context;
+  const before = await snapshot();
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client delete Olivia Prospect'), 2);
+  t.regex(shell.stderr.text(), /add --yes/);
+  t.is(await snapshot(), before);
+});
+
+test.serial('refused actions through the shell change nothing', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  const before = await snapshot();
+  for (const line of [
+    'client update Élodie Durand --company Stolen',
+    `contract sign ${w.otherUnsigned.id}`,
+    `contract pay ${w.otherSigned.id} 10`,
+    'event update Durand Wedding --notes mine now',
+    'event delete Durand Gala --yes',
+    'client delete Oscar Prospect --yes',
+  ]) {
+    shell.stderr.clear();
+    t.is(await shell.run(line), 4, line);
+    t.regex(shell.stderr.text(), /^error: permission denied: sales may \w+ only/, line);
+  }
+  t.is(await snapshot(), before);
+});
