@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../lib/paths';
+
+export const EPIC = path.join(projectRoot(), 'bin', 'epic.js');
+
+export interface EpicResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A private HOME-like setup for one user of the real `epic` binary, on one test database. */
+export function epicUser(databaseUrl: string, extraEnv: Record<string, string> = {}) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-user-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    DATABASE_URL: databaseUrl,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    EPIC_DATA_DIR: path.join(home, 'data'),
+    EPIC_BCRYPT_COST: '10',
+    TZ: 'Europe/Paris',
+    ...extraEnv,
+  };
+  const run = (args: string[], input = '', moreEnv: Record<string, string> = {}): Promise<EpicResult> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [EPIC, ...args], { cwd: home, env: { ...env, ...moreEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  return { home, env, run };
+}
