@@ -33,6 +33,8 @@ export interface Shell {
 }
 
 export function createShell(app: App, streams: Streams = terminalStreams()): Shell {
+  // Files the shell creates (history, error log) are for its user only, inside a 0700 folder too.
+  process.umask(0o077);
   const Vorpal = require('vorpal') as new () => VorpalShell;
   const vorpal = new Vorpal();
   let active: VorpalInstance | undefined;
@@ -145,8 +147,6 @@ function terminalStreams(): Streams {
 }
 
 export async function runRepl(app: App): Promise<number> {
-  // Files this process creates (history, error log) are for its user only.
-  process.umask(0o077);
   const shell = createShell(app);
   await offerFirstRun(app, shell.runner, shell.session);
   shell.sync();

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import anyTest, { type TestFn } from 'ava';
+import { createApp, type App } from '../lib/app';
+import { availableTo } from '../lib/commands';
+import { readConfig } from '../lib/config';
+import { complete, MAX_CANDIDATES } from '../lib/shell/completion';
+import { createShell, historyDir, type Shell } from '../lib/shell/repl';
+import { Client } from '../models';
+import { freshDatabase } from './helpers/database';
+import { capture } from './helpers/shell';
+import { buildWorld, PASSWORD, type World } from './helpers/world';
+
+/** The vorpal shell itself: what it registers, completes and remembers. */
+const test = anyTest as TestFn<{ w: World; app: App }>;
+
+test.before(async (t) => {
+  const w = await buildWorld(await freshDatabase());
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-repl-'));
+  const config = readConfig({ DATABASE_URL: w.db.url, EPIC_DATA_DIR: dataDir, EPIC_BCRYPT_COST: '10', HOME: dataDir });
+  t.context.w = w;
+  t.context.app = { ...createApp(config, { clock: w.clock }), db: async () => w.db.sequelize, close: async () => undefined };
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+function shell(app: App): Shell & { out: ReturnType<typeof capture>; err: ReturnType<typeof capture> } {
+  const out = capture();
+  const err = capture();
+  const created = createShell(app, { stdout: out.stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
+  created.sync();
+  return { ...created, out, err };
+}
+
+/** Types a line as at the prompt: vorpal records it in history and runs the matching command. */
+async function type(s: Shell, line: string): Promise<void> {
+  (s.vorpal as unknown as { emit(event: string, line: string): void }).emit('client_prompt_submit', line);
+  await (s.vorpal as unknown as { exec(line: string): Promise<unknown> }).exec(line);
+}
+
+const registered = (s: Shell) => s.vorpal.commands.map((c) => c._name).filter((name) => name !== '').sort();
+
+test.serial('each role gets exactly its commands registered, and logout removes them', async (t) => {
+  const { app } = t.context;
+  const s = shell(app);
+  t.deepEqual(registered(s), ['exit', 'help', 'login']);
+  for (const [email, role] of [['maud@epic.test', 'management'], ['sam@epic.test', 'sales'], ['paul@epic.test', 'support']] as const) {
+    await s.session.login(email, PASSWORD);
+    s.sync();
+    t.deepEqual(registered(s), availableTo(role).map((spec) => spec.name).sort(), role);
+    await type(s, 'logout');
+    t.deepEqual(registered(s), ['exit', 'help', 'login'], `after ${role} logs out`);
+  }
+});
+
+test.serial('a line typed in the shell runs the command and prints to the shell streams', async (t) => {
+  const { app } = t.context;
+  const s = shell(app);
+  await s.session.login('sam@epic.test', PASSWORD);
+  s.sync();
+  await type(s, 'client show Kevin Casey --format json');
+  t.is(JSON.parse(s.out.text()).fullName, 'Kevin Casey');
+  await type(s, 'collaborator list');
+  t.regex(s.err.text(), /"collaborator list" is not available to sales/);
+  await type(s, 'exit');
+  t.is(await s.closed, 0);
+});
+
+test.serial('history is kept per collaborator in a private file, without passwords', async (t) => {
+  const { app } = t.context;
+  const s = shell(app);
+  await s.session.login('sam@epic.test', PASSWORD);
+  s.sync();
+  await type(s, 'client list --mine');
+  const dir = historyDir(app);
+  t.is(fs.statSync(dir).mode & 0o777, 0o700);
+  const files = fs.readdirSync(dir);
+  const mine = files.find((f) => f.includes(`collaborator-${t.context.w.sales.id}`));
+  t.truthy(mine, `history files: ${files.join(', ')}`);
+  const file = path.join(dir, mine!);
+  t.is(fs.statSync(file).mode & 0o077, 0, 'no group or other bits');
+  const content = fs.readFileSync(file, 'utf8');
+  t.true(content.includes('client list --mine'));
+  t.false(content.includes(PASSWORD));
+});
+
+test('completion: prefixes with spaces, accents, case and quotes', async (t) => {
+  const { app } = t.context;
+  const source = { db: app.db, clock: app.clock };
+  t.deepEqual(await complete(source, 'client show Kev'), ['Kevin Casey']);
+  t.deepEqual(await complete(source, 'client show Kevin C'), ['Casey']);
+  t.deepEqual(await complete(source, 'client show kev'), ['kevin Casey']);
+  t.deepEqual(await complete(source, 'client show elo'), ['elodie Durand']);
+  t.deepEqual(await complete(source, 'client show "Kev'), ['"Kevin Casey"']);
+  t.deepEqual(await complete(source, 'event show Durand '), ['Gala', 'Wedding']);
+  t.deepEqual(await complete(source, 'contract list --client Kev'), ['Kevin Casey']);
+  t.deepEqual(await complete(source, 'collaborator list --role s'), ['sales', 'support']);
+  t.deepEqual(await complete(source, 'client list --fo'), ['--format']);
+  t.deepEqual(await complete(source, 'client list --format j'), ['json']);
+  t.deepEqual(await complete(source, 'client show Zzz'), []);
+});
+
+test.serial('a completed line runs as typed and shows the right record', async (t) => {
+  const { app } = t.context;
+  const s = shell(app);
+  await s.session.login('sam@epic.test', PASSWORD);
+  s.sync();
+  const [completion] = await complete({ db: app.db, clock: app.clock }, 'client show Kevin C');
+  await type(s, `client show Kevin ${completion} --format json`);
+  t.is(JSON.parse(s.out.text()).email, 'kevin@startup.test');
+});
+
+test.serial('never more than a screenful of candidates', async (t) => {
+  const { app, w } = t.context;
+  for (let i = 0; i < MAX_CANDIDATES + 5; i++) {
+    await Client.create({ fullName: `Zoé Many${String(i).padStart(2, '0')}`, email: `many${i}@x.test`, phone: '+33612345678', salesContactId: w.sales.id });
+  }
+  t.is((await complete({ db: app.db, clock: app.clock }, 'client show zoe')).length, MAX_CANDIDATES);
+  await Client.destroy({ where: { email: Array.from({ length: MAX_CANDIDATES + 5 }, (_, i) => `many${i}@x.test`) } });
+});
