@@ -1,4 +1,5 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import { col, Op, where, type WhereOptions } from 'sequelize';
+import { foldText } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
@@ -24,7 +25,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   if (filters.search !== undefined) {
     if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
     // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.
-    conditions.push(where(col('Client.searchText'), Op.like, fn('epic_fold', `%${escapeLike(filters.search.trim())}%`)));
+    conditions.push(where(col('Client.searchText'), Op.like, foldText(`%${escapeLike(filters.search.trim())}%`)));
   }
   const { rows, count } = await Client.findAndCountAll({
     where: { [Op.and]: conditions },

@@ -1,4 +1,5 @@
 import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { Tx } from '../db/context';
 import { NotFound, ValidationError } from '../errors';
@@ -24,9 +25,9 @@ async function byName<M extends Named>(
   ref: string,
   extra?: WhereOptions,
 ): Promise<M> {
-  const folded = fn('epic_fold', col(nameColumn));
+  const folded = foldColumn(nameColumn);
   const matches = await model.findAll({
-    where: { [Op.and]: [where(folded, fn('epic_fold', ref)), ...(extra ? [extra] : [])] },
+    where: { [Op.and]: [where(folded, foldText(ref)), ...(extra ? [extra] : [])] },
     limit: 10,
     order: [['id', 'ASC']],
     transaction: tx.transaction,
@@ -39,11 +40,11 @@ async function byName<M extends Named>(
   const close = await model.findAll({
     where: {
       [Op.and]: [
-        { [Op.or]: [where(fn('similarity', folded, fn('epic_fold', ref)), Op.gt, 0.2), where(folded, Op.like, fn('epic_fold', `%${escapeLike(ref)}%`))] },
+        { [Op.or]: [where(fn('similarity', folded, foldText(ref)), Op.gt, 0.2), where(folded, Op.like, foldText(`%${escapeLike(ref)}%`))] },
         ...(extra ? [extra] : []),
       ],
     },
-    order: [[fn('similarity', folded, fn('epic_fold', ref)), 'DESC']],
+    order: [[fn('similarity', folded, foldText(ref)), 'DESC']],
     limit: 5,
     transaction: tx.transaction,
   });
@@ -98,7 +99,7 @@ export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'coll
   const [model, column] = ({ client: [Client, 'fullName'], event: [Event, 'name'], collaborator: [Collaborator, 'fullName'] } as const)[kind];
   const rows = await (model as ModelCtor<Named>).findAll({
     attributes: [column],
-    where: where(fn('epic_fold', col(column)), Op.like, fn('epic_fold', `${escapeLike(prefix)}%`)),
+    where: where(foldColumn(column), Op.like, foldText(`${escapeLike(prefix)}%`)),
     order: [[column, 'ASC']],
     limit,
     transaction: tx.transaction,
