@@ -3,5 +3,7 @@
 // The CRM is bundled into dist/ by `npm run build` (run by npm ci / npm install) for a fast start.
 const { main } = require('../dist/cli.js');
 main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+  // Everything is closed and error reports flushed (bounded to 2 s) by now; a Sentry that
+  // never answers must not keep the process alive with its open request.
+  process.exit(code);
 });

@@ -26,17 +26,24 @@ export interface AppOptions {
 
 export function createApp(config: Config, options: AppOptions = {}): App {
   let opening: Promise<Sequelize> | undefined;
+  const reporter = options.reporter ?? localReporter(config.dataDir);
   return {
     config,
     clock: options.clock ?? systemClock,
     tokens: options.tokens ?? cryptoTokens,
     settings: securitySettings(config),
-    reporter: options.reporter ?? localReporter(config.dataDir),
+    reporter,
     db() {
-      opening ??= openDatabase(config, { keepAlive: options.keepAlive }).catch((error) => {
-        opening = undefined;
-        throw error;
-      });
+      opening ??= openDatabase(config, { keepAlive: options.keepAlive }).then(
+        (sequelize) => {
+          reporter.watchModels?.();
+          return sequelize;
+        },
+        (error) => {
+          opening = undefined;
+          throw error;
+        },
+      );
       return opening;
     },
     async close() {

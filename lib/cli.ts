@@ -103,9 +103,3 @@ export async function main(argv: string[]): Promise<number> {
     await reporter.flush(2000);
   }
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}

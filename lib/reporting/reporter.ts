@@ -8,6 +8,8 @@ export interface Reporter {
   captureException(error: unknown): string;
   /** Sends what is pending, waiting at most this long (SPEC §8: 2 s before exit). */
   flush(timeoutMs: number): Promise<void>;
+  /** Reports business events of the models once they are bound to the opened database. */
+  watchModels?(): void;
 }
 
 /** Without Sentry: the stack goes to errors.log (0600) in the data folder, under a short reference. */

@@ -105,8 +105,8 @@ export function startSentry(options: SentryOptions): Reporter {
     // A Sentry that is slow or down must not hold a command: sending happens in the background.
     shutdownTimeout: 2000,
   });
-  installModelHooks();
   return {
+    watchModels: installModelHooks,
     captureException(error) {
       return Sentry.captureException(error) || options.fallback.captureException(error);
     },
