@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 'use strict';
+if (process.argv[2] === '--version' || process.argv[2] === '-V') {
+  // Answered before loading the CRM: scripts ask this often and want it at once.
+  process.stdout.write(`${require('../package.json').version}\n`);
+  return;
+}
 // The CRM is bundled into dist/ by `npm run build` (run by npm ci / npm install) for a fast start.
 const { main } = require('../dist/cli.js');
 main(process.argv.slice(2)).then((code) => {

@@ -71,10 +71,6 @@ function fail(message: string, code: number): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '--version' || argv[0] === '-V') {
-    process.stdout.write(`${version}\n`);
-    return EXIT.ok;
-  }
   loadDotEnv();
   let config;
   try {
