@@ -7,6 +7,7 @@ import * as collaborators from '../lib/services/collaborators';
 import * as contracts from '../lib/services/contracts';
 import * as events from '../lib/services/events';
 import { ACTIONS, type Action } from '../lib/permissions';
+import { ALL, SPEC, type Role, type Target } from './helpers/permission-spec';
 import { freshDatabase } from './helpers/database';
 import { buildWorld, snapshot, type World } from './helpers/world';
 
@@ -15,40 +16,6 @@ import { buildWorld, snapshot, type World } from './helpers/world';
  * purpose, from the specification, not derived from lib/permissions.
  */
 const test = anyTest as TestFn<{ w: World }>;
-
-type Role = 'management' | 'sales' | 'support';
-type Target = 'own' | 'other' | 'unassigned';
-const ALL: Target[] = ['own', 'other', 'unassigned'];
-
-// Which targets each role may act on; a missing role is refused everywhere.
-const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
-  'collaborator.list': { management: ALL },
-  'collaborator.show': { management: ALL },
-  'collaborator.create': { management: ALL },
-  'collaborator.update': { management: ALL },
-  'collaborator.delete': { management: ALL },
-  'collaborator.reset-password': { management: ALL },
-  'client.list': { management: ALL, sales: ALL, support: ALL },
-  'client.show': { management: ALL, sales: ALL, support: ALL },
-  'client.create': { sales: ALL },
-  'client.update': { sales: ['own'] },
-  'client.delete': { sales: ['own'] },
-  'client.reassign': { management: ALL },
-  'contract.list': { management: ALL, sales: ALL, support: ALL },
-  'contract.show': { management: ALL, sales: ALL, support: ALL },
-  'contract.create': { management: ALL },
-  'contract.update': { management: ALL, sales: ['own'] },
-  'contract.sign': { management: ALL, sales: ['own'] },
-  'contract.pay': { management: ALL, sales: ['own'] },
-  'contract.delete': { management: ALL },
-  'event.list': { management: ALL, sales: ALL, support: ALL },
-  'event.show': { management: ALL, sales: ALL, support: ALL },
-  'event.create': { sales: ['own'] },
-  'event.update': { sales: ['own'], support: ['own'] },
-  'event.assign': { management: ALL },
-  'event.unassign': { management: ALL },
-  'event.delete': { sales: ['own'] },
-};
 
 type Invoke = (ctx: ServiceContext, w: World, target: Target) => Promise<unknown>;
 const pick = <T>(target: Target, own: T, other: T, unassigned: T = other) => (target === 'own' ? own : target === 'other' ? other : unassigned);

@@ -72,6 +72,12 @@ export async function buildWorld(db: TestDatabase, clock = new ManualClock('2026
   };
 }
 
+/** Empties the database and builds the world again: for tests whose every case must start afresh. */
+export async function rebuildWorld(w: World): Promise<World> {
+  await w.db.sequelize.query('TRUNCATE sessions, events, contracts, clients, collaborators RESTART IDENTITY CASCADE');
+  return buildWorld(w.db, w.clock);
+}
+
 /** Every row of every table, to prove that a refused command changed nothing. */
 export async function snapshot(): Promise<string> {
   const dump = async (model: { findAll(o: object): Promise<{ toJSON(): object }[]> }) =>

@@ -1,0 +1,41 @@
+import type { Action } from '../../lib/permissions';
+
+/**
+ * SPEC §4 written out again, from the specification rather than from lib/permissions, for
+ * the permission matrix tests. "own" is the salesperson's client (whose event the first
+ * support agent runs), "other" another salesperson's, "unassigned" an event without support.
+ */
+export type Role = 'management' | 'sales' | 'support';
+export type Target = 'own' | 'other' | 'unassigned';
+export const ALL: Target[] = ['own', 'other', 'unassigned'];
+
+// Which targets each role may act on; a missing role is refused everywhere.
+export const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
+  'collaborator.list': { management: ALL },
+  'collaborator.show': { management: ALL },
+  'collaborator.create': { management: ALL },
+  'collaborator.update': { management: ALL },
+  'collaborator.delete': { management: ALL },
+  'collaborator.reset-password': { management: ALL },
+  'client.list': { management: ALL, sales: ALL, support: ALL },
+  'client.show': { management: ALL, sales: ALL, support: ALL },
+  'client.create': { sales: ALL },
+  'client.update': { sales: ['own'] },
+  'client.delete': { sales: ['own'] },
+  'client.reassign': { management: ALL },
+  'contract.list': { management: ALL, sales: ALL, support: ALL },
+  'contract.show': { management: ALL, sales: ALL, support: ALL },
+  'contract.create': { management: ALL },
+  'contract.update': { management: ALL, sales: ['own'] },
+  'contract.sign': { management: ALL, sales: ['own'] },
+  'contract.pay': { management: ALL, sales: ['own'] },
+  'contract.delete': { management: ALL },
+  'event.list': { management: ALL, sales: ALL, support: ALL },
+  'event.show': { management: ALL, sales: ALL, support: ALL },
+  'event.create': { sales: ['own'] },
+  'event.update': { sales: ['own'], support: ['own'] },
+  'event.assign': { management: ALL },
+  'event.unassign': { management: ALL },
+  'event.delete': { sales: ['own'] },
+};
+

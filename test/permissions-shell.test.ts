@@ -1,0 +1,74 @@
+import anyTest, { type TestFn } from 'ava';
+import { ACTIONS, type Action } from '../lib/permissions';
+import { freshDatabase } from './helpers/database';
+import { ALL, SPEC, type Role, type Target } from './helpers/permission-spec';
+import { shellHarness } from './helpers/shell';
+import { buildWorld, rebuildWorld, snapshot, type World } from './helpers/world';
+
+/** SPEC §4 cell by cell again, through the shell's commands and what they print. */
+const test = anyTest as TestFn<{ w: World }>;
+
+test.before(async (t) => {
+  t.context.w = await buildWorld(await freshDatabase());
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+const pick = <T>(target: Target, own: T, other: T, unassigned: T = other) => (target === 'own' ? own : target === 'other' ? other : unassigned);
+
+const LINES: Record<Action, (w: World, t: Target) => string> = {
+  'collaborator.list': () => 'collaborator list',
+  'collaborator.show': () => 'collaborator show Sonia Sales',
+  'collaborator.create': () => 'collaborator create --name New Hire --email new@epic.test --role sales',
+  'collaborator.update': () => 'collaborator update Pia Support --name Pia Renamed',
+  'collaborator.delete': () => 'collaborator delete Pia Support --yes',
+  'collaborator.reset-password': () => 'collaborator reset-password pia@epic.test',
+  'client.list': () => 'client list',
+  'client.show': (_w, t) => `client show ${pick(t, 'Kevin Casey', 'Élodie Durand')}`,
+  'client.create': () => 'client create --name New Client --email new@client.test --phone 0612345678',
+  'client.update': (_w, t) => `client update ${pick(t, 'Kevin Casey', 'Élodie Durand')} --company Renamed`,
+  'client.delete': (_w, t) => `client delete ${pick(t, 'Olivia Prospect', 'Oscar Prospect')} --yes`,
+  'client.reassign': (_w, t) => `client reassign ${pick(t, 'Kevin Casey', 'Élodie Durand')} --to Sonia Sales`,
+  'contract.list': () => 'contract list',
+  'contract.show': (w, t) => `contract show ${pick(t, w.ownSigned, w.otherSigned).id}`,
+  'contract.create': (_w, t) => `contract create --client ${pick(t, 'Kevin Casey', 'Élodie Durand')} --total 500`,
+  'contract.update': (w, t) => `contract update ${pick(t, w.ownSigned, w.otherSigned).id} --due 100`,
+  'contract.sign': (w, t) => `contract sign ${pick(t, w.ownUnsigned, w.otherUnsigned).id}`,
+  'contract.pay': (w, t) => `contract pay ${pick(t, w.ownSigned, w.otherSigned).id} 100`,
+  'contract.delete': (w, t) => `contract delete ${pick(t, w.ownUnsigned, w.otherUnsigned).id} --yes`,
+  'event.list': () => 'event list',
+  'event.show': (_w, t) => `event show ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')}`,
+  'event.create': (w, t) => `event create --contract ${pick(t, w.ownSignedFree, w.otherSignedFree).id} --name New Event --start 2026-09-01 10:00 --end 2026-09-01 18:00 --location Paris --attendees 10`,
+  'event.update': (_w, t) => `event update ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --notes Bring chairs`,
+  'event.assign': (_w, t) => `event assign ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --support Pia Support`,
+  'event.unassign': (_w, t) => `event unassign ${pick(t, 'Casey Launch Party', 'Durand Wedding')}`,
+  'event.delete': (_w, t) => `event delete ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --yes`,
+};
+
+const EMAIL: Record<Role, string> = { management: 'maud@epic.test', sales: 'sam@epic.test', support: 'paul@epic.test' };
+
+for (const action of ACTIONS) {
+  for (const role of ['management', 'sales', 'support'] as Role[]) {
+    for (const target of ALL) {
+      const allowed = SPEC[action][role]?.includes(target) ?? false;
+      test.serial(`shell: ${role} ${allowed ? 'may' : 'may not'} ${action} (${target})`, async (t) => {
+        // Allowed commands commit, so each starts from a fresh world; refusals share one.
+        if (allowed) t.context.w = await rebuildWorld(t.context.w);
+        const { w } = t.context;
+        const shell = shellHarness(w.db, w.clock);
+        await shell.loginAs(EMAIL[role]);
+        const line = LINES[action](w, target);
+        const before = await snapshot();
+        const code = await shell.run(line);
+        if (allowed) {
+          t.is(code, 0, `${line}: ${shell.stderr.text()}`);
+        } else {
+          t.is(code, 4, line);
+          t.regex(shell.stderr.text(), /^error: (permission denied: |"[a-z -]+" is not available to )/);
+          t.is(await snapshot(), before);
+        }
+      });
+    }
+  }
+}
