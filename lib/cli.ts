@@ -70,6 +70,19 @@ function fail(message: string, code: number): number {
   return code;
 }
 
+/**
+ * A closed pipe (`epic client list | head -1`) or a terminal that went away (EPIPE, EIO) is
+ * not an error to report: there is nobody left to read it. Leave at once.
+ */
+function leaveQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'EIO') process.exit(stream === process.stdout && error.code === 'EPIPE' ? EXIT.ok : EXIT.failure);
+      throw error;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   let config;
@@ -81,13 +94,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const reporter = await reporterFor(config);
   const app = createApp(config, { keepAlive: argv.length === 0 && process.stdin.isTTY === true, reporter });
+  let reporting = false;
   const unexpected = (error: unknown) => {
+    // An error while telling about an error would loop: leave instead.
+    if (reporting) process.exit(EXIT.failure);
+    reporting = true;
     const reference = reporter.captureException(error);
     fail(`something went wrong on our side (reference ${reference})`, EXIT.failure);
     if (config.debug) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    reporting = false;
   };
   process.on('unhandledRejection', unexpected);
   process.on('uncaughtException', unexpected);
+  leaveQuietlyWhenOutputCloses();
   try {
     return await dispatch(app, argv);
   } catch (error) {

@@ -17,6 +17,7 @@ function streams(stdinIsScript: boolean): Streams {
     stderr: process.stderr,
     stdoutIsTerminal: process.stdout.isTTY === true,
     stderrIsTerminal: process.stderr.isTTY === true,
+    columns: process.stdout.columns,
     stdinLines:
       process.stdin.isTTY || stdinIsScript
         ? undefined

@@ -2,7 +2,7 @@ import { BelongsTo, Column, DataType, ForeignKey, HasMany, Model, Table } from '
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 
-@Table({ tableName: 'clients', version: true })
+@Table({ tableName: 'clients', modelName: 'Client', version: true })
 export class Client extends Model {
   declare id: number;
   declare createdAt: Date;

@@ -3,7 +3,7 @@ import type { Role } from '../lib/roles';
 import { Client } from './Client';
 import { Event } from './Event';
 
-@Table({ tableName: 'collaborators', version: true })
+@Table({ tableName: 'collaborators', modelName: 'Collaborator', version: true })
 export class Collaborator extends Model {
   declare id: number;
   declare createdAt: Date;

@@ -2,7 +2,7 @@ import { BelongsTo, Column, DataType, ForeignKey, HasOne, Model, Table } from 's
 import { Client } from './Client';
 import { Event } from './Event';
 
-@Table({ tableName: 'contracts', version: true })
+@Table({ tableName: 'contracts', modelName: 'Contract', version: true })
 export class Contract extends Model {
   declare id: number;
   declare createdAt: Date;

@@ -2,7 +2,7 @@ import { BelongsTo, Column, DataType, ForeignKey, Model, Table } from 'sequelize
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 
-@Table({ tableName: 'events', version: true })
+@Table({ tableName: 'events', modelName: 'Event', version: true })
 export class Event extends Model {
   declare id: number;
   declare createdAt: Date;

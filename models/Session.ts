@@ -2,7 +2,7 @@ import { BelongsTo, Column, DataType, ForeignKey, Model, Table } from 'sequelize
 import { Collaborator } from './Collaborator';
 
 /** A one-shot login: only the SHA-256 of its token is kept. */
-@Table({ tableName: 'sessions', updatedAt: false })
+@Table({ tableName: 'sessions', modelName: 'Session', updatedAt: false })
 export class Session extends Model {
   declare id: number;
   declare createdAt: Date;

@@ -69,6 +69,10 @@ test.serial('a salesperson: one-time password, then clients; exit codes 0, 1, 2 
   t.is(parseTsv(created.stdout)[0].phone, '+33678653030');
 
   t.is((await sam.run(['client', 'show', 'kevin', 'casey'])).code, 0);
+  // Searches and name order name the model in SQL: the bundle must keep the model names.
+  const search = await sam.run(['client', 'list', '--search', 'STARTUP', '--format', 'json']);
+  t.is(search.code, 0, search.stderr);
+  t.deepEqual(JSON.parse(search.stdout).map((c: { fullName: string }) => c.fullName), ['Kevin Casey']);
   t.is((await sam.run(['client', 'show', 'Nobody Here'])).code, 1, 'not found');
   t.is((await sam.run(['client', 'create', '--name', 'Y', '--email', 'not-an-email', '--phone', '0612345678'])).code, 1, 'bad input');
   t.is((await sam.run(['client', 'list', '--bogus'])).code, 2, 'usage');

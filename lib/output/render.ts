@@ -35,9 +35,12 @@ export interface Target {
   color: boolean;
   /** Shorten long cells to keep a table readable on a terminal. */
   truncate: boolean;
+  /** Terminal columns: cells are shortened further until a table fits. */
+  width?: number;
 }
 
 const CELL_MAX = 40;
+const CELL_MIN = 10;
 const DATE_FORMAT = 'yyyy-MM-dd HH:mm';
 
 function plainValue(column: Column, value: unknown): string {
@@ -72,25 +75,46 @@ function csvCell(text: string): string {
 // Tabs and line breaks inside a value would break the TSV grid.
 const tsvCell = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
 
+/**
+ * Column widths for a terminal: each at most CELL_MAX, then the widest text columns are
+ * narrowed one character at a time (never below CELL_MIN, never dates or numbers) until the
+ * table fits.
+ */
+function columnCaps(columns: Column[], cells: string[][], target: Target): number[] {
+  const caps = columns.map((c, i) => Math.min(CELL_MAX, Math.max([...c.header].length, ...cells.map((r) => [...r[i]].length))));
+  if (!target.truncate) return columns.map(() => Infinity);
+  const shrinkable = (i: number) => (columns[i].kind ?? 'text') === 'text' && caps[i] > CELL_MIN;
+  const total = () => caps.reduce((a, b) => a + b, 0) + 2 * (caps.length - 1);
+  while (target.width && total() > target.width) {
+    const candidates = caps.map((_, i) => i).filter(shrinkable);
+    if (candidates.length === 0) break;
+    const widest = candidates.reduce((a, b) => (caps[b] > caps[a] ? b : a));
+    caps[widest]--;
+  }
+  return caps;
+}
+
 function grid(columns: Column[], rows: Row[], target: Target): string {
   const paint = new chalk.Instance({ level: target.color ? 1 : 0 });
+  const cells = rows.map((row) => columns.map((c) => tsvCell(plainValue(c, row[c.key]))));
+  const caps = columnCaps(columns, cells, target);
   const table = new Table({
     head: columns.map((c) => paint.bold.cyan(c.header)),
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
     colAligns: columns.map((c) => (c.kind === 'money' || c.kind === 'number' ? 'right' : 'left')),
   });
-  for (const row of rows) {
+  rows.forEach((row, r) => {
     table.push(
-      columns.map((c) => {
-        let text = tsvCell(plainValue(c, row[c.key]));
-        if (target.truncate && [...text].length > CELL_MAX) text = `${[...text].slice(0, CELL_MAX - 1).join('')}…`;
+      columns.map((c, i) => {
         if (row[c.key] === null || row[c.key] === undefined) return paint.dim('—');
+        const chars = [...cells[r][i]];
+        const text = chars.length > caps[i] ? `${chars.slice(0, caps[i] - 1).join('')}…` : cells[r][i];
         if (c.kind === 'bool') return row[c.key] ? paint.green(text) : paint.yellow(text);
         return text;
       }),
     );
-  }
+  });
   return table.toString();
 }
 

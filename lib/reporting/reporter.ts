@@ -12,6 +12,9 @@ export interface Reporter {
   watchModels?(): void;
 }
 
+/** The log is rotated past this size, keeping one previous file: it must never fill a disk. */
+export const ERROR_LOG_MAX_BYTES = 1024 * 1024;
+
 /** Without Sentry: the stack goes to errors.log (0600) in the data folder, under a short reference. */
 export function localReporter(dataDir: string): Reporter {
   return {
@@ -19,8 +22,10 @@ export function localReporter(dataDir: string): Reporter {
       const reference = crypto.randomBytes(4).toString('hex');
       try {
         fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        const file = path.join(dataDir, 'errors.log');
+        if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > ERROR_LOG_MAX_BYTES) fs.renameSync(file, `${file}.1`);
         const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        fs.appendFileSync(path.join(dataDir, 'errors.log'), `${new Date().toISOString()} ${reference} ${stack}\n`, { mode: 0o600 });
+        fs.appendFileSync(file, `${new Date().toISOString()} ${reference} ${stack}\n`, { mode: 0o600 });
       } catch {
         // Reporting must never become the error.
       }

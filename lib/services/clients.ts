@@ -1,5 +1,5 @@
 import { col, Op, where, type WhereOptions } from 'sequelize';
-import { foldText } from '../db/fold';
+import { foldColumn, foldText } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
@@ -30,7 +30,8 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   const { rows, count } = await Client.findAndCountAll({
     where: { [Op.and]: conditions },
     include: withSalesContact,
-    order: [['fullName', 'ASC'], ['id', 'ASC']],
+    // Alphabetical as people read it: Élodie among the E, not after Z.
+    order: [[foldColumn('Client.fullName'), 'ASC'], ['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
   });

@@ -1,5 +1,6 @@
 import { literal, Op } from 'sequelize';
 import type { ServiceContext } from '../db/context';
+import { foldColumn } from '../db/fold';
 import { Conflict, ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
 import { parseRole, type Role } from '../roles';
@@ -28,7 +29,7 @@ export async function listCollaborators(ctx: ServiceContext, filters: { role?: s
   const where = filters.role === undefined ? {} : { role: parseRole(filters.role) };
   const { rows, count } = await Collaborator.findAndCountAll({
     where,
-    order: [['fullName', 'ASC'], ['id', 'ASC']],
+    order: [[foldColumn('fullName'), 'ASC'], ['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
   });

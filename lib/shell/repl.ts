@@ -94,6 +94,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   };
 
   const registered = new Map<string, VorpalCommand>();
+  let currentHistory: string | undefined;
   const register = (spec: CommandSpec) => {
     const command = vorpal.command(spec.name, spec.summary);
     // Options are declared for Tab completion only: the Runner parses the line itself.
@@ -121,7 +122,13 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     }
     for (const spec of runner.available()) if (!registered.has(spec.name)) register(spec);
     const id = session.collaboratorId();
-    vorpal.history(id === undefined ? 'logged-out' : `collaborator-${id}`);
+    const history = id === undefined ? 'logged-out' : `collaborator-${id}`;
+    if (history !== currentHistory) {
+      // vorpal appends the new history to the one in memory: empty it first.
+      vorpal.cmdHistory._hist.length = 0;
+      vorpal.history(history);
+      currentHistory = history;
+    }
     vorpal.delimiter(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
   };
 
@@ -130,11 +137,14 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   vorpal.catch('[words...]').parse(() => '__').allowUnknownOptions().action(run);
 
   vorpal.sigint(() => {
-    // Ctrl-C clears the line being typed instead of leaving the shell.
-    vorpal.ui.input('');
-    process.stderr.write('\n(type exit or press Ctrl-D to leave)\n');
+    // Ctrl-C drops the line being typed (vorpal's own handler would exit on the second press,
+    // skipping the pool close and the error-report flush).
+    const typed = vorpal.ui.input().trim() !== '';
+    vorpal.ui.imprint();
+    if (!typed) runner.say('(type exit or press Ctrl-D to leave)', 'dim');
+    vorpal.ui.submit('');
   });
-  vorpal.on('keypress', (event) => {
+  vorpal.on('client_keypress', (event) => {
     if (event.key?.ctrl && event.key.name === 'd' && vorpal.ui.input() === '') close(EXIT.ok);
   });
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => close(EXIT.ok));
@@ -143,7 +153,15 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
 }
 
 function terminalStreams(): Streams {
-  return { stdout: process.stdout, stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true, stderrIsTerminal: process.stderr.isTTY === true };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    stderrIsTerminal: process.stderr.isTTY === true,
+    get columns() {
+      return process.stdout.columns;
+    },
+  };
 }
 
 export async function runRepl(app: App): Promise<number> {

@@ -25,6 +25,8 @@ export interface Streams {
   stderr: NodeJS.WritableStream;
   stdoutIsTerminal: boolean;
   stderrIsTerminal: boolean;
+  /** Width of the terminal standard output goes to, if it is one. */
+  columns?: number;
   /** Lines of standard input for --password-stdin, when standard input is not the command source. */
   stdinLines?: (count: number) => Promise<string[]>;
 }
@@ -123,7 +125,7 @@ export class Runner {
     const { streams, noColor } = this.deps;
     if (redirect) return { format: (asked as Format) ?? formatForFile(redirect.file), color: false, truncate: false };
     const terminal = streams.stdoutIsTerminal;
-    return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal };
+    return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
   }
 
   private context(actor: Collaborator | undefined): CommandContext {
@@ -186,7 +188,7 @@ export class Runner {
     }
     const reference = this.deps.reporter.captureException(error);
     this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
-    if (this.deps.debug) this.deps.streams.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    if (this.deps.debug) this.deps.streams.stderr.write(`${String(error)}\n${(error as Error)?.stack ?? ""}\n`);
     return EXIT.failure;
   }
 }

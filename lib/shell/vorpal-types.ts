@@ -4,7 +4,7 @@
  */
 export interface VorpalShell {
   on(event: 'client_prompt_submit', listener: (line: string) => void): this;
-  on(event: 'keypress', listener: (event: { key?: { name?: string; ctrl?: boolean }; value?: string }) => void): this;
+  on(event: 'client_keypress', listener: (event: { key?: { name?: string; ctrl?: boolean }; value?: string }) => void): this;
   historyStoragePath(path: string): this;
   history(id: string): this;
   delimiter(text: string): this;
@@ -16,8 +16,12 @@ export interface VorpalShell {
   find(name: string): VorpalCommand | undefined;
   commands: VorpalCommand[];
   activeCommand: VorpalInstance | undefined;
+  /** The history in memory, which vorpal.history() appends to rather than replaces. */
+  cmdHistory: { _hist: string[] };
   ui: {
     input(text?: string): string;
+    imprint(): void;
+    submit(line: string): void;
     delimiter(text?: string): string;
     redraw: { (text: string): void; done(): void; clear(): void };
     refresh?(): void;
