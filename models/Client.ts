@@ -1,14 +1,10 @@
-import { BelongsTo, Column, DataType, ForeignKey, HasMany, Model, Table } from 'sequelize-typescript';
+import { BelongsTo, Column, DataType, ForeignKey, HasMany, Table } from 'sequelize-typescript';
+import { VersionedRecord } from './VersionedRecord';
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 
 @Table({ tableName: 'clients', modelName: 'Client', version: true })
-export class Client extends Model {
-  declare id: number;
-  declare createdAt: Date;
-  declare updatedAt: Date;
-  declare version: number;
-
+export class Client extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })
   fullName!: string;
 

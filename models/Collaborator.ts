@@ -1,15 +1,11 @@
-import { Column, DataType, HasMany, Model, Table } from 'sequelize-typescript';
+import { Column, DataType, HasMany, Table } from 'sequelize-typescript';
+import { VersionedRecord } from './VersionedRecord';
 import type { Role } from '../lib/roles';
 import { Client } from './Client';
 import { Event } from './Event';
 
 @Table({ tableName: 'collaborators', modelName: 'Collaborator', version: true })
-export class Collaborator extends Model {
-  declare id: number;
-  declare createdAt: Date;
-  declare updatedAt: Date;
-  declare version: number;
-
+export class Collaborator extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })
   fullName!: string;
 

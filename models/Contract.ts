@@ -1,14 +1,10 @@
-import { BelongsTo, Column, DataType, ForeignKey, HasOne, Model, Table } from 'sequelize-typescript';
+import { BelongsTo, Column, DataType, ForeignKey, HasOne, Table } from 'sequelize-typescript';
+import { VersionedRecord } from './VersionedRecord';
 import { Client } from './Client';
 import { Event } from './Event';
 
 @Table({ tableName: 'contracts', modelName: 'Contract', version: true })
-export class Contract extends Model {
-  declare id: number;
-  declare createdAt: Date;
-  declare updatedAt: Date;
-  declare version: number;
-
+export class Contract extends VersionedRecord {
   @ForeignKey(() => Client)
   @Column({ type: DataType.INTEGER, allowNull: false })
   clientId!: number;

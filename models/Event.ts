@@ -1,14 +1,10 @@
-import { BelongsTo, Column, DataType, ForeignKey, Model, Table } from 'sequelize-typescript';
+import { BelongsTo, Column, DataType, ForeignKey, Table } from 'sequelize-typescript';
+import { VersionedRecord } from './VersionedRecord';
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 
 @Table({ tableName: 'events', modelName: 'Event', version: true })
-export class Event extends Model {
-  declare id: number;
-  declare createdAt: Date;
-  declare updatedAt: Date;
-  declare version: number;
-
+export class Event extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })
   name!: string;
 
