@@ -166,7 +166,7 @@ function terminalStreams(): Streams {
 
 export async function runRepl(app: App): Promise<number> {
   const shell = createShell(app);
-  await offerFirstRun(app, shell.runner, shell.session);
+  await offerFirstRun(app, shell.runner, shell.session, terminalPrompter());
   shell.sync();
   shell.vorpal.show();
   const code = await shell.closed;
@@ -174,19 +174,30 @@ export async function runRepl(app: App): Promise<number> {
   return code;
 }
 
-/** On an empty database, the first manager account is created here and logged in (SPEC §5). */
-async function offerFirstRun(app: App, runner: Runner, session: ShellSession): Promise<void> {
+/**
+ * On an empty database, the first manager account is created here and logged in (SPEC §5).
+ * A refused answer (a weak password, say) asks again; an empty name gives up for now.
+ */
+export async function offerFirstRun(app: App, runner: Runner, session: ShellSession, terminal: Prompter): Promise<void> {
   try {
     await app.db();
     if (!(await needsFirstManager())) return;
-    const terminal = terminalPrompter();
-    runner.say('Welcome to Epic Events CRM. No account exists yet: create the first manager account.');
-    const account = await askFirstManager(terminal);
-    await createFirstAccount(app, account);
-    const who = await session.login(account.email, account.password);
-    runner.say(`Created and logged in as ${who.fullName} (${who.role}). Type help to see what you can do.`, 'green');
   } catch (error) {
-    if (error instanceof AppError) runner.say(`error: ${error.message}`, 'red');
-    else throw error;
+    if (error instanceof AppError) return runner.say(`error: ${error.message}`, 'red');
+    throw error;
+  }
+  runner.say('Welcome to Epic Events CRM. No account exists yet: create the first manager account (an empty name to skip).');
+  for (;;) {
+    try {
+      const fullName = await terminal.ask('Your full name: ');
+      if (fullName.trim() === '') return;
+      const account = await askFirstManager(terminal, { fullName });
+      await createFirstAccount(app, account);
+      const who = await session.login(account.email, account.password);
+      return runner.say(`Created and logged in as ${who.fullName} (${who.role}). Type help to see what you can do.`, 'green');
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      runner.say(`error: ${error.message}`, 'red');
+    }
   }
 }

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { createApp } from '../lib/app';
+import { readConfig } from '../lib/config';
+import { createShell, offerFirstRun } from '../lib/shell/repl';
+import { Collaborator } from '../models';
+import { freshDatabase } from './helpers/database';
+import { capture, scriptedPrompter } from './helpers/shell';
+
+test('on an empty database the shell creates the first manager, asking again after a refusal, and logs in', async (t) => {
+  const db = await freshDatabase();
+  try {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-first-'));
+    const config = readConfig({ DATABASE_URL: db.url, EPIC_DATA_DIR: dataDir, EPIC_BCRYPT_COST: '10', HOME: dataDir });
+    const app = { ...createApp(config), db: async () => db.sequelize, close: async () => undefined };
+    const err = capture();
+    const shell = createShell(app, { stdout: capture().stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
+    const prompt = scriptedPrompter(['Alice Martin', 'alice@epic-events.fr', 'too short', 'too short', 'Alice Martin', 'alice@epic-events.fr', 'a sunny day at the lake', 'a sunny day at the lake']);
+    await offerFirstRun(app, shell.runner, shell.session, prompt);
+    t.regex(err.text(), /No account exists yet/);
+    t.regex(err.text(), /password: must be at least 15 characters long/);
+    t.regex(err.text(), /Created and logged in as Alice Martin \(management\)/);
+    t.is(shell.session.role(), 'management');
+    const [manager] = await Collaborator.findAll();
+    t.like(manager, { role: 'management', email: 'alice@epic-events.fr', mustChangePassword: false });
+    // Once someone exists, nothing is offered.
+    const again = scriptedPrompter([]);
+    await offerFirstRun(app, shell.runner, shell.session, again);
+    t.deepEqual(again.asked, []);
+  } finally {
+    await db.drop();
+  }
+});
