@@ -21,8 +21,14 @@ export function migrationNames(): string[] {
 }
 
 async function appliedNames(sequelize: Sequelize): Promise<Set<string>> {
-  const [rows] = await sequelize.query('SELECT name FROM "SequelizeMeta"').catch(() => [[]]);
-  return new Set((rows as { name: string }[]).map((row) => row.name));
+  try {
+    const [rows] = await sequelize.query('SELECT name FROM "SequelizeMeta"');
+    return new Set((rows as { name: string }[]).map((row) => row.name));
+  } catch (error) {
+    // No SequelizeMeta table yet: a new database. Anything else is a real failure.
+    if ((error as { parent?: { code?: string } }).parent?.code === '42P01') return new Set();
+    throw error;
+  }
 }
 
 function migrator(sequelize: Sequelize): Umzug<ReturnType<Sequelize['getQueryInterface']>> {

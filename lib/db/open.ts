@@ -23,11 +23,21 @@ export async function openDatabase(config: Config, options: { keepAlive?: boolea
     await migrateIfNeeded(sequelize);
   } catch (error) {
     await sequelize.close().catch(() => undefined);
-    if (error instanceof ConnectionError) {
+    if (isUnreachable(error)) {
       const where = config.databaseUrl ? 'the server of DATABASE_URL' : 'the embedded database';
-      throw new DatabaseUnavailable(`cannot reach ${where}: ${(error.parent as Error | undefined)?.message ?? error.message}`);
+      const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;
+      throw new DatabaseUnavailable(`cannot reach ${where}: ${cause}`);
     }
     throw error;
   }
   return sequelize;
+}
+
+// Network failures, a refused login, a database that does not exist.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000']);
+
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  const code = (error as { code?: string }).code;
+  return code !== undefined && UNREACHABLE_CODES.has(code);
 }

@@ -37,6 +37,8 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   process.umask(0o077);
   const Vorpal = require('vorpal') as new () => VorpalShell;
   const vorpal = new Vorpal();
+  // vorpal sends SIGTERM to its Ctrl-C handler; SIGTERM means leave (handled below).
+  process.removeAllListeners('SIGTERM');
   let active: VorpalInstance | undefined;
   const ask = async (question: object) => {
     if (!active) throw new Error('no command is running to ask from');

@@ -1,0 +1,74 @@
+import anyTest, { type TestFn } from 'ava';
+import { freshDatabase } from './helpers/database';
+import { parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
+import { buildWorld, type World } from './helpers/world';
+
+/** The filters each role needs (SPEC §6), through the shell. The world's clock is 2026-06-01. */
+const test = anyTest as TestFn<{ w: World }>;
+
+test.before(async (t) => {
+  t.context.w = await buildWorld(await freshDatabase());
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+async function rows(w: World, email: string, line: string, key = 'name') {
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs(email);
+  const code = await shell.run(line);
+  if (code !== 0) throw new Error(`${line}: ${shell.stderr.text()}`);
+  return parseTsv(shell.stdout.text()).map((row) => row[key]);
+}
+
+test('client filters: mine, by sales collaborator, search', async (t) => {
+  const { w } = t.context;
+  t.deepEqual(await rows(w, 'sam@epic.test', 'client list --mine', 'fullName'), ['Kevin Casey', 'Olivia Prospect']);
+  t.deepEqual((await rows(w, 'maud@epic.test', 'client list --sales Sonia Sales', 'fullName')).filter((name) => name !== 'Dora Deletable'), ['Élodie Durand', 'Oscar Prospect']);
+  t.deepEqual(await rows(w, 'paul@epic.test', 'client list --search startup', 'fullName'), ['Kevin Casey']);
+  t.deepEqual(await rows(w, 'paul@epic.test', 'client list --search 98765', 'fullName'), ['Élodie Durand']);
+});
+
+test('contract filters: signed, unsigned, paid, unpaid, by client, mine', async (t) => {
+  const { w } = t.context;
+  const ids = (list: { id: number }[]) => list.map((k) => String(k.id));
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --unsigned', 'id'), ids([w.ownUnsigned, w.otherUnsigned]));
+  t.is((await rows(w, 'maud@epic.test', 'contract list --signed', 'id')).length, 5);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --paid', 'id'), []);
+  t.is((await rows(w, 'maud@epic.test', 'contract list --unpaid', 'id')).length, 7);
+  t.deepEqual(await rows(w, 'paul@epic.test', 'contract list --client Kevin Casey --unsigned', 'id'), ids([w.ownUnsigned]));
+  t.deepEqual(await rows(w, 'sam@epic.test', 'contract list --mine', 'id'), ids([w.ownSigned, w.ownUnsigned, w.ownSignedFree]));
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('contract list --signed --unsigned'), 2);
+});
+
+test('event filters: mine, unassigned, upcoming, past, by client, by support, date range', async (t) => {
+  const { w } = t.context;
+  t.deepEqual(await rows(w, 'paul@epic.test', 'event list --mine'), ['Casey Launch Party']);
+  t.deepEqual(await rows(w, 'sonia@epic.test', 'event list --mine'), ['Durand Gala', 'Durand Wedding']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --unassigned'), ['Durand Gala']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --upcoming'), ['Casey Launch Party', 'Durand Wedding']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --past'), ['Durand Gala']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --client Élodie Durand'), ['Durand Gala', 'Durand Wedding']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --support pia@epic.test'), ['Durand Wedding']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --from 2026-06-15 --to 2026-07-01'), ['Casey Launch Party']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'event list --to 2026-06-30'), ['Durand Gala']);
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('maud@epic.test');
+  t.is(await shell.run('event list --mine'), 1);
+  t.regex(shell.stderr.text(), /managers have no events of their own/);
+  t.is(await shell.run('event list --from yesterday'), 1);
+});
+
+test('on a terminal, a delete asks first and does nothing when declined', async (t) => {
+  const { w } = t.context;
+  const shell = shellHarness(w.db, w.clock, { prompt: scriptedPrompter(['n', 'y']) });
+  await shell.loginAs('sonia@epic.test');
+  t.is(await shell.run('client create --name Dora Deletable --email dora@x.test --phone 0611223344'), 0);
+  t.is(await shell.run('client delete Dora Deletable'), 1);
+  t.regex(shell.stderr.text(), /cancelled: nothing was deleted/);
+  t.deepEqual(await rows(w, 'sonia@epic.test', 'client list --search dora', 'fullName'), ['Dora Deletable']);
+  t.is(await shell.run('client delete Dora Deletable'), 0);
+  t.deepEqual(await rows(w, 'sonia@epic.test', 'client list --search dora', 'fullName'), []);
+});
