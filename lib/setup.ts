@@ -1,26 +1,22 @@
 import fs from 'node:fs';
 import type { App } from './app';
 import { parseInput } from './commands/options';
-import type { CommandSpec } from './commands/types';
 import { EXIT, UsageError } from './errors';
 import { createFirstManager } from './services/auth';
-import type { Prompter } from './commands/types';
+import type { CommandShape, Prompter } from './commands/types';
 
 /**
  * First run (SPEC §5): the first management account, only on an empty database. Used by
  * `epic setup` for scripted installs and by the shell when it finds no collaborator.
  */
 
-export const setupSpec: CommandSpec = {
+const SETUP: CommandShape = {
   name: 'setup',
-  summary: 'create the first management account on an empty database',
-  availability: { when: 'logged-out' },
   options: [
     { name: 'name', type: 'string', placeholder: 'full name', summary: 'your full name' },
     { name: 'email', type: 'string', summary: 'your email (your login)' },
     { name: 'password-stdin', type: 'boolean', summary: 'read the password from standard input' },
   ],
-  run: async () => ({}),
 };
 
 export interface FirstManager {
@@ -47,7 +43,7 @@ export async function createFirstAccount(app: App, account: FirstManager) {
 
 /** `epic setup --name <name> --email <email> --password-stdin`, or the same asked at a terminal. */
 export async function runSetup(app: App, argv: string[], prompt: Prompter): Promise<number> {
-  const input = parseInput(setupSpec, argv);
+  const input = parseInput(SETUP, argv);
   const given: Partial<FirstManager> = {
     fullName: input.options.name as string | undefined,
     email: input.options.email as string | undefined,

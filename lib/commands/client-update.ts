@@ -1,5 +1,6 @@
 import { CLIENT_COLUMNS } from '../output/columns';
 import { updateClient } from '../services/clients';
+import { CLIENT_DETAIL_OPTIONS } from './client-fields';
 import { arg, recordResult, text } from './shared';
 import type { CommandSpec } from './types';
 
@@ -8,12 +9,7 @@ export const clientUpdate: CommandSpec = {
   summary: "change a client's details",
   availability: { when: 'permitted', action: 'client.update' },
   args: [{ name: 'client', required: true, rest: true, complete: 'client' }],
-  options: [
-    { name: 'name', type: 'string', placeholder: 'full name', summary: 'new full name' },
-    { name: 'email', type: 'string', summary: 'new email' },
-    { name: 'phone', type: 'string', summary: 'new phone number' },
-    { name: 'company', type: 'string', summary: 'new company name' },
-  ],
+  options: CLIENT_DETAIL_OPTIONS,
   run: async (ctx, input) => {
     const client = await ctx.as((s) =>
       updateClient(s, arg(input, 'client'), { fullName: text(input, 'name'), email: text(input, 'email'), phone: text(input, 'phone'), companyName: text(input, 'company') }),

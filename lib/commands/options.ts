@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import type { CommandSpec, Input, OptionSpec } from './types';
+import type { CommandShape, Input, OptionSpec } from './types';
 
 /** Options that every list, show or destructive command gets, declared once. */
 const FORMAT: OptionSpec = { name: 'format', type: 'string', placeholder: 'table|tsv|csv|json', summary: 'output format', complete: 'format' };
@@ -7,7 +7,7 @@ const LIMIT: OptionSpec = { name: 'limit', type: 'string', placeholder: 'n', sum
 const ALL: OptionSpec = { name: 'all', type: 'boolean', summary: 'show every row' };
 const YES: OptionSpec = { name: 'yes', type: 'boolean', summary: 'do not ask for confirmation' };
 
-export function optionsOf(spec: CommandSpec): OptionSpec[] {
+export function optionsOf(spec: CommandShape): OptionSpec[] {
   return [
     ...(spec.options ?? []),
     ...(spec.output === 'list' ? [FORMAT, LIMIT, ALL] : spec.output === 'show' ? [FORMAT] : []),
@@ -15,7 +15,7 @@ export function optionsOf(spec: CommandSpec): OptionSpec[] {
   ];
 }
 
-export function usageOf(spec: CommandSpec): string {
+export function usageOf(spec: CommandShape): string {
   const args = (spec.args ?? []).map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
   const options = optionsOf(spec).map((o) => {
     const text = o.type === 'boolean' ? `--${o.name}` : `--${o.name} <${o.placeholder ?? o.name}>`;
@@ -29,7 +29,7 @@ export function usageOf(spec: CommandSpec): string {
  * and the last positional marked `rest` takes the remaining words: names with spaces need no
  * quotes, so a tab-completed line runs as typed.
  */
-export function parseInput(spec: CommandSpec, words: string[]): Input {
+export function parseInput(spec: CommandShape, words: string[]): Input {
   const declared = new Map(optionsOf(spec).map((o) => [o.name, o]));
   const options: Input['options'] = {};
   const positional: string[] = [];

@@ -85,15 +85,19 @@ export interface CommandResult {
   data?: Rendered;
 }
 
-export interface CommandSpec {
+/** What a command line is parsed against. */
+export interface CommandShape {
   name: string;
-  summary: string;
-  availability: Availability;
   args?: ArgSpec[];
   options?: OptionSpec[];
   /** Lists get --format, --limit and --all; shows get --format. */
   output?: 'list' | 'show';
   /** Destructive: asks this question on a terminal, needs --yes elsewhere. */
   confirm?: (input: Input) => string;
+}
+
+export interface CommandSpec extends CommandShape {
+  summary: string;
+  availability: Availability;
   run(ctx: CommandContext, input: Input): Promise<CommandResult>;
 }
