@@ -26,6 +26,11 @@ export class Conflict extends AppError {
   readonly exitCode = 1;
 }
 
+/** The user changed their mind (declined a confirmation, pressed Ctrl-C at a question). */
+export class Cancelled extends AppError {
+  readonly exitCode = 1;
+}
+
 export class UsageError extends AppError {
   readonly exitCode = 2;
 }

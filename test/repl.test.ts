@@ -84,6 +84,13 @@ test.serial('history is kept per collaborator in a private file, without passwor
   const content = fs.readFileSync(file, 'utf8');
   t.true(content.includes('client list --mine'));
   t.false(content.includes(PASSWORD));
+  // A password typed as an argument by mistake is refused and forgotten.
+  await type(s, 'logout');
+  await type(s, 'login sam@epic.test hunter2 is my secret');
+  t.regex(s.err.text(), /unexpected "hunter2 is my secret"/);
+  const loggedOut = fs.readFileSync(path.join(dir, files.find((f) => f.includes('logged-out')) ?? 'cmd_history_logged-out'), 'utf8');
+  t.false(loggedOut.includes('hunter2'));
+  t.true(Array.isArray(JSON.parse(loggedOut)));
 });
 
 test('completion: prefixes with spaces, accents, case and quotes', async (t) => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { App } from '../app';
 import type { CommandSpec, Prompter } from '../commands/types';
 import { optionsOf } from '../commands/options';
-import { AppError, EXIT } from '../errors';
+import { AppError, Cancelled, EXIT } from '../errors';
 import { needsFirstManager } from '../services/auth';
 import { askFirstManager, createFirstAccount } from '../setup';
 import { ShellSession } from '../session/shell-session';
@@ -10,6 +10,7 @@ import { ensurePrivateDir } from '../paths';
 import { complete } from './completion';
 import { terminalPrompter } from './prompts';
 import { Runner, type Streams } from './runner';
+import { tokenize } from './tokenize';
 import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
 
 /**
@@ -40,9 +41,17 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   // vorpal sends SIGTERM to its Ctrl-C handler; SIGTERM means leave (handled below).
   process.removeAllListeners('SIGTERM');
   let active: VorpalInstance | undefined;
+  let cancelRequested = false;
   const ask = async (question: object) => {
     if (!active) throw new Error('no command is running to ask from');
-    return (await active.prompt({ name: 'answer', ...question })).answer;
+    const { answer } = await active.prompt({ name: 'answer', ...question });
+    // Ctrl-C at a question ends it with an empty answer: that is a cancellation, not an answer
+    // (an empty password must not count as a failed login).
+    if (cancelRequested) {
+      cancelRequested = false;
+      throw new Cancelled('cancelled');
+    }
+    return answer;
   };
   const prompt: Prompter = {
     interactive: true,
@@ -86,6 +95,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
 
   const run = async function (this: VorpalInstance) {
     active = this;
+    if (mayHoldPassword(pendingLine)) forgetLastHistoryLine(vorpal);
     try {
       await runner.executeLine(pendingLine);
     } finally {
@@ -139,8 +149,13 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   vorpal.catch('[words...]').parse(() => '__').allowUnknownOptions().action(run);
 
   vorpal.sigint(() => {
-    // Ctrl-C drops the line being typed (vorpal's own handler would exit on the second press,
-    // skipping the pool close and the error-report flush).
+    // Ctrl-C cancels the question a command is asking, or drops the line being typed (vorpal's
+    // own handler would exit on the second press, skipping the pool close and the flush).
+    if (active) {
+      cancelRequested = true;
+      vorpal.ui.submit('');
+      return;
+    }
     const typed = vorpal.ui.input().trim() !== '';
     vorpal.ui.imprint();
     if (!typed) runner.say('(type exit or press Ctrl-D to leave)', 'dim');
@@ -152,6 +167,28 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => close(EXIT.ok));
 
   return { vorpal, runner, session, sync, closed };
+}
+
+/**
+ * `login alice@x.fr hunter2`: a password typed as an argument by mistake. Such a line is
+ * refused (login takes only an email, passwd nothing), and must not stay in the history file.
+ */
+function mayHoldPassword(line: string): boolean {
+  let words: string[];
+  try {
+    words = tokenize(line).words;
+  } catch {
+    words = line.trim().split(/\s+/);
+  }
+  const positional = words.slice(1).filter((word) => !word.startsWith('--'));
+  if (words[0] === 'login') return positional.length > 1;
+  return words[0] === 'passwd' && positional.length > 0;
+}
+
+function forgetLastHistoryLine(vorpal: VorpalShell): void {
+  const history = vorpal.cmdHistory;
+  history._hist.pop();
+  if (history._storageKey) history._localStorage.setItem(history._storageKey, JSON.stringify(history._hist));
 }
 
 function terminalStreams(): Streams {

@@ -6,7 +6,7 @@ import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
 import { asActor } from '../db/context';
-import { AppError, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
+import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
 import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
 import type { SecuritySettings, TokenSource } from '../services/settings';
 import type { SessionBackend } from '../session/backend';
@@ -116,7 +116,7 @@ export class Runner {
   private async confirm(spec: CommandSpec, input: Input): Promise<void> {
     if (!spec.confirm || input.options.yes) return;
     if (!this.deps.prompt.interactive) throw new UsageError(`"${spec.name}" deletes data: add --yes when not on a terminal`);
-    if (!(await this.deps.prompt.confirm(spec.confirm(input)))) throw new ValidationError(undefined, 'cancelled: nothing was deleted');
+    if (!(await this.deps.prompt.confirm(spec.confirm(input)))) throw new Cancelled('cancelled: nothing was deleted');
   }
 
   private outputTarget(input: Input, redirect?: Redirect): Target {

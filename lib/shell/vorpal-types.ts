@@ -16,8 +16,8 @@ export interface VorpalShell {
   find(name: string): VorpalCommand | undefined;
   commands: VorpalCommand[];
   activeCommand: VorpalInstance | undefined;
-  /** The history in memory, which vorpal.history() appends to rather than replaces. */
-  cmdHistory: { _hist: string[] };
+  /** The history in memory, which vorpal.history() appends to rather than replaces, and its file. */
+  cmdHistory: { _hist: string[]; _storageKey?: string; _localStorage: { setItem(key: string, value: string): void } };
   ui: {
     input(text?: string): string;
     imprint(): void;
