@@ -33,16 +33,10 @@ function streams(stdinIsScript: boolean): Streams {
 export function oneShotRunner(app: App, stdinIsScript = false): Runner {
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   return new Runner({
-    db: () => app.db(),
-    clock: app.clock,
-    settings: app.settings,
-    tokens: app.tokens,
+    app,
     prompt: interactive ? terminalPrompter() : noPrompter,
-    session: new TokenSession(() => app.db(), app.clock, app.settings, app.tokens, app.config.configDir),
+    session: new TokenSession(app),
     streams: streams(stdinIsScript),
-    noColor: app.config.noColor,
-    debug: app.config.debug,
-    reporter: app.reporter,
   });
 }
 

@@ -14,7 +14,10 @@ import { TokenSession } from '../lib/session/token-session';
 import { readToken, TokenFileError, tokenFilePath, writeToken } from '../lib/session/token-file';
 import { Collaborator, Session } from '../models';
 import { freshDatabase } from './helpers/database';
-import { scriptedPrompter, SETTINGS, shellHarness } from './helpers/shell';
+import { testApp } from './helpers/app';
+import { scriptedPrompter, shellHarness } from './helpers/shell';
+
+const SETTINGS = { bcryptCost: 10, idleMinutes: 30, sessionHours: 12 };
 import { buildWorld, PASSWORD, type World } from './helpers/world';
 
 const test = anyTest as TestFn<{ w: World }>;
@@ -138,7 +141,7 @@ test('the shell locks after the idle time and ends after the session hours', asy
   const clock = new ManualClock();
   const account = await newAccount();
   const prompt = scriptedPrompter(['wrong guess at the lock', PASSWORD]);
-  const session = new ShellSession(async () => w.db.sequelize, clock, SETTINGS, prompt);
+  const session = new ShellSession(testApp(w.db, clock), prompt);
   await session.login(account.email, PASSWORD);
   clock.advance(29);
   t.is((await session.actor()).id, account.id);
@@ -179,9 +182,10 @@ test('the token file is private, and a readable or foreign one is refused', (t) 
 test.serial('one-shot tokens: stored hashed, expire when idle or old, revoked by reset, role change and logout', async (t) => {
   const { w } = t.context;
   const clock = new ManualClock();
-  const dir = path.join(tempConfigDir(), 'epic-events');
+  const app = testApp(w.db, clock);
+  const dir = app.config.configDir;
   const account = await newAccount();
-  const session = () => new TokenSession(async () => w.db.sequelize, clock, SETTINGS, cryptoTokens, dir);
+  const session = () => new TokenSession(app);
   await session().login(account.email, PASSWORD);
   const token = readToken(dir)!;
   t.true(token.length >= 22, 'at least 128 bits');

@@ -1,20 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import test from 'ava';
-import { createApp } from '../lib/app';
-import { readConfig } from '../lib/config';
+import { ManualClock } from '../lib/clock';
 import { createShell, offerFirstRun } from '../lib/shell/repl';
 import { Collaborator } from '../models';
+import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
 import { capture, scriptedPrompter } from './helpers/shell';
 
 test('on an empty database the shell creates the first manager, asking again after a refusal, and logs in', async (t) => {
   const db = await freshDatabase();
   try {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-first-'));
-    const config = readConfig({ DATABASE_URL: db.url, EPIC_DATA_DIR: dataDir, EPIC_BCRYPT_COST: '10', HOME: dataDir });
-    const app = { ...createApp(config), db: async () => db.sequelize, close: async () => undefined };
+    const app = testApp(db, new ManualClock());
     const err = capture();
     const shell = createShell(app, { stdout: capture().stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
     const prompt = scriptedPrompter(['Alice Martin', 'alice@epic-events.fr', 'too short', 'too short', 'Alice Martin', 'alice@epic-events.fr', 'a sunny day at the lake', 'a sunny day at the lake']);

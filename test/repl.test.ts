@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
-import { createApp, type App } from '../lib/app';
+import type { App } from '../lib/app';
 import { availableTo } from '../lib/commands';
-import { readConfig } from '../lib/config';
 import { complete, MAX_CANDIDATES } from '../lib/shell/completion';
 import { createShell, historyDir, type Shell } from '../lib/shell/repl';
 import { Client } from '../models';
+import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
 import { capture } from './helpers/shell';
 import { buildWorld, PASSWORD, type World } from './helpers/world';
@@ -17,10 +16,8 @@ const test = anyTest as TestFn<{ w: World; app: App }>;
 
 test.before(async (t) => {
   const w = await buildWorld(await freshDatabase());
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-repl-'));
-  const config = readConfig({ DATABASE_URL: w.db.url, EPIC_DATA_DIR: dataDir, EPIC_BCRYPT_COST: '10', HOME: dataDir });
   t.context.w = w;
-  t.context.app = { ...createApp(config, { clock: w.clock }), db: async () => w.db.sequelize, close: async () => undefined };
+  t.context.app = testApp(w.db, w.clock);
 });
 test.after.always(async (t) => {
   await t.context.w?.db.drop();

@@ -1,10 +1,8 @@
-import type { Sequelize } from 'sequelize-typescript';
-import type { Clock } from '../clock';
+import type { App } from '../app';
 import type { LoginOutcome, Prompter } from '../commands/types';
 import { NotLoggedIn } from '../errors';
 import { Collaborator } from '../../models';
 import { authenticate, recheckPassword } from '../services/auth';
-import type { SecuritySettings } from '../services/settings';
 import type { SessionBackend } from './backend';
 
 /**
@@ -16,15 +14,22 @@ export class ShellSession implements SessionBackend {
   private current?: { id: number; role: Collaborator['role']; fullName: string; since: number; lastCommand: number };
 
   constructor(
-    private readonly db: () => Promise<Sequelize>,
-    private readonly clock: Clock,
-    private readonly settings: SecuritySettings,
+    private readonly app: App,
     private readonly prompt: Prompter,
   ) {}
 
+  private get clock() {
+    return this.app.clock;
+  }
+
+  private get settings() {
+    return this.app.settings;
+  }
+
+  private deps = async () => ({ sequelize: await this.app.db(), clock: this.app.clock, settings: this.app.settings });
+
   async login(email: string, password: string): Promise<LoginOutcome> {
-    const sequelize = await this.db();
-    const who = await authenticate({ sequelize, clock: this.clock, settings: this.settings }, email, password);
+    const who = await authenticate(await this.deps(), email, password);
     const now = this.clock.now().getTime();
     this.current = { id: who.id, role: who.role, fullName: who.fullName, since: now, lastCommand: now };
     return { fullName: who.fullName, role: who.role, mustChangePassword: who.mustChangePassword };
@@ -67,10 +72,9 @@ export class ShellSession implements SessionBackend {
       this.current = undefined;
       throw new NotLoggedIn(`your session is over after ${this.settings.sessionHours} hours: log in again`);
     }
-    const sequelize = await this.db();
     if (now - session.lastCommand >= this.settings.idleMinutes * 60_000) {
       const password = await this.prompt.askSecret(`Locked after ${this.settings.idleMinutes} idle minutes. Password: `);
-      await recheckPassword({ sequelize, clock: this.clock, settings: this.settings }, session.id, password);
+      await recheckPassword(await this.deps(), session.id, password);
     }
     const collaborator = await Collaborator.findByPk(session.id);
     if (!collaborator) {

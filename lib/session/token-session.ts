@@ -1,12 +1,10 @@
-import type { Sequelize } from 'sequelize-typescript';
-import type { Clock } from '../clock';
+import type { App } from '../app';
 import type { LoginOutcome } from '../commands/types';
 import { inTransaction } from '../db/context';
 import { NotLoggedIn } from '../errors';
 import type { Collaborator } from '../../models';
 import { authenticate } from '../services/auth';
 import { createSession, hashToken, resolveSession, revokeSession, SESSION_EXPIRED } from '../services/sessions';
-import type { SecuritySettings, TokenSource } from '../services/settings';
 import type { SessionBackend } from './backend';
 import { deleteToken, readToken, writeToken } from './token-file';
 
@@ -14,21 +12,20 @@ import { deleteToken, readToken, writeToken } from './token-file';
 export class TokenSession implements SessionBackend {
   private resolved?: Collaborator;
 
-  constructor(
-    private readonly db: () => Promise<Sequelize>,
-    private readonly clock: Clock,
-    private readonly settings: SecuritySettings,
-    private readonly tokens: TokenSource,
-    private readonly configDir: string,
-  ) {}
+  constructor(private readonly app: App) {}
+
+  private get configDir(): string {
+    return this.app.config.configDir;
+  }
 
   async login(email: string, password: string): Promise<LoginOutcome> {
-    const sequelize = await this.db();
-    const who = await authenticate({ sequelize, clock: this.clock, settings: this.settings }, email, password);
+    const { app } = this;
+    const sequelize = await app.db();
+    const who = await authenticate({ sequelize, clock: app.clock, settings: app.settings }, email, password);
     const previous = this.safeToken();
-    const token = await inTransaction(sequelize, this.clock, async (tx) => {
+    const token = await inTransaction(sequelize, app.clock, async (tx) => {
       if (previous) await revokeSession(tx, previous);
-      return createSession(tx, who.id, this.settings, this.tokens);
+      return createSession(tx, who.id, app.settings, app.tokens);
     });
     writeToken(this.configDir, token);
     this.resolved = who;
@@ -39,8 +36,7 @@ export class TokenSession implements SessionBackend {
   async logout(): Promise<void> {
     const token = this.safeToken();
     if (token) {
-      const sequelize = await this.db();
-      await inTransaction(sequelize, this.clock, (tx) => revokeSession(tx, token));
+      await inTransaction(await this.app.db(), this.app.clock, (tx) => revokeSession(tx, token));
     }
     deleteToken(this.configDir);
     this.resolved = undefined;
@@ -74,8 +70,7 @@ export class TokenSession implements SessionBackend {
   async actor(): Promise<Collaborator> {
     const token = readToken(this.configDir);
     if (!token) throw new NotLoggedIn('not logged in: run `epic login` first');
-    const sequelize = await this.db();
-    this.resolved = await inTransaction(sequelize, this.clock, (tx) => resolveSession(tx, token, this.settings));
+    this.resolved = await inTransaction(await this.app.db(), this.app.clock, (tx) => resolveSession(tx, token, this.app.settings));
     if (!this.resolved) throw new NotLoggedIn(SESSION_EXPIRED);
     return this.resolved;
   }

@@ -59,19 +59,8 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     askSecret: async (message) => String(await ask({ type: 'password', message })),
     confirm: async (message) => (await ask({ type: 'confirm', message, default: false })) === true,
   };
-  const session = new ShellSession(() => app.db(), app.clock, app.settings, prompt);
-  const runner = new Runner({
-    db: () => app.db(),
-    clock: app.clock,
-    settings: app.settings,
-    tokens: app.tokens,
-    prompt,
-    session,
-    streams,
-    noColor: app.config.noColor,
-    debug: app.config.debug,
-    reporter: app.reporter,
-  });
+  const session = new ShellSession(app, prompt);
+  const runner = new Runner({ app, prompt, session, streams });
 
   ensurePrivateDir(historyDir(app));
   vorpal.historyStoragePath(historyDir(app));

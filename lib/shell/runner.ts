@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import chalk from 'chalk';
-import type { Sequelize } from 'sequelize-typescript';
-import type { Clock } from '../clock';
+import type { App } from '../app';
 import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
 import { asActor } from '../db/context';
 import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
 import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
-import type { SecuritySettings, TokenSource } from '../services/settings';
 import type { SessionBackend } from '../session/backend';
 import type { Collaborator } from '../../models';
 import { tokenize, type Redirect } from './tokenize';
-import type { Reporter } from '../reporting/reporter';
 
 /**
  * Runs one command line, for the REPL and for one-shot use alike: finds the command, checks
@@ -32,16 +29,10 @@ export interface Streams {
 }
 
 export interface RunnerDeps {
-  db: () => Promise<Sequelize>;
-  clock: Clock;
-  settings: SecuritySettings;
-  tokens: TokenSource;
+  app: App;
   prompt: Prompter;
   session: SessionBackend;
   streams: Streams;
-  noColor: boolean;
-  debug: boolean;
-  reporter: Reporter;
 }
 
 /** Commands that stay open to an account whose password a manager set. */
@@ -122,7 +113,8 @@ export class Runner {
   private outputTarget(input: Input, redirect?: Redirect): Target {
     const asked = input.options.format;
     if (asked !== undefined && !FORMATS.includes(asked as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    const { streams, noColor } = this.deps;
+    const { streams } = this.deps;
+    const { noColor } = this.deps.app.config;
     if (redirect) return { format: (asked as Format) ?? formatForFile(redirect.file), color: false, truncate: false };
     const terminal = streams.stdoutIsTerminal;
     return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
@@ -130,15 +122,16 @@ export class Runner {
 
   private context(actor: Collaborator | undefined): CommandContext {
     const { deps } = this;
+    const { app } = deps;
     return {
       as: async (work) => {
         if (!actor) throw new NotLoggedIn('not logged in');
-        return asActor(await deps.db(), deps.clock, { id: actor.id, role: actor.role, fullName: actor.fullName }, work);
+        return asActor(await app.db(), app.clock, { id: actor.id, role: actor.role, fullName: actor.fullName }, work);
       },
-      db: deps.db,
-      clock: deps.clock,
-      settings: deps.settings,
-      tokens: deps.tokens,
+      db: () => app.db(),
+      clock: app.clock,
+      settings: app.settings,
+      tokens: app.tokens,
       prompt: deps.prompt,
       stdinLines: async (count) => {
         if (!deps.streams.stdinLines) throw new UsageError('--password-stdin needs standard input: it is the terminal here');
@@ -172,7 +165,7 @@ export class Runner {
   }
 
   private paint(): chalk.Chalk {
-    return new chalk.Instance({ level: this.deps.streams.stderrIsTerminal && !this.deps.noColor ? 1 : 0 });
+    return new chalk.Instance({ level: this.deps.streams.stderrIsTerminal && !this.deps.app.config.noColor ? 1 : 0 });
   }
 
   say(text: string, style?: 'green' | 'dim' | 'red'): void {
@@ -186,9 +179,9 @@ export class Runner {
       this.say(`error: ${error.message}`, 'red');
       return error.exitCode;
     }
-    const reference = this.deps.reporter.captureException(error);
+    const reference = this.deps.app.reporter.captureException(error);
     this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
-    if (this.deps.debug) this.deps.streams.stderr.write(`${String(error)}\n${(error as Error)?.stack ?? ""}\n`);
+    if (this.deps.app.config.debug) this.deps.streams.stderr.write(`${String(error)}\n${(error as Error)?.stack ?? ""}\n`);
     return EXIT.failure;
   }
 }

@@ -1,10 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type { Prompter } from '../../lib/commands/types';
 import type { ManualClock } from '../../lib/clock';
-import { localReporter, type Reporter } from '../../lib/reporting/reporter';
-import { cryptoTokens } from '../../lib/services/settings';
 import { ShellSession } from '../../lib/session/shell-session';
 import { Runner, type Streams } from '../../lib/shell/runner';
+import { testApp } from './app';
 import type { TestDatabase } from './database';
 import { PASSWORD } from './world';
 
@@ -15,8 +14,6 @@ export function capture(): { stream: PassThrough; text(): string; clear(): void 
   stream.on('data', (chunk) => (text += chunk));
   return { stream, text: () => text, clear: () => (text = '') };
 }
-
-export const SETTINGS = { bcryptCost: 10, idleMinutes: 30, sessionHours: 12 };
 
 /** A prompter that answers from a list, as a person at the terminal would. */
 export function scriptedPrompter(answers: string[] = []): Prompter & { asked: string[] } {
@@ -46,24 +43,14 @@ export interface ShellHarness {
 }
 
 /** The shell's command path (the Runner with an in-memory session), printing into buffers. */
-export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; reporter?: Reporter } = {}): ShellHarness {
+export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean } = {}): ShellHarness {
   const stdout = capture();
   const stderr = capture();
   const prompt = options.prompt ?? { interactive: false, ask: async () => '', askSecret: async () => '', confirm: async () => false };
-  const session = new ShellSession(async () => db.sequelize, clock, SETTINGS, prompt);
+  const app = testApp(db, clock);
+  const session = new ShellSession(app, prompt);
   const streams: Streams = { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: options.terminal === true, stderrIsTerminal: false };
-  const runner = new Runner({
-    db: async () => db.sequelize,
-    clock,
-    settings: SETTINGS,
-    tokens: cryptoTokens,
-    prompt,
-    session,
-    streams,
-    noColor: true,
-    debug: false,
-    reporter: options.reporter ?? localReporter('/tmp/epic-test-errors'),
-  });
+  const runner = new Runner({ app, prompt, session, streams });
   return {
     runner,
     session,

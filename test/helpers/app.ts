@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../lib/app';
+import type { Clock } from '../../lib/clock';
+import { readConfig } from '../../lib/config';
+import type { Reporter } from '../../lib/reporting/reporter';
+import type { TestDatabase } from './database';
+
+/**
+ * The application as the shell builds it, on a test database, with a clock the test moves
+ * and private folders of its own. bcrypt cost 10: the fastest the policy allows.
+ */
+export function testApp(db: TestDatabase, clock: Clock, options: { env?: Record<string, string>; reporter?: Reporter } = {}): App {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-app-'));
+  const config = readConfig({
+    HOME: home,
+    DATABASE_URL: db.url,
+    EPIC_DATA_DIR: path.join(home, 'data'),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    EPIC_BCRYPT_COST: '10',
+    NO_COLOR: '1',
+    ...options.env,
+  });
+  return { ...createApp(config, { clock, reporter: options.reporter }), db: async () => db.sequelize, close: async () => undefined };
+}
