@@ -159,3 +159,17 @@ test.serial('refused actions through the shell change nothing', async (t) => {
   }
   t.is(await snapshot(), before);
 });
+
+test.serial('deleting a record others depend on is refused with a clear message', async (t) => {
+  const { w } = t.context;
+  const before = await snapshot();
+  const sales = shellHarness(w.db, w.clock);
+  await sales.loginAs('sam@epic.test');
+  t.is(await sales.run('client delete Kevin Casey --yes'), 1);
+  t.regex(sales.stderr.text(), /error: cannot delete: it still has contracts/);
+  const manager = shellHarness(w.db, w.clock);
+  await manager.loginAs('maud@epic.test');
+  t.is(await manager.run(`contract delete ${w.ownSigned.id} --yes`), 1);
+  t.regex(manager.stderr.text(), /error: cannot delete: it still has an event/);
+  t.is(await snapshot(), before);
+});
