@@ -131,6 +131,16 @@ test.serial('bad input for every field is refused with the field named, and noth
     [{ name: 'Esc\u001b[31mape' }, /^name: must not contain control characters/],
   ];
   for (const [fields, message] of eventCases) await refusedUnchanged(t, event(fields), { instanceOf: ValidationError, message });
+  const hire = (fields: Record<string, string>) => () =>
+    w.as(w.manager, (ctx) => collaborators.createCollaborator(ctx, { fullName: 'New Hire', email: 'hire@epic.test', role: 'sales', password: 'a long enough passphrase', ...fields }, { bcryptCost: 10, tokens: { token: () => 'x' } }));
+  const hireCases: [Record<string, string>, RegExp][] = [
+    [{ fullName: LONG }, /^name: must be at most 120/],
+    [{ fullName: 'Tab\tName' }, /^name: must not contain control characters/],
+    [{ email: 'hire@' }, /^email: "hire@" is not a valid email/],
+    [{ role: 'admin' }, /^role: expected one of management, gestion, sales, commercial, support/],
+    [{ password: 'short one' }, /^password: must be at least 15 characters/],
+  ];
+  for (const [fields, message] of hireCases) await refusedUnchanged(t, hire(fields), { instanceOf: ValidationError, message });
   await refusedUnchanged(t, () => w.as(w.sales, (ctx) => contracts.showContract(ctx, 'abc')), { instanceOf: ValidationError, message: /contract id/ });
   await refusedUnchanged(t, () => w.as(w.sales, (ctx) => clients.showClient(ctx, '#999999')), { instanceOf: NotFound, message: /no client #999999/ });
 });
