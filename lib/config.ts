@@ -31,7 +31,7 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
-export const MIN_BCRYPT_COST = 10;
+const MIN_BCRYPT_COST = 10;
 
 function bcryptCost(env: NodeJS.ProcessEnv): number {
   const cost = positiveNumber(env, 'EPIC_BCRYPT_COST', 12);

@@ -30,7 +30,7 @@ function streams(stdinIsScript: boolean): Streams {
   };
 }
 
-export function oneShotRunner(app: App, stdinIsScript = false): Runner {
+function oneShotRunner(app: App, stdinIsScript = false): Runner {
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   return new Runner({
     app,

@@ -1,6 +1,6 @@
 import { ValidationError } from './errors';
 
-export const ROLES = ['management', 'sales', 'support'] as const;
+const ROLES = ['management', 'sales', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** French names are accepted as input too (SPEC §2). */

@@ -3,7 +3,7 @@ import type { Column, Rendered, Row } from '../output/render';
 import type { Listing } from '../services/rows';
 import type { CommandResult, Input } from './types';
 
-export const DEFAULT_LIMIT = 30;
+const DEFAULT_LIMIT = 30;
 
 /** --limit <n> or --all; 30 rows otherwise (SPEC §5). */
 export function limitOf(input: Input): number | undefined {

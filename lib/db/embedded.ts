@@ -116,7 +116,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** The postmaster's pid when it runs, after removing a pid file left by a killed server. */
-export function serverPid(clusterDir: string): number | undefined {
+function serverPid(clusterDir: string): number | undefined {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   let pid: number;
   try {
@@ -232,7 +232,7 @@ async function startServer(state: State, as: RunAs): Promise<void> {
   }
 }
 
-export function urlFor(state: State, database = DATABASE): string {
+function urlFor(state: State, database = DATABASE): string {
   return `postgres://${SUPERUSER}:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/${database}`;
 }
 

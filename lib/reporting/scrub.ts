@@ -15,12 +15,12 @@ const PATTERNS: [RegExp, string][] = [
   [/\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu, '[name]'],
 ];
 
-export function scrubText(text: string): string {
+function scrubText(text: string): string {
   return PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
 /** Tag and extra keys this code sets; everything else is dropped. */
-export const SAFE_KEYS = new Set(['actor_id', 'actor_role', 'collaborator_id', 'role', 'contract_id', 'changed_fields', 'model', 'fields', 'how', 'failed_logins']);
+const SAFE_KEYS = new Set(['actor_id', 'actor_role', 'collaborator_id', 'role', 'contract_id', 'changed_fields', 'model', 'fields', 'how', 'failed_logins']);
 
 function keepSafe(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!record) return undefined;

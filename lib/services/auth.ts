@@ -9,8 +9,8 @@ import type { SecuritySettings } from './settings';
 import { revokeSessionsOf } from './sessions';
 import { validateCollaboratorFields } from './validation';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
+const MAX_FAILED_LOGINS = 5;
+const LOCK_MINUTES = 15;
 export const LOGIN_FAILED = `wrong email or password (after ${MAX_FAILED_LOGINS} failures in a row an account is locked for ${LOCK_MINUTES} minutes)`;
 
 export interface AuthDeps {
@@ -19,7 +19,7 @@ export interface AuthDeps {
   settings: SecuritySettings;
 }
 
-export function findByEmail(tx: Tx, email: string, lock = false): Promise<Collaborator | null> {
+function findByEmail(tx: Tx, email: string, lock = false): Promise<Collaborator | null> {
   return Collaborator.findOne({
     where: where(fn('lower', col('email')), email.trim().toLowerCase()),
     transaction: tx.transaction,
@@ -50,7 +50,7 @@ export async function authenticate(deps: AuthDeps, email: string, password: stri
  * Compares a password for a known collaborator, counting failures towards the lock-out and
  * upgrading a hash of a lower cost. Used at login and when an idle shell is unlocked.
  */
-export async function checkPassword(tx: Tx, collaborator: Collaborator, password: string, bcryptCost: number): Promise<boolean> {
+async function checkPassword(tx: Tx, collaborator: Collaborator, password: string, bcryptCost: number): Promise<boolean> {
   const now = tx.clock.now();
   const matches = await verifyPassword(password, collaborator.passwordHash);
   if (collaborator.lockedUntil && collaborator.lockedUntil > now) return false;

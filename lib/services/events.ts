@@ -35,7 +35,7 @@ const details = [
   },
 ];
 
-export const MAX_ATTENDEES = 1_000_000;
+const MAX_ATTENDEES = 1_000_000;
 const LOCATION_MAX = 200;
 const NOTES_MAX = 5000;
 

@@ -2,9 +2,9 @@ import bcrypt from 'bcrypt';
 import { ValidationError } from '../errors';
 
 /** SPEC §7: NIST SP 800-63B-4 for a single factor; no composition rules. */
-export const MIN_PASSWORD_LENGTH = 15;
-export const MAX_PASSWORD_BYTES = 72;
-export const COMPANY_NAME = 'Epic Events';
+const MIN_PASSWORD_LENGTH = 15;
+const MAX_PASSWORD_BYTES = 72;
+const COMPANY_NAME = 'Epic Events';
 
 let commonPasswords: Set<string> | undefined;
 

@@ -35,7 +35,7 @@ export function email(value: unknown, field = 'email'): string {
 }
 
 /** Numbers without a country code are taken as French: the company's clients mostly are. */
-export const DEFAULT_PHONE_REGION = 'FR';
+const DEFAULT_PHONE_REGION = 'FR';
 
 export function phone(value: unknown): string {
   const raw = text('phone', value, 32);
