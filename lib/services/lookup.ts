@@ -40,7 +40,8 @@ async function byName<M extends Named>(
   const close = await model.findAll({
     where: {
       [Op.and]: [
-        { [Op.or]: [where(fn('similarity', folded, foldText(ref)), Op.gt, 0.2), where(folded, Op.like, foldText(`%${escapeLike(ref)}%`))] },
+        // pg_trgm's % (similar enough) and LIKE both use the trigram index on the folded name.
+        { [Op.or]: [where(folded, '%', foldText(ref)), where(folded, Op.like, foldText(`%${escapeLike(ref)}%`))] },
         ...(extra ? [extra] : []),
       ],
     },
