@@ -162,6 +162,18 @@ test('the shell locks after the idle time and ends after the session hours', asy
   await t.throwsAsync(session.actor(), { instanceOf: NotLoggedIn, message: /over after 12 hours/ });
 });
 
+test('help and exit stay available without the password on a locked shell', async (t) => {
+  const { w } = t.context;
+  const clock = new ManualClock();
+  const shell = shellHarness(w.db, clock, { prompt: scriptedPrompter([]) });
+  await shell.loginAs('sam@epic.test');
+  clock.advance(45);
+  t.is(await shell.run('help'), 0);
+  t.regex(shell.stderr.text(), /client create/, 'help still lists the role\'s commands');
+  t.is(await shell.run('exit'), 0);
+  t.true(shell.runner.exitRequested);
+});
+
 function tempConfigDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'epic-config-'));
 }

@@ -89,7 +89,11 @@ export class Runner {
   private async admit(spec: CommandSpec): Promise<Collaborator | undefined> {
     const { availability } = spec;
     const { session } = this.deps;
-    if (availability.when === 'always') return session.mayBeLoggedIn() ? session.actor().catch(() => undefined) : undefined;
+    if (availability.when === 'always') {
+      // help and exit never wait on the idle lock; one-shot use learns the role from its token.
+      if (!session.role() && session.mayBeLoggedIn()) await session.actor().catch(() => undefined);
+      return undefined;
+    }
     if (availability.when === 'logged-out') {
       if (session.role()) throw new UsageError('already logged in: logout first');
       return undefined;
