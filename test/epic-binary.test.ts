@@ -64,6 +64,11 @@ test.serial('a salesperson: one-time password, then clients; exit codes 0, 1, 2 
   const passwd = await sam.run(['passwd', '--password-stdin'], 'first day password phrase\nhe keeps a secret phrase\n');
   t.is(passwd.code, 0, passwd.stderr);
 
+  const help = await sam.run(['help']);
+  t.is(help.code, 0);
+  t.regex(help.stderr, /client create/);
+  t.false(help.stderr.includes('collaborator list'), 'help lists only what a salesperson may run');
+
   const created = await sam.run(['client', 'create', '--name', 'Kevin Casey', '--email', 'kevin@startup.io', '--phone', '06 78 65 30 30', '--company', 'Cool Startup LLC']);
   t.is(created.code, 0, created.stderr);
   t.is(parseTsv(created.stdout)[0].phone, '+33678653030');
