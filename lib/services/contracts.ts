@@ -40,9 +40,8 @@ export async function listContracts(ctx: ServiceContext, filters: ContractFilter
   return { rows: rows.map(contractRow), total: count };
 }
 
-async function loadContract(ctx: ServiceContext, ref: string): Promise<Contract> {
-  const found = await findContract(ctx, ref);
-  return Contract.findByPk(found.id, { include: withClient, transaction: ctx.transaction, rejectOnEmpty: true });
+function loadContract(ctx: ServiceContext, ref: string): Promise<Contract> {
+  return findContract(ctx, ref, withClient);
 }
 
 export async function showContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {
@@ -91,7 +90,8 @@ export async function updateContract(ctx: ServiceContext, ref: string, input: { 
   const due = input.due === undefined ? cents(contract.amountDue) : money('due', input.due);
   assertDueWithinTotal(due, total);
   await contract.update({ totalAmount: euros(total), amountDue: euros(due) }, { transaction: ctx.transaction });
-  return showContract(ctx, String(contract.id));
+  // The client did not change: the loaded row, now updated, is the answer.
+  return contractRow(contract);
 }
 
 /** Signing is one-way; signing a signed contract is refused rather than silently ignored. */
@@ -99,7 +99,7 @@ export async function signContract(ctx: ServiceContext, ref: string): Promise<Co
   const contract = await contractFor(ctx, ref, 'contract.sign');
   if (contract.signed) throw new ValidationError(undefined, `contract #${contract.id} is already signed`);
   await contract.update({ signed: true, signedAt: ctx.clock.now() }, { transaction: ctx.transaction });
-  return showContract(ctx, String(contract.id));
+  return contractRow(contract);
 }
 
 export async function payContract(ctx: ServiceContext, ref: string, amount: unknown): Promise<ContractRow> {
@@ -109,7 +109,7 @@ export async function payContract(ctx: ServiceContext, ref: string, amount: unkn
   const due = cents(contract.amountDue);
   if (paid > due) throw new ValidationError('amount', `is more than the amount due (${euros(due)})`);
   await contract.update({ amountDue: euros(due - paid) }, { transaction: ctx.transaction });
-  return showContract(ctx, String(contract.id));
+  return contractRow(contract);
 }
 
 export async function deleteContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {

@@ -75,9 +75,13 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   return { rows: rows.map(eventRow), total: count };
 }
 
-async function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {
-  const found = await findEvent(ctx, ref);
-  return Event.findByPk(found.id, { include: details, transaction: ctx.transaction, rejectOnEmpty: true });
+function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {
+  return findEvent(ctx, ref, details);
+}
+
+/** After a write: the row and its contacts as they are now, in one query. */
+async function reloaded(ctx: ServiceContext, event: Event): Promise<EventRow> {
+  return eventRow(await event.reload({ include: details, transaction: ctx.transaction }));
 }
 
 export interface EventDetails {
@@ -138,7 +142,7 @@ export async function createEvent(ctx: ServiceContext, input: EventInput & { con
   assertEndsAfterStart(fields.startsAt!, fields.endsAt!);
   await assertNameFree(ctx, fields.name!);
   const event = await Event.create({ ...fields, contractId: contract.id }, { transaction: ctx.transaction });
-  return eventRow(await loadEvent(ctx, String(event.id)));
+  return reloaded(ctx, event);
 }
 
 export async function updateEvent(ctx: ServiceContext, ref: string, input: EventInput): Promise<EventRow> {
@@ -152,7 +156,7 @@ export async function updateEvent(ctx: ServiceContext, ref: string, input: Event
   assertEndsAfterStart(fields.startsAt ?? event.startsAt, fields.endsAt ?? event.endsAt);
   if (fields.name) await assertNameFree(ctx, fields.name, event.id);
   await event.update(fields, { transaction: ctx.transaction });
-  return eventRow(await loadEvent(ctx, String(event.id)));
+  return reloaded(ctx, event);
 }
 
 export async function assignSupport(ctx: ServiceContext, ref: string, supportRef: string): Promise<EventRow> {
@@ -161,7 +165,7 @@ export async function assignSupport(ctx: ServiceContext, ref: string, supportRef
   const support = await findCollaborator(ctx, supportRef);
   if (support.role !== 'support') throw new ValidationError('support', `${support.fullName} is ${support.role}, not support`);
   await event.update({ supportContactId: support.id }, { transaction: ctx.transaction });
-  return eventRow(await loadEvent(ctx, String(event.id)));
+  return reloaded(ctx, event);
 }
 
 export async function unassignSupport(ctx: ServiceContext, ref: string): Promise<EventRow> {
@@ -169,7 +173,7 @@ export async function unassignSupport(ctx: ServiceContext, ref: string): Promise
   const event = await loadEvent(ctx, ref);
   if (event.supportContactId === null) throw new ValidationError(undefined, `event "${event.name}" has no support contact`);
   await event.update({ supportContactId: null }, { transaction: ctx.transaction });
-  return eventRow(await loadEvent(ctx, String(event.id)));
+  return reloaded(ctx, event);
 }
 
 export async function deleteEvent(ctx: ServiceContext, ref: string): Promise<EventRow> {

@@ -1,4 +1,4 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import { col, fn, Op, where, type Includeable, type WhereOptions } from 'sequelize';
 import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { Tx } from '../db/context';
@@ -24,10 +24,13 @@ async function byName<M extends Named>(
   nameColumn: string,
   ref: string,
   extra?: WhereOptions,
+  include?: Includeable[],
 ): Promise<M> {
-  const folded = foldColumn(nameColumn);
+  // Qualified by the model's alias: included models may have a column of the same name.
+  const folded = foldColumn(`${model.name}.${nameColumn}`);
   const matches = await model.findAll({
     where: { [Op.and]: [where(folded, foldText(ref)), ...(extra ? [extra] : [])] },
+    include,
     limit: 10,
     order: [['id', 'ASC']],
     transaction: tx.transaction,
@@ -53,8 +56,8 @@ async function byName<M extends Named>(
   throw new NotFound(`no ${kind} named "${ref}"${hint}`);
 }
 
-async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, id: number): Promise<M> {
-  const found = await model.findByPk(id, { transaction: tx.transaction });
+async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, id: number, include?: Includeable[]): Promise<M> {
+  const found = await model.findByPk(id, { include, transaction: tx.transaction });
   if (!found) throw new NotFound(`no ${kind} #${id}`);
   return found;
 }
@@ -70,16 +73,17 @@ export function findClient(tx: Tx, ref: unknown): Promise<Client> {
   return id ? byId(tx, Client, 'client', Number(id[1])) : byName(tx, Client, 'client', 'fullName', value);
 }
 
-export function findEvent(tx: Tx, ref: unknown): Promise<Event> {
+/** An event by id or name; `include` loads its associations in the same query. */
+export function findEvent(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Event> {
   const value = parseRef('event', ref);
   const id = ID.exec(value);
-  return id ? byId(tx, Event, 'event', Number(id[1])) : byName(tx, Event, 'event', 'name', value);
+  return id ? byId(tx, Event, 'event', Number(id[1]), include) : byName(tx, Event, 'event', 'name', value, undefined, include);
 }
 
-export function findContract(tx: Tx, ref: unknown): Promise<Contract> {
+export function findContract(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Contract> {
   const id = ID.exec(parseRef('contract', ref));
   if (!id) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got "${String(ref)}"`);
-  return byId(tx, Contract, 'contract', Number(id[1]));
+  return byId(tx, Contract, 'contract', Number(id[1]), include);
 }
 
 /** A collaborator by id, email or name. */
