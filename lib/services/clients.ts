@@ -83,8 +83,9 @@ function cleanClientFields(input: ClientInput, partial: boolean): Partial<Pick<C
   return out;
 }
 
-async function reloadWithContact(ctx: ServiceContext, id: number): Promise<ClientRow> {
-  return clientRow(await Client.findByPk(id, { include: withSalesContact, transaction: ctx.transaction, rejectOnEmpty: true }));
+/** After a write: the row and its sales contact as they are now, in one query. */
+async function reloaded(ctx: ServiceContext, client: Client): Promise<ClientRow> {
+  return clientRow(await client.reload({ include: withSalesContact, transaction: ctx.transaction }));
 }
 
 /** The creating salesperson becomes the sales contact (SPEC §4). */
@@ -92,22 +93,22 @@ export async function createClient(ctx: ServiceContext, input: ClientInput): Pro
   assertAllowed(ctx.actor, 'client.create');
   const fields = cleanClientFields(input, false);
   const client = await Client.create({ ...fields, salesContactId: ctx.actor.id }, { transaction: ctx.transaction });
-  return reloadWithContact(ctx, client.id);
+  return reloaded(ctx, client);
 }
 
 export async function updateClient(ctx: ServiceContext, ref: string, input: ClientInput): Promise<ClientRow> {
-  const client = await findClient(ctx, ref);
+  const client = await findClient(ctx, ref, withSalesContact);
   assertAllowed(ctx.actor, 'client.update', client);
   const fields = cleanClientFields(input, true);
   if (Object.keys(fields).length === 0) throw new ValidationError(undefined, 'nothing to change: give --name, --email, --phone or --company');
   await client.update(fields, { transaction: ctx.transaction });
-  return reloadWithContact(ctx, client.id);
+  return clientRow(client);
 }
 
 export async function deleteClient(ctx: ServiceContext, ref: string): Promise<ClientRow> {
-  const client = await findClient(ctx, ref);
+  const client = await findClient(ctx, ref, withSalesContact);
   assertAllowed(ctx.actor, 'client.delete', client);
-  const row = await reloadWithContact(ctx, client.id);
+  const row = clientRow(client);
   await client.destroy({ transaction: ctx.transaction });
   return row;
 }
@@ -118,5 +119,5 @@ export async function reassignClient(ctx: ServiceContext, ref: string, to: strin
   const target = await findCollaborator(ctx, to);
   if (target.role !== 'sales') throw new ValidationError('to', `${target.fullName} is ${target.role}, not sales: a client's contact must be a sales collaborator`);
   await client.update({ salesContactId: target.id }, { transaction: ctx.transaction });
-  return reloadWithContact(ctx, client.id);
+  return reloaded(ctx, client);
 }

@@ -67,10 +67,10 @@ function parseRef(kind: string, ref: unknown): string {
   return ref.trim();
 }
 
-export function findClient(tx: Tx, ref: unknown): Promise<Client> {
+export function findClient(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Client> {
   const value = parseRef('client', ref);
   const id = ID.exec(value);
-  return id ? byId(tx, Client, 'client', Number(id[1])) : byName(tx, Client, 'client', 'fullName', value);
+  return id ? byId(tx, Client, 'client', Number(id[1]), include) : byName(tx, Client, 'client', 'fullName', value, undefined, include);
 }
 
 /** An event by id or name; `include` loads its associations in the same query. */
