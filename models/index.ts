@@ -2,7 +2,6 @@ import { Client } from './Client';
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 import { Event } from './Event';
-import { Session } from './Session';
 
-export { Client, Collaborator, Contract, Event, Session };
-export const MODELS = [Collaborator, Client, Contract, Event, Session];
+export { Client, Collaborator, Contract, Event };
+export const MODELS = [Collaborator, Client, Contract, Event];
