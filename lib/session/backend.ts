@@ -14,8 +14,6 @@ export interface SessionBackend extends SessionControl {
   inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
   /** The role known without a query (the shell's login), for registering commands and refusing early. */
   role(): Role | undefined;
-  /** Whether a manager set the password, as known without a query. */
-  mustChangePassword(): boolean;
   /** Whether someone may be logged in, known without the database (a token file exists, say). */
   mayBeLoggedIn(): boolean;
   /** Asks the database who is logged in when nothing is known yet (one-shot `help`). */

@@ -55,10 +55,6 @@ export class ShellSession implements SessionBackend {
     return this.current?.actor.role;
   }
 
-  mustChangePassword(): boolean {
-    return this.current?.actor.mustChangePassword === true;
-  }
-
   mayBeLoggedIn(): boolean {
     return this.current !== undefined;
   }

@@ -49,10 +49,6 @@ export class TokenSession implements SessionBackend {
     return this.known?.role;
   }
 
-  mustChangePassword(): boolean {
-    return this.known?.mustChangePassword === true;
-  }
-
   mayBeLoggedIn(): boolean {
     return this.safeToken() !== undefined;
   }

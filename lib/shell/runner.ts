@@ -103,17 +103,19 @@ export class Runner {
     // Logged out: the session says so in its own words, before any question is asked.
     if (!session.mayBeLoggedIn()) await session.inSession(() => undefined, async () => undefined);
     const role = session.role();
-    if (role) this.admitActor(spec, { role, mustChangePassword: session.mustChangePassword() });
+    if (spec.availability.when === 'permitted' && role && !availableTo(role).includes(spec)) throw this.notAvailable(spec, role);
   }
 
-  /** The permission table and the one-time password rule, for the actor as known at this point. */
-  private admitActor(spec: CommandSpec, actor: Pick<SessionActor, 'role' | 'mustChangePassword'>): void {
+  /** Inside the command's transaction: the one-time password rule and the permission table, for the actor the database resolved. */
+  private admitActor(spec: CommandSpec, actor: SessionActor): void {
     if (actor.mustChangePassword && !BEFORE_NEW_PASSWORD.has(spec.name)) {
       throw new NotLoggedIn('your password was set by a manager: choose your own with `passwd` first');
     }
-    if (spec.availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) {
-      throw new PermissionDenied(`"${spec.name}" is not available to ${actor.role}`);
-    }
+    if (spec.availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) throw this.notAvailable(spec, actor.role);
+  }
+
+  private notAvailable(spec: CommandSpec, role: string): PermissionDenied {
+    return new PermissionDenied(`"${spec.name}" is not available to ${role}`);
   }
 
   private async confirm(spec: CommandSpec, input: Input): Promise<void> {
