@@ -1,5 +1,5 @@
 import { ForeignKeyConstraintError, OptimisticLockError, UniqueConstraintError, DatabaseError } from 'sequelize';
-import { AppError, Conflict, ValidationError } from '../errors';
+import { AppError, Conflict, PermissionDenied, ValidationError } from '../errors';
 
 /** What each named constraint means, for a refusal the services did not catch first. */
 const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: string]> = {
@@ -31,7 +31,10 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof OptimisticLockError) {
     return new Conflict('this record was changed by someone else since you loaded it: reload it and try again');
   }
-  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string } }).parent;
+  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string; message?: string } }).parent;
+  // insufficient_privilege: the database's own wall (row-level security, column privileges,
+  // the checks of its functions) refused what the application let through.
+  if (parent?.code === '42501') return new PermissionDenied(`the database refused it (${parent.message})`);
   const constraint = parent?.constraint ?? '';
   if (error instanceof UniqueConstraintError || error instanceof ForeignKeyConstraintError || (error instanceof DatabaseError && parent?.code === '23514')) {
     const known = CONSTRAINT_MESSAGES[constraint];
