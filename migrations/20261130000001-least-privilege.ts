@@ -135,6 +135,10 @@ const SESSION_FUNCTIONS = `
     verdict text;
     fresh text := encode(gen_random_bytes(32), 'hex');
   BEGIN
+    -- A failure counted for a known email writes; an unknown email does not. Waiting for that
+    -- write to reach the disk at commit would tell them apart: a login commits without waiting
+    -- (a crash may forget the last few counts or sessions, never corrupt them).
+    PERFORM set_config('synchronous_commit', 'off', true);
     SELECT * INTO settings FROM security_policy;
     SELECT * INTO account FROM collaborators c WHERE lower(c.email) = lower(p_email);
     verdict := epic_check_password(account.id, p_password);
