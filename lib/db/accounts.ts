@@ -16,8 +16,10 @@ export interface AccountCheck {
   superuser: boolean;
   bypassRls: boolean;
   ownsTables: boolean;
-  /** Migrations this version knows that the database has not applied. */
+  /** Migrations this version knows that the database has not applied (all of them when it cannot tell). */
   pending: string[];
+  /** False when the account may not even read which migrations ran: not an account of the CRM. */
+  readsSchema: boolean;
 }
 
 const ROLE = `r.rolname AS "user", r.rolsuper AS superuser, r.rolbypassrls AS "bypassRls",
@@ -28,22 +30,25 @@ const OF_CURRENT_USER = `FROM pg_roles r LEFT JOIN pg_class t ON t.oid = to_regc
 export async function checkAccount(sequelize: Sequelize): Promise<AccountCheck> {
   const check = async (applied: string) => {
     const [[row]] = (await sequelize.query(`SELECT ${ROLE}, ${applied} AS applied ${OF_CURRENT_USER}`)) as [
-      (Omit<AccountCheck, 'pending'> & { applied: string[] | null })[],
+      (Omit<AccountCheck, 'pending' | 'readsSchema'> & { applied: string[] | null })[],
       unknown,
     ];
     return row;
   };
   let row;
+  let readsSchema = true;
   try {
     row = await check(`(SELECT array_agg(name::text) FROM "SequelizeMeta")`);
   } catch (error) {
-    // No SequelizeMeta yet: a database never migrated.
-    if ((error as { parent?: { code?: string } }).parent?.code !== '42P01') throw error;
+    // 42P01: no SequelizeMeta yet, a database never migrated; 42501: not allowed to read it.
+    const code = (error as { parent?: { code?: string } }).parent?.code;
+    if (code !== '42P01' && code !== '42501') throw error;
+    readsSchema = code === '42P01';
     row = await check('NULL::text[]');
   }
   const { applied, ...flags } = row;
   const done = new Set(applied ?? []);
-  return { ...flags, pending: migrationNames().filter((name) => !done.has(name)) };
+  return { ...flags, readsSchema, pending: migrationNames().filter((name) => !done.has(name)) };
 }
 
 /** The runtime role of the database: as the policy says, or as the migration will name it. */
@@ -60,11 +65,11 @@ async function runtimeRoleName(sequelize: Sequelize): Promise<string> {
 /** Refuses an account that bypasses the database's rules, and a schema older than this version. */
 export async function assertOrdinaryAccount(sequelize: Sequelize, account: AccountCheck): Promise<void> {
   const bypass = account.superuser ? 'a superuser' : account.bypassRls ? 'a role with BYPASSRLS' : account.ownsTables ? "the owner of the CRM's tables" : undefined;
+  const instead = async () => `connect as the runtime role ${await runtimeRoleName(sequelize)} (\`epic db migrate\` prints its URL)`;
   if (bypass) {
-    throw new UsageError(
-      `the database account ${account.user} is ${bypass}, which the CRM's permission rules cannot hold: connect as the runtime role ${await runtimeRoleName(sequelize)} (\`epic db migrate\` prints its URL)`,
-    );
+    throw new UsageError(`the database account ${account.user} is ${bypass}, which the CRM's permission rules cannot hold: ${await instead()}`);
   }
+  if (!account.readsSchema) throw new UsageError(`the database account ${account.user} is not an account of the CRM: ${await instead()}`);
   if (account.pending.length > 0) {
     throw new DatabaseUnavailable('the database schema is behind this version of epic: ask your administrator to run `epic db migrate`');
   }

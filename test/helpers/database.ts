@@ -96,10 +96,14 @@ async function ensureTemplate(server: string): Promise<string> {
       await migrateIfNeeded(sequelize);
       // Tests hash at bcrypt cost 10, the fastest the policy allows.
       await sequelize.query(`UPDATE security_policy SET "bcryptCost" = 10, "decoyHash" = crypt('decoy', gen_salt('bf', 10))`);
-    } finally {
+      await setRuntimePassword(admin, server, `${template}_app`);
+    } catch (error) {
+      // A half-made template would be taken for a finished one by every later run.
       await sequelize.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      throw error;
     }
-    await setRuntimePassword(admin, server, `${template}_app`);
+    await sequelize.close();
   });
   return template;
 }
