@@ -38,7 +38,10 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof OptimisticLockError) {
     return new Conflict('this record was changed by someone else since you loaded it: reload it and try again');
   }
-  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string } }).parent;
+  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string; message?: string } }).parent;
+  // insufficient_privilege: the database's own wall (row-level security, column privileges,
+  // the checks of its functions) refused what the application let through.
+  if (parent?.code === '42501') return new PermissionDenied(`the database refused it (${parent.message})`);
   const constraint = parent?.constraint ?? '';
   if (parent?.code === INSUFFICIENT_PRIVILEGE) return new PermissionDenied('the database refuses this to your role');
   if (error instanceof UniqueConstraintError || error instanceof ForeignKeyConstraintError || (error instanceof DatabaseError && parent?.code === '23514')) {
