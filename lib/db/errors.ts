@@ -23,10 +23,6 @@ const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: s
   collaborators_last_manager: ['role', 'this is the last manager: the CRM needs at least one'],
 };
 
-// insufficient_privilege: row-level security, a column privilege or one of the database's own
-// functions refused the acting collaborator.
-const INSUFFICIENT_PRIVILEGE = '42501';
-
 const DEPENDENTS: Record<string, string> = {
   clients: 'it still has clients (reassign them first)',
   contracts: 'it still has contracts',
@@ -43,7 +39,6 @@ export function translateDatabaseError(error: unknown): unknown {
   // the checks of its functions) refused what the application let through.
   if (parent?.code === '42501') return new PermissionDenied(`the database refused it (${parent.message})`);
   const constraint = parent?.constraint ?? '';
-  if (parent?.code === INSUFFICIENT_PRIVILEGE) return new PermissionDenied('the database refuses this to your role');
   if (error instanceof UniqueConstraintError || error instanceof ForeignKeyConstraintError || (error instanceof DatabaseError && parent?.code === '23514')) {
     const known = CONSTRAINT_MESSAGES[constraint];
     if (known) return error instanceof UniqueConstraintError ? new Conflict(known[1]) : new ValidationError(known[0], known[1]);
