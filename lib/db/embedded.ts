@@ -436,14 +436,16 @@ export async function stopEmbeddedDatabase(dataDir: string): Promise<boolean> {
   return true;
 }
 
-/** Client backends connected to the embedded server, this one excepted (any role sees them all). */
+/**
+ * Backends connected to a database of the embedded server, this one excepted. pg_stat_activity
+ * would hide the other roles' sessions from the runtime role (their backend_type reads NULL);
+ * pg_stat_database's per-database counts are visible to every role.
+ */
 export async function countClients(dataDir: string): Promise<number> {
   const state = readState(layout(dataDir).stateFile);
   if (!state) return 0;
   return withClient(runtimeUrl(state), async (client) => {
-    const result = await client.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    );
+    const result = await client.query('SELECT (coalesce(sum(numbackends), 0) - 1)::int AS n FROM pg_stat_database');
     return result.rows[0].n as number;
   });
 }
