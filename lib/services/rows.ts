@@ -25,6 +25,8 @@ export interface ClientRow {
   salesContact: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The latest logged interaction, where the query read it (lists and show). */
+  lastContactAt?: Date | null;
 }
 
 export interface ContractRow {
@@ -74,6 +76,7 @@ export function collaboratorRow(c: Collaborator): CollaboratorRow {
 }
 
 export function clientRow(c: Client): ClientRow {
+  const lastContactAt = c.get('lastContactAt') as Date | null | undefined;
   return {
     id: c.id,
     fullName: c.fullName,
@@ -84,6 +87,7 @@ export function clientRow(c: Client): ClientRow {
     salesContact: c.salesContact?.fullName ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    ...(lastContactAt !== undefined && { lastContactAt }),
   };
 }
 

@@ -2,7 +2,7 @@ import bcrypt from 'bcrypt';
 import { ManualClock } from '../../lib/clock';
 import { asActor, type ServiceContext } from '../../lib/db/context';
 import type { Actor } from '../../lib/permissions';
-import { Client, Collaborator, Contract, Event, Session } from '../../models';
+import { Client, ClientContact, Collaborator, Contract, Event, Session } from '../../models';
 import type { TestDatabase } from './database';
 
 /** A small company: one manager, two of each other role, clients, contracts and events. */
@@ -82,5 +82,5 @@ export async function rebuildWorld(w: World): Promise<World> {
 export async function snapshot(): Promise<string> {
   const dump = async (model: { findAll(o: object): Promise<{ toJSON(): object }[]> }) =>
     (await model.findAll({ order: [['id', 'ASC']] })).map((row) => row.toJSON());
-  return JSON.stringify([await dump(Collaborator), await dump(Client), await dump(Contract), await dump(Event), await dump(Session)]);
+  return JSON.stringify([await dump(Collaborator), await dump(Client), await dump(Contract), await dump(Event), await dump(Session), await dump(ClientContact)]);
 }
