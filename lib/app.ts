@@ -3,14 +3,13 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase } from './db/open';
 import { localReporter, type Reporter } from './reporting/reporter';
-import { cryptoTokens, securitySettings, type SecuritySettings, type TokenSource } from './services/settings';
+import { cryptoTokens, type TokenSource } from './services/settings';
 
 /** What every entry point shares: configuration, time, randomness, the database and error reporting. */
 export interface App {
   config: Config;
   clock: Clock;
   tokens: TokenSource;
-  settings: SecuritySettings;
   reporter: Reporter;
   /** Opened on first use, so that `help` or `--version` never wait for a database. */
   db(): Promise<Sequelize>;
@@ -31,7 +30,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     config,
     clock: options.clock ?? systemClock,
     tokens: options.tokens ?? cryptoTokens,
-    settings: securitySettings(config),
     reporter,
     db() {
       opening ??= openDatabase(config, { keepAlive: options.keepAlive }).then(

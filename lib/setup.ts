@@ -38,7 +38,7 @@ export async function askFirstManager(prompt: Prompter, given: Partial<FirstMana
 }
 
 export async function createFirstAccount(app: App, account: FirstManager) {
-  return createFirstManager({ sequelize: await app.db(), clock: app.clock, settings: app.settings }, account);
+  return createFirstManager({ sequelize: await app.db(), clock: app.clock }, account);
 }
 
 /** `epic setup --name <name> --email <email> --password-stdin`, or the same asked at a terminal. */

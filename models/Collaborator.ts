@@ -4,6 +4,10 @@ import type { Role } from '../lib/roles';
 import { Client } from './Client';
 import { Event } from './Event';
 
+/**
+ * A collaborator as the application may see it: the password hash and the failure counter are
+ * out of the runtime role's reach (column privileges), so the model does not name them.
+ */
 @Table({ tableName: 'collaborators', modelName: 'Collaborator', version: true })
 export class Collaborator extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })
@@ -15,15 +19,10 @@ export class Collaborator extends VersionedRecord {
   @Column({ type: DataType.STRING(20), allowNull: false })
   role!: Role;
 
-  @Column({ type: DataType.STRING(100), allowNull: false })
-  passwordHash!: string;
-
   @Column({ type: DataType.BOOLEAN, allowNull: false, defaultValue: false })
   mustChangePassword!: boolean;
 
-  @Column({ type: DataType.INTEGER, allowNull: false, defaultValue: 0 })
-  failedLoginCount!: number;
-
+  /** Set by epic_login() after repeated failures; 'infinity' until a manager resets the password. */
   @Column({ type: DataType.DATE, allowNull: true })
   lockedUntil!: Date | null;
 

@@ -19,7 +19,7 @@ export const passwd: CommandSpec = {
     } else {
       throw new UsageError('not on a terminal: give --password-stdin with the current and the new password on two lines');
     }
-    await changePassword({ sequelize: await ctx.db(), clock: ctx.clock, settings: ctx.settings }, ctx.session.collaboratorId()!, current, next, ctx.session.tokenHash());
+    await ctx.as((s) => changePassword(s, current, next));
     return { message: 'Password changed. Your other sessions were logged out.' };
   },
 };

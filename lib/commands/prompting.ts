@@ -22,3 +22,13 @@ export async function oneTimePassword(ctx: CommandContext, input: Input): Promis
   if ((await ctx.prompt.askSecret('Again: ')) !== first) throw new UsageError('the two passwords differ');
   return first;
 }
+
+/**
+ * The acting manager's own password, asked again before a sensitive change (a role, a manager's
+ * password): masked at a terminal, or the next line of standard input with --password-stdin.
+ */
+export async function ownPassword(ctx: CommandContext, input: Input, why: string): Promise<string> {
+  if (input.options['password-stdin']) return (await ctx.stdinLines(1))[0];
+  if (!ctx.prompt.interactive) throw new UsageError(`${why} needs your own password: give --password-stdin`);
+  return ctx.prompt.askSecret(`Your own password (${why}): `);
+}

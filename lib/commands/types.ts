@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
 import type { Rendered } from '../output/render';
-import type { SecuritySettings, TokenSource } from '../services/settings';
+import type { TokenSource } from '../services/settings';
 import type { Sequelize } from 'sequelize-typescript';
 
 /**
@@ -46,12 +46,15 @@ export interface Prompter {
   confirm(question: string): Promise<boolean>;
 }
 
-/** What a handler may use: services run through `as`, in one transaction, as the logged-in collaborator. */
+/**
+ * What a handler may use: services run through `as`, in one transaction that starts by resolving
+ * the session in the database and checking the command against the actor's current role.
+ * Questions (confirmations, passwords) are asked before `as`, never while it holds a transaction.
+ */
 export interface CommandContext {
   as<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
   db(): Promise<Sequelize>;
   clock: Clock;
-  settings: SecuritySettings;
   tokens: TokenSource;
   prompt: Prompter;
   /** Reads a password (or two lines, for passwd) given with --password-stdin. */
@@ -68,8 +71,6 @@ export interface SessionControl {
   login(email: string, password: string): Promise<LoginOutcome>;
   logout(): Promise<void>;
   collaboratorId(): number | undefined;
-  /** Hash of the one-shot token in use, kept when the password changes. */
-  tokenHash(): string | undefined;
 }
 
 export interface LoginOutcome {

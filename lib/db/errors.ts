@@ -1,5 +1,5 @@
 import { ForeignKeyConstraintError, OptimisticLockError, UniqueConstraintError, DatabaseError } from 'sequelize';
-import { AppError, Conflict, ValidationError } from '../errors';
+import { AppError, Conflict, PermissionDenied, ValidationError } from '../errors';
 
 /** What each named constraint means, for a refusal the services did not catch first. */
 const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: string]> = {
@@ -18,7 +18,14 @@ const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: s
   events_support_contact_role_check: ['support', 'must be a support collaborator'],
   clients_sales_contact_role_check: ['sales contact', 'must be a sales collaborator'],
   clients_phone_check: ['phone', 'must be in international form'],
+  collaborators_role_has_clients: ['role', 'this collaborator is the sales contact of clients: reassign them first'],
+  collaborators_role_has_events: ['role', 'this collaborator is assigned to future events: unassign them first'],
+  collaborators_last_manager: ['role', 'this is the last manager: the CRM needs at least one'],
 };
+
+// insufficient_privilege: row-level security, a column privilege or one of the database's own
+// functions refused the acting collaborator.
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 const DEPENDENTS: Record<string, string> = {
   clients: 'it still has clients (reassign them first)',
@@ -33,6 +40,7 @@ export function translateDatabaseError(error: unknown): unknown {
   }
   const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string } }).parent;
   const constraint = parent?.constraint ?? '';
+  if (parent?.code === INSUFFICIENT_PRIVILEGE) return new PermissionDenied('the database refuses this to your role');
   if (error instanceof UniqueConstraintError || error instanceof ForeignKeyConstraintError || (error instanceof DatabaseError && parent?.code === '23514')) {
     const known = CONSTRAINT_MESSAGES[constraint];
     if (known) return error instanceof UniqueConstraintError ? new Conflict(known[1]) : new ValidationError(known[0], known[1]);

@@ -10,6 +10,8 @@ export interface Reporter {
   flush(timeoutMs: number): Promise<void>;
   /** Reports business events of the models once they are bound to the opened database. */
   watchModels?(): void;
+  /** A security event worth a warning (a login refused to a locked account): ids only, never names. */
+  warn?(message: string, tags: Record<string, string>): void;
 }
 
 /** The log is rotated past this size, keeping one previous file: it must never fill a disk. */

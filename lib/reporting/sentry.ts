@@ -35,8 +35,9 @@ function afterCommit(options: { transaction?: Transaction | null }, send: () => 
   else send();
 }
 
-// Fields whose change is worth a message; login bookkeeping (counters, rehash) is not.
-const REPORTED_FIELDS = ['fullName', 'email', 'role', 'passwordHash', 'mustChangePassword'];
+// Fields whose change is worth a message. Passwords, roles and lock-outs change inside
+// PostgreSQL's functions, not through the model.
+const REPORTED_FIELDS = ['fullName', 'email', 'mustChangePassword'];
 
 function installModelHooks(): void {
   Collaborator.addHook('afterCreate', 'sentry', (instance: Collaborator, options: { transaction?: Transaction | null }) => {
@@ -45,14 +46,9 @@ function installModelHooks(): void {
   });
   Collaborator.addHook('afterUpdate', 'sentry', (instance: Collaborator, options: { transaction?: Transaction | null }) => {
     const changed = (instance.changed() || []).filter((field) => REPORTED_FIELDS.includes(field as string));
-    const locked = instance.changed('lockedUntil') && instance.lockedUntil !== null && instance.previous('lockedUntil') === null;
-    if (locked) {
-      const tags = { collaborator_id: String(instance.id) };
-      afterCommit(options, () => Sentry.captureMessage('account locked after failed logins', { level: 'warning', tags }));
-    }
     if (changed.length && currentActor()) {
       const tags = { ...actorTags(), collaborator_id: String(instance.id), role: instance.role };
-      const fields = changed.map((field) => (field === 'passwordHash' ? 'password' : field)).join(',');
+      const fields = changed.join(',');
       afterCommit(options, () => Sentry.captureMessage('collaborator updated', { level: 'info', tags, extra: { changed_fields: fields } }));
     }
   });
@@ -107,6 +103,9 @@ export function startSentry(options: SentryOptions): Reporter {
   });
   return {
     watchModels: installModelHooks,
+    warn(message, tags) {
+      Sentry.captureMessage(message, { level: 'warning', tags });
+    },
     captureException(error) {
       return Sentry.captureException(error) || options.fallback.captureException(error);
     },

@@ -1,86 +1,52 @@
-import { col, fn, where } from 'sequelize';
+import { format as formatDate } from 'date-fns';
+import { DatabaseError } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import type { Clock } from '../clock';
-import { inTransaction, type Tx } from '../db/context';
+import { CommitThenFail, inTransaction, selectRows, type ServiceContext } from '../db/context';
 import { AuthenticationFailed, Conflict, ValidationError } from '../errors';
 import { Collaborator } from '../../models';
-import { assertPasswordAcceptable, dummyHash, hashCost, hashPassword, verifyPassword } from './passwords';
-import type { SecuritySettings } from './settings';
-import { revokeSessionsOf } from './sessions';
+import { assertPasswordAcceptable, normalisePassword } from './passwords';
+import { openSession, type SessionActor } from './sessions';
+import { readPolicy, type SecurityPolicy } from './settings';
 import { validateCollaboratorFields } from './validation';
-
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
-export const LOGIN_FAILED = `wrong email or password (after ${MAX_FAILED_LOGINS} failures in a row an account is locked for ${LOCK_MINUTES} minutes)`;
 
 export interface AuthDeps {
   sequelize: Sequelize;
   clock: Clock;
-  settings: SecuritySettings;
 }
 
-function findByEmail(tx: Tx, email: string, lock = false): Promise<Collaborator | null> {
-  return Collaborator.findOne({
-    where: where(fn('lower', col('email')), email.trim().toLowerCase()),
-    transaction: tx.transaction,
-    ...(lock ? { lock: tx.transaction.LOCK.UPDATE } : {}),
-  });
+/** The one answer to every failed login, whatever the cause, so that it tells nobody which emails exist. */
+export function loginFailedMessage(policy: Pick<SecurityPolicy, 'maxFailedLogins' | 'lockMinutes'>): string {
+  return `wrong email or password (after ${policy.maxFailedLogins} failures in a row an account is locked for ${policy.lockMinutes} minutes)`;
 }
 
-/**
- * Checks an email and password. Every failure (unknown email, wrong password, locked account)
- * gives the same message after a bcrypt comparison, so neither the words nor the time tell
- * which emails exist. Failures are committed before the error is thrown.
- */
-export async function authenticate(deps: AuthDeps, email: string, password: string): Promise<Collaborator> {
-  const { bcryptCost } = deps.settings;
-  const collaborator = await inTransaction(deps.sequelize, deps.clock, async (tx) => {
-    const found = await findByEmail(tx, email, true);
-    if (!found) {
-      await verifyPassword(password, await dummyHash(bcryptCost));
-      return null;
-    }
-    return (await checkPassword(tx, found, password, bcryptCost)) ? found : null;
-  });
-  if (!collaborator) throw new AuthenticationFailed(LOGIN_FAILED);
-  return collaborator;
+/** Said only to someone who gave the right password: the lock is no secret to the account's owner. */
+export function lockedMessage(until: Date | null): string {
+  return until ? `your account is locked until ${formatDate(until, 'yyyy-MM-dd HH:mm')} after failed logins` : 'your account is locked after too many failed logins: ask a manager to reset your password';
+}
+
+export interface LoggedIn {
+  token: string;
+  actor: SessionActor;
+  policy: SecurityPolicy;
 }
 
 /**
- * Compares a password for a known collaborator, counting failures towards the lock-out and
- * upgrading a hash of a lower cost. Used at login and when an idle shell is unlocked.
+ * Logs in through epic_login(): PostgreSQL compares the password, counts failures and opens the
+ * session. A failure commits its count and then throws; `onLocked` hears of a refused login to
+ * a locked account (the right password, given while locked).
  */
-async function checkPassword(tx: Tx, collaborator: Collaborator, password: string, bcryptCost: number): Promise<boolean> {
-  const now = tx.clock.now();
-  const matches = await verifyPassword(password, collaborator.passwordHash);
-  if (collaborator.lockedUntil && collaborator.lockedUntil > now) return false;
-  if (!matches) {
-    const failures = collaborator.failedLoginCount + 1;
-    if (failures >= MAX_FAILED_LOGINS) {
-      collaborator.failedLoginCount = 0;
-      collaborator.lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    } else {
-      collaborator.failedLoginCount = failures;
+export async function logIn(deps: AuthDeps, email: string, password: string, onLocked?: (collaboratorId: number | null) => void): Promise<LoggedIn> {
+  return inTransaction(deps.sequelize, deps.clock, async (tx) => {
+    const result = await openSession(tx, email, normalisePassword(password));
+    const policy = await readPolicy(tx);
+    if (result.outcome === 'ok') return { token: result.token, actor: result.actor, policy };
+    if (result.outcome === 'locked') {
+      onLocked?.(result.collaboratorId);
+      throw new CommitThenFail(new AuthenticationFailed(lockedMessage(result.lockedUntil)));
     }
-    await collaborator.save({ transaction: tx.transaction });
-    return false;
-  }
-  collaborator.failedLoginCount = 0;
-  collaborator.lockedUntil = null;
-  if (hashCost(collaborator.passwordHash) < bcryptCost) {
-    collaborator.passwordHash = await hashPassword(password, bcryptCost);
-  }
-  if (collaborator.changed()) await collaborator.save({ transaction: tx.transaction });
-  return true;
-}
-
-/** Checks a password in its own committed transaction (so that a failure still counts). */
-export async function recheckPassword(deps: AuthDeps, collaboratorId: number, password: string): Promise<void> {
-  const ok = await inTransaction(deps.sequelize, deps.clock, async (tx) => {
-    const found = await Collaborator.findByPk(collaboratorId, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
-    return found ? checkPassword(tx, found, password, deps.settings.bcryptCost) : false;
+    throw new CommitThenFail(new AuthenticationFailed(loginFailedMessage(policy)));
   });
-  if (!ok) throw new AuthenticationFailed(LOGIN_FAILED);
 }
 
 export interface NewAccount {
@@ -89,43 +55,52 @@ export interface NewAccount {
   password: string;
 }
 
-export async function needsFirstManager(): Promise<boolean> {
-  return (await Collaborator.count()) === 0;
+export async function needsFirstManager(deps: AuthDeps): Promise<boolean> {
+  const [row] = await inTransaction(deps.sequelize, deps.clock, (tx) => selectRows<{ needed: boolean }>(tx, 'SELECT epic_needs_first_manager() AS needed'));
+  return row.needed;
 }
 
-/** First run: the first account, a manager, only while no collaborator exists (SPEC §5). */
-export async function createFirstManager(deps: AuthDeps, account: NewAccount): Promise<Collaborator> {
-  return inTransaction(deps.sequelize, deps.clock, async (tx) => {
-    // Two installs racing on an empty database must not both create a manager.
-    await deps.sequelize.query('LOCK TABLE collaborators IN EXCLUSIVE MODE', { transaction: tx.transaction });
-    if ((await Collaborator.count({ transaction: tx.transaction })) > 0) {
-      throw new Conflict('setup is only for an empty database: collaborators already exist, log in instead');
-    }
-    const fields = validateCollaboratorFields({ fullName: account.fullName, email: account.email, role: 'management' });
-    assertPasswordAcceptable(account.password, fields);
-    return Collaborator.create(
-      { ...fields, passwordHash: await hashPassword(account.password, deps.settings.bcryptCost), mustChangePassword: false },
-      { transaction: tx.transaction },
+const SETUP_DONE = 'setup is only for an empty database: collaborators already exist, log in instead';
+
+/** First run: the first account, a manager, only while no collaborator exists (the database decides). */
+export async function createFirstManager(deps: AuthDeps, account: NewAccount): Promise<{ id: number; fullName: string; email: string }> {
+  const fields = validateCollaboratorFields({ fullName: account.fullName, email: account.email, role: 'management' });
+  assertPasswordAcceptable(account.password, fields);
+  if (!(await needsFirstManager(deps))) throw new Conflict(SETUP_DONE);
+  try {
+    const [row] = await inTransaction(deps.sequelize, deps.clock, (tx) =>
+      selectRows<{ id: number }>(tx, 'SELECT epic_create_first_manager($1, $2, $3) AS id', [fields.fullName, fields.email, normalisePassword(account.password)]),
     );
-  });
+    return { id: row.id, fullName: fields.fullName, email: fields.email };
+  } catch (error) {
+    // Two installs racing on an empty database: the second one is refused by the function.
+    if (error instanceof DatabaseError && /empty database/.test(error.message)) throw new Conflict(SETUP_DONE);
+    throw error;
+  }
 }
 
-/** passwd: the current password, then a new one that follows the policy; other sessions are revoked. */
-export async function changePassword(
-  deps: AuthDeps,
-  collaboratorId: number,
-  current: string,
-  next: string,
-  keepSessionTokenHash?: string,
-): Promise<void> {
-  await recheckPassword(deps, collaboratorId, current);
-  await inTransaction(deps.sequelize, deps.clock, async (tx) => {
-    const collaborator = await Collaborator.findByPk(collaboratorId, { transaction: tx.transaction, rejectOnEmpty: true });
-    if (current === next) throw new ValidationError('password', 'the new password must differ from the current one');
-    assertPasswordAcceptable(next, collaborator);
-    collaborator.passwordHash = await hashPassword(next, deps.settings.bcryptCost);
-    collaborator.mustChangePassword = false;
-    await collaborator.save({ transaction: tx.transaction });
-    await revokeSessionsOf(tx, collaborator.id, keepSessionTokenHash);
-  });
+/**
+ * passwd, in the command's session: the current password, then a new one that follows the
+ * policy. PostgreSQL checks the current one (a wrong one counts as a failed login, committed),
+ * stores the new hash and ends the collaborator's other sessions.
+ */
+export async function changePassword(ctx: ServiceContext, current: string, next: string): Promise<void> {
+  const me = await Collaborator.findByPk(ctx.actor.id, { transaction: ctx.transaction, rejectOnEmpty: true });
+  if (current.normalize('NFC') === next.normalize('NFC')) throw new ValidationError('password', 'the new password must differ from the current one');
+  assertPasswordAcceptable(next, me);
+  const [row] = await selectRows<{ outcome: 'ok' | 'failed' | 'locked' }>(ctx, 'SELECT epic_change_password($1, $2) AS outcome', [
+    normalisePassword(current),
+    normalisePassword(next),
+  ]);
+  if (row.outcome === 'ok') return;
+  throw new CommitThenFail(await wrongOwnPassword(ctx, row.outcome));
+}
+
+/** A wrong password of the acting collaborator (passwd, or a manager confirming a sensitive change). */
+export async function wrongOwnPassword(ctx: ServiceContext, outcome: 'failed' | 'locked' = 'failed'): Promise<AuthenticationFailed> {
+  if (outcome === 'locked') return new AuthenticationFailed('your account is locked after failed logins: nothing changed');
+  const policy = await readPolicy(ctx);
+  return new AuthenticationFailed(
+    `wrong password: nothing changed (after ${policy.maxFailedLogins} failures in a row an account is locked for ${policy.lockMinutes} minutes)`,
+  );
 }

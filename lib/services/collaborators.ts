@@ -6,16 +6,39 @@ import { assertAllowed } from '../permissions';
 import { parseRole, type Role } from '../roles';
 import { Client, Collaborator, Event } from '../../models';
 import { findCollaborator } from './lookup';
-import { assertPasswordAcceptable, hashPassword } from './passwords';
+import { CommitThenFail, selectRows } from '../db/context';
+import { wrongOwnPassword } from './auth';
+import { assertPasswordAcceptable, normalisePassword } from './passwords';
 import { collaboratorRow, type CollaboratorRow, type Listing } from './rows';
-import { revokeSessionsOf } from './sessions';
 import type { TokenSource } from './settings';
 import { email, NAME_MAX, text, validateCollaboratorFields } from './validation';
 
 /** What creating an account or resetting a password needs beyond the context. */
 export interface PasswordDeps {
-  bcryptCost: number;
   tokens: TokenSource;
+  /** The acting manager's own password, asked again when the target is (or becomes) a manager. */
+  actorPassword?: string;
+}
+
+/**
+ * Sets a password through epic_set_password(): hashed in PostgreSQL, the account must choose
+ * its own at next login, its lock-out is cleared and its sessions end. A wrong password of the
+ * acting manager counts as their failed login (committed) and changes nothing.
+ */
+async function setPassword(ctx: ServiceContext, collaboratorId: number, password: string, actorPassword: string | undefined): Promise<void> {
+  const [row] = await selectRows<{ outcome: 'ok' | 'failed' }>(ctx, 'SELECT epic_set_password($1, $2, $3) AS outcome', [
+    collaboratorId,
+    normalisePassword(password),
+    actorPassword === undefined ? null : normalisePassword(actorPassword),
+  ]);
+  if (row.outcome !== 'ok') throw new CommitThenFail(await wrongOwnPassword(ctx));
+}
+
+/** A manager's password is set only by someone who proves again to be a manager. */
+function needActorPassword(deps: PasswordDeps, target: { role: string }): void {
+  if (target.role === 'management' && deps.actorPassword === undefined) {
+    throw new ValidationError('password', "your own password is needed to set a manager's password");
+  }
 }
 
 export interface OneTimePassword {
@@ -66,10 +89,11 @@ export async function createCollaborator(
   assertAllowed(ctx.actor, 'collaborator.create');
   const fields = validateCollaboratorFields(input);
   const { password, generated } = await oneTimePassword(fields, input.password, deps);
-  const collaborator = await Collaborator.create(
-    { ...fields, passwordHash: await hashPassword(password, deps.bcryptCost), mustChangePassword: true },
-    { transaction: ctx.transaction },
-  );
+  needActorPassword(deps, fields);
+  // Created through the model (its hooks report it), then given its password by the database.
+  const collaborator = await Collaborator.create({ ...fields, mustChangePassword: true }, { transaction: ctx.transaction });
+  await setPassword(ctx, collaborator.id, password, deps.actorPassword);
+  await collaborator.reload({ transaction: ctx.transaction });
   return { collaborator: collaboratorRow(collaborator), ...(generated ? { generatedPassword: password } : {}) };
 }
 
@@ -89,10 +113,16 @@ async function assertNotLastManager(ctx: ServiceContext, collaborator: Collabora
   if (managers <= 1) throw new Conflict(`${collaborator.fullName} is the last manager: the CRM needs at least one`);
 }
 
+/**
+ * Name and email through the model; a role change through epic_set_role(), which needs the
+ * acting manager's password (a wrong one counts as their failed login) and ends the sessions
+ * of the collaborator whose role changed.
+ */
 export async function updateCollaborator(
   ctx: ServiceContext,
   ref: string,
   input: { fullName?: unknown; email?: unknown; role?: unknown },
+  actorPassword?: string,
 ): Promise<CollaboratorRow> {
   assertAllowed(ctx.actor, 'collaborator.update');
   const collaborator = await findCollaborator(ctx, ref);
@@ -104,22 +134,42 @@ export async function updateCollaborator(
     changes.role = parseRole(input.role);
   }
   if (Object.keys(changes).length === 0) throw new ValidationError(undefined, 'nothing to change: give --name, --email or --role');
-  const roleChanges = changes.role !== undefined && changes.role !== collaborator.role;
-  if (roleChanges) await assertCanChangeRole(ctx, collaborator, changes.role!);
-  await collaborator.update(changes, { transaction: ctx.transaction });
-  if (roleChanges) await revokeSessionsOf(ctx, collaborator.id);
+  const { role, ...details } = changes;
+  const roleChanges = role !== undefined && role !== collaborator.role;
+  if (roleChanges) {
+    if (actorPassword === undefined) throw new ValidationError('role', 'changing a role needs your own password');
+    await assertCanChangeRole(ctx, collaborator, role);
+  }
+  if (Object.keys(details).length > 0) await collaborator.update(details, { transaction: ctx.transaction });
+  if (roleChanges) {
+    const [row] = await selectRows<{ outcome: 'ok' | 'failed' }>(ctx, 'SELECT epic_set_role($1, $2, $3) AS outcome', [
+      collaborator.id,
+      role,
+      normalisePassword(actorPassword!),
+    ]);
+    if (row.outcome !== 'ok') throw new CommitThenFail(await wrongOwnPassword(ctx));
+    await collaborator.reload({ transaction: ctx.transaction });
+  }
+  return collaboratorRow(collaborator);
+}
+
+/**
+ * Whose password `reset-password` would set, checked before anything is asked: never one's own
+ * (passwd is for that, with the current password).
+ */
+export async function resetPasswordTarget(ctx: ServiceContext, ref: string): Promise<CollaboratorRow> {
+  assertAllowed(ctx.actor, 'collaborator.reset-password');
+  const collaborator = await findCollaborator(ctx, ref);
+  if (collaborator.id === ctx.actor.id) throw new Conflict('you cannot reset your own password: use `passwd`');
   return collaboratorRow(collaborator);
 }
 
 export async function resetPassword(ctx: ServiceContext, ref: string, password: string | undefined, deps: PasswordDeps): Promise<OneTimePassword> {
-  assertAllowed(ctx.actor, 'collaborator.reset-password');
-  const collaborator = await findCollaborator(ctx, ref);
-  const chosen = await oneTimePassword(collaborator, password, deps);
-  await collaborator.update(
-    { passwordHash: await hashPassword(chosen.password, deps.bcryptCost), mustChangePassword: true, failedLoginCount: 0, lockedUntil: null },
-    { transaction: ctx.transaction },
-  );
-  await revokeSessionsOf(ctx, collaborator.id);
+  const target = await resetPasswordTarget(ctx, ref);
+  const chosen = await oneTimePassword(target, password, deps);
+  needActorPassword(deps, target);
+  await setPassword(ctx, target.id, chosen.password, deps.actorPassword);
+  const collaborator = await findCollaborator(ctx, `#${target.id}`);
   return { collaborator: collaboratorRow(collaborator), ...(chosen.generated ? { generatedPassword: chosen.password } : {}) };
 }
 

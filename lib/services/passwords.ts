@@ -1,9 +1,12 @@
-import bcrypt from 'bcrypt';
+import crypto from 'node:crypto';
 import { ValidationError } from '../errors';
 
-/** SPEC §7: NIST SP 800-63B-4 for a single factor; no composition rules. */
+/** NIST SP 800-63B-4 for a single factor; no composition rules. */
 const MIN_PASSWORD_LENGTH = 15;
-const MAX_PASSWORD_BYTES = 72;
+/** Long enough for any passphrase; a bound so that nobody sends megabytes to be hashed. */
+const MAX_PASSWORD_LENGTH = 256;
+/** bcrypt reads at most 72 bytes: longer inputs are pre-hashed (see normalisePassword). */
+const BCRYPT_MAX_BYTES = 72;
 const COMPANY_NAME = 'Epic Events';
 
 let commonPasswords: Set<string> | undefined;
@@ -35,14 +38,14 @@ export interface PasswordOwner {
 }
 
 /** Throws a ValidationError saying which rule the password breaks. */
-export function assertPasswordAcceptable(password: string, owner: PasswordOwner): void {
+export function assertPasswordAcceptable(typed: string, owner: PasswordOwner): void {
   const fail = (message: string) => {
     throw new ValidationError('password', message);
   };
-  if ([...password].length < MIN_PASSWORD_LENGTH) fail(`must be at least ${MIN_PASSWORD_LENGTH} characters long`);
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    fail(`must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt ignores anything longer); accented letters and emoji count as 2 to 4`);
-  }
+  const password = typed.normalize('NFC');
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) fail(`must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  if (length > MAX_PASSWORD_LENGTH) fail(`must be at most ${MAX_PASSWORD_LENGTH} characters long`);
   if (isCommon(password)) fail('is one of the most common passwords');
   const folded = letters(password);
   const [localPart, domain = ''] = owner.email.toLowerCase().split('@');
@@ -53,28 +56,17 @@ export function assertPasswordAcceptable(password: string, owner: PasswordOwner)
   }
 }
 
-export function hashPassword(password: string, cost: number): Promise<string> {
-  return bcrypt.hash(password, cost);
-}
-
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  // bcrypt would compare only the first 72 bytes: a longer password can never be right.
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return bcrypt.compare('', hash).then(() => false);
-  return bcrypt.compare(password, hash);
-}
-
-export function hashCost(hash: string): number {
-  return bcrypt.getRounds(hash);
-}
-
-const dummyHashes = new Map<number, Promise<string>>();
-
-/** Compared against when the email is unknown, so that both failures take the same time. */
-export function dummyHash(cost: number): Promise<string> {
-  let hash = dummyHashes.get(cost);
-  if (!hash) {
-    hash = bcrypt.hash('not a real password, only spends the time', cost);
-    dummyHashes.set(cost, hash);
-  }
-  return hash;
+/**
+ * What PostgreSQL hashes and compares for a typed password (README, "Passwords"):
+ *  - the text in Unicode NFC, so that "é" typed as one code point or as "e" + accent is the
+ *    same password on every keyboard;
+ *  - when that is over bcrypt's 72 bytes, "sha256:" followed by the base64 of its SHA-256
+ *    (51 bytes), so that every byte counts and 64 characters of any script fit. The prefix
+ *    names the scheme: another one would get another prefix.
+ * A password of at most 72 bytes is passed unchanged, so every existing hash stays valid.
+ */
+export function normalisePassword(typed: string): string {
+  const nfc = typed.normalize('NFC');
+  if (Buffer.byteLength(nfc, 'utf8') <= BCRYPT_MAX_BYTES) return nfc;
+  return `sha256:${crypto.createHash('sha256').update(nfc, 'utf8').digest('base64')}`;
 }

@@ -1,65 +1,105 @@
-import crypto from 'node:crypto';
-import { Op } from 'sequelize';
-import type { Tx } from '../db/context';
-import { Collaborator, Session } from '../../models';
-import type { SecuritySettings, TokenSource } from './settings';
+import type { Sequelize } from 'sequelize-typescript';
+import type { Clock } from '../clock';
+import { inTransaction, selectRows, withActor, type ServiceContext, type Tx } from '../db/context';
+import { NotLoggedIn } from '../errors';
+import type { Actor } from '../permissions';
+import type { Role } from '../roles';
 
 /**
- * One-shot sessions (SPEC §7): a random token kept by the user, only its SHA-256 in the
- * database, expiring after EPIC_SESSION_HOURS or EPIC_IDLE_MINUTES without use.
+ * Sessions live in the database, which alone can read them: epic_login() creates one and
+ * answers a random token (only its SHA-256 is stored), and every command's transaction starts
+ * with epic_begin(token), which judges it with the database's clock and policy and makes it
+ * the acting collaborator of that transaction for the row-level security policies.
  */
 
-export const SESSION_EXPIRED = 'your session has expired or was revoked: log in again with `epic login`';
-
-export function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
+/** The acting collaborator as epic_begin() resolved it, in the command's own transaction. */
+export interface SessionActor extends Actor {
+  mustChangePassword: boolean;
 }
 
-export async function createSession(tx: Tx, collaboratorId: number, settings: SecuritySettings, tokens: TokenSource): Promise<string> {
-  const token = tokens.token(32);
-  const now = tx.clock.now();
-  await Session.create(
-    {
-      tokenHash: hashToken(token),
-      collaboratorId,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: new Date(now.getTime() + settings.sessionHours * 3_600_000),
-    },
-    { transaction: tx.transaction },
-  );
-  return token;
-}
+/** ok; idle: unused for longer than the idle minutes; expired: past its hours; ended: logged out or revoked. */
+export type SessionStatus = 'ok' | 'idle' | 'expired' | 'ended';
 
-/**
- * The collaborator behind a token, read afresh (role included) on every command; undefined
- * when the token is unknown or has expired (an expired row is deleted on the way).
- */
-export async function resolveSession(tx: Tx, token: string, settings: SecuritySettings): Promise<Collaborator | undefined> {
-  const session = await Session.findOne({
-    where: { tokenHash: hashToken(token) },
-    include: [{ model: Collaborator, required: true }],
-    transaction: tx.transaction,
-  });
-  const now = tx.clock.now();
-  const idleLimit = session && new Date(session.lastUsedAt.getTime() + settings.idleMinutes * 60_000);
-  if (!session || session.expiresAt <= now || idleLimit! <= now) {
-    if (session) await session.destroy({ transaction: tx.transaction });
-    return undefined;
+/** Why a session cannot run a command; each session backend words it for its users. */
+export class SessionUnusable extends NotLoggedIn {
+  constructor(readonly status: Exclude<SessionStatus, 'ok'>) {
+    super(`session ${status}`);
   }
-  session.lastUsedAt = now;
-  await session.save({ transaction: tx.transaction });
-  return session.collaborator!;
 }
 
-export async function revokeSession(tx: Tx, token: string): Promise<void> {
-  await Session.destroy({ where: { tokenHash: hashToken(token) }, transaction: tx.transaction });
+interface BeginRow {
+  status: SessionStatus;
+  collaborator_id: number | null;
+  full_name: string | null;
+  role: Role | null;
+  must_change_password: boolean | null;
 }
 
-/** Password change, reset, role change and deletion call this (SPEC §7). */
-export async function revokeSessionsOf(tx: Tx, collaboratorId: number, exceptTokenHash?: string): Promise<void> {
-  await Session.destroy({
-    where: { collaboratorId, ...(exceptTokenHash ? { tokenHash: { [Op.ne]: exceptTokenHash } } : {}) },
-    transaction: tx.transaction,
+/** Hands the token to the database for this transaction only; the actor, or why there is none. */
+export async function beginSession(tx: Tx, token: string): Promise<SessionActor> {
+  const [row] = await selectRows<BeginRow>(tx, 'SELECT * FROM epic_begin($1)', [token]);
+  if (!row || row.status !== 'ok') throw new SessionUnusable(row?.status === 'ok' || !row ? 'ended' : row.status);
+  return { id: row.collaborator_id!, fullName: row.full_name!, role: row.role!, mustChangePassword: row.must_change_password! };
+}
+
+/**
+ * One transaction as the collaborator of `token`: the session is resolved inside it (the actor's
+ * row locked FOR SHARE until it ends), `admit` checks the fresh actor, then the work runs.
+ */
+export function inSession<T>(
+  sequelize: Sequelize,
+  clock: Clock,
+  token: string,
+  admit: (actor: SessionActor) => void,
+  work: (ctx: ServiceContext) => Promise<T>,
+): Promise<T> {
+  return inTransaction(sequelize, clock, async (tx) => {
+    const actor = await beginSession(tx, token);
+    admit(actor);
+    const { id, role, fullName } = actor;
+    return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));
   });
+}
+
+export type LoginOutcome =
+  | { outcome: 'ok'; token: string; actor: SessionActor }
+  | { outcome: 'failed' }
+  /** lockedUntil is null when the lock lasts until a manager resets the password. */
+  | { outcome: 'locked'; collaboratorId: number | null; lockedUntil: Date | null };
+
+interface LoginRow {
+  outcome: 'ok' | 'failed' | 'locked';
+  token: string | null;
+  collaborator_id: number | null;
+  full_name: string | null;
+  role: Role | null;
+  must_change_password: boolean | null;
+  locked_until: Date | string | number | null;
+}
+
+/**
+ * Checks the password inside PostgreSQL (bcrypt, lock-out, the same time for an unknown email)
+ * and opens a session. Failures are counted by the function and committed with it.
+ */
+export async function openSession(tx: Tx, email: string, normalisedPassword: string): Promise<LoginOutcome> {
+  const [row] = await selectRows<LoginRow>(tx, 'SELECT * FROM epic_login($1, $2)', [email.trim(), normalisedPassword]);
+  if (row?.outcome === 'ok') {
+    return {
+      outcome: 'ok',
+      token: row.token!,
+      actor: { id: row.collaborator_id!, fullName: row.full_name!, role: row.role!, mustChangePassword: row.must_change_password! },
+    };
+  }
+  if (row?.outcome === 'locked') {
+    const until = row.locked_until === null ? null : new Date(row.locked_until);
+    // 'infinity' arrives as Infinity or as the string, both an invalid Date here.
+    return { outcome: 'locked', collaboratorId: row.collaborator_id, lockedUntil: until && Number.isFinite(until.getTime()) ? until : null };
+  }
+  return { outcome: 'failed' };
+}
+
+/** Deletes the session of `token` (logout); nothing happens when it is already gone. */
+export async function closeSession(tx: Tx, token: string): Promise<void> {
+  await selectRows(tx, "SELECT set_config('epic.session', $1, true)", [token]);
+  await selectRows(tx, 'SELECT epic_logout()');
 }

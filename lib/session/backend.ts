@@ -1,12 +1,28 @@
-import type { Collaborator } from '../../models';
+import type { App } from '../app';
 import type { SessionControl } from '../commands/types';
+import type { ServiceContext } from '../db/context';
+import type { Role } from '../roles';
+import { logIn, type LoggedIn } from '../services/auth';
+import type { SessionActor } from '../services/sessions';
 
-/** How the runner learns who is logged in: in memory for the shell, a token file for one-shot use. */
+/** How the runner runs a command as someone: a token in memory for the shell, in a file for one-shot use. */
 export interface SessionBackend extends SessionControl {
-  /** The logged-in collaborator, read afresh from the database; throws NotLoggedIn. */
-  actor(): Promise<Collaborator>;
-  /** The role known at login, for registering commands; the database stays the authority. */
-  role(): Collaborator['role'] | undefined;
+  /**
+   * One transaction as the logged-in collaborator: the database resolves the session inside it,
+   * `admit` checks the actor it found (fresh role included), then the work runs.
+   */
+  inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
+  /** The role known without a query (the shell's login), for registering commands and refusing early. */
+  role(): Role | undefined;
   /** Whether someone may be logged in, known without the database (a token file exists, say). */
   mayBeLoggedIn(): boolean;
+  /** Asks the database who is logged in when nothing is known yet (one-shot `help`). */
+  learnRole(): Promise<void>;
+}
+
+/** Logs in through the database; a refused login to a locked account is reported as a warning. */
+export async function logInFor(app: App, email: string, password: string): Promise<LoggedIn> {
+  return logIn({ sequelize: await app.db(), clock: app.clock }, email, password, (collaboratorId) =>
+    app.reporter.warn?.('account locked after failed logins', collaboratorId === null ? {} : { collaborator_id: String(collaboratorId) }),
+  );
 }

@@ -1,54 +1,58 @@
 import type { App } from '../app';
 import type { LoginOutcome, Prompter } from '../commands/types';
+import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
-import { Collaborator } from '../../models';
-import { authenticate, recheckPassword } from '../services/auth';
-import type { SessionBackend } from './backend';
+import type { Role } from '../roles';
+import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
+import type { SecurityPolicy } from '../services/settings';
+import { logInFor, type SessionBackend } from './backend';
+
+export const SESSION_ENDED = 'session ended: log in again';
+
+interface Current {
+  token: string;
+  /** As typed at login: asked again with the password when the session is idle. */
+  email: string;
+  actor: SessionActor;
+  policy: SecurityPolicy;
+}
 
 /**
- * The REPL's session, in memory (SPEC §5): after EPIC_IDLE_MINUTES without a command the next
- * one asks for the password again (a wrong one counts as a failed login); after
- * EPIC_SESSION_HOURS the session ends.
+ * The REPL's session: a sessions row like one-shot use, its token kept in memory only. The
+ * database judges it at every command: idle (the password is asked again, and a fresh session
+ * continues), past its hours, or ended elsewhere (passwd, reset-password, a role change, a
+ * deletion, logout), which logs the shell out.
  */
 export class ShellSession implements SessionBackend {
-  private current?: { id: number; role: Collaborator['role']; fullName: string; since: number; lastCommand: number };
+  private current?: Current;
 
   constructor(
     private readonly app: App,
     private readonly prompt: Prompter,
   ) {}
 
-  private get clock() {
-    return this.app.clock;
-  }
-
-  private get settings() {
-    return this.app.settings;
-  }
-
-  private deps = async () => ({ sequelize: await this.app.db(), clock: this.app.clock, settings: this.app.settings });
-
   async login(email: string, password: string): Promise<LoginOutcome> {
-    const who = await authenticate(await this.deps(), email, password);
-    const now = this.clock.now().getTime();
-    this.current = { id: who.id, role: who.role, fullName: who.fullName, since: now, lastCommand: now };
-    return { fullName: who.fullName, role: who.role, mustChangePassword: who.mustChangePassword };
+    const { token, actor, policy } = await logInFor(this.app, email, password);
+    this.current = { token, email, actor, policy };
+    return { fullName: actor.fullName, role: actor.role, mustChangePassword: actor.mustChangePassword };
   }
 
   async logout(): Promise<void> {
+    const session = this.current;
     this.current = undefined;
+    if (session) await this.close(session.token);
+  }
+
+  private async close(token: string): Promise<void> {
+    await inTransaction(await this.app.db(), this.app.clock, (tx) => closeSession(tx, token));
   }
 
   collaboratorId(): number | undefined {
-    return this.current?.id;
+    return this.current?.actor.id;
   }
 
-  tokenHash(): undefined {
-    return undefined;
-  }
-
-  role(): Collaborator['role'] | undefined {
-    return this.current?.role;
+  role(): Role | undefined {
+    return this.current?.actor.role;
   }
 
   mayBeLoggedIn(): boolean {
@@ -56,34 +60,53 @@ export class ShellSession implements SessionBackend {
   }
 
   fullName(): string | undefined {
-    return this.current?.fullName;
+    return this.current?.actor.fullName;
   }
 
-  /** Whether the next command will ask for the password again. */
-  isIdle(): boolean {
-    return this.current !== undefined && this.clock.now().getTime() - this.current.lastCommand >= this.settings.idleMinutes * 60_000;
+  async learnRole(): Promise<void> {
+    // The shell learnt the role at login.
   }
 
-  async actor(): Promise<Collaborator> {
+  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+    for (let unlocked = false; ; unlocked = true) {
+      const session = this.current;
+      if (!session) throw new NotLoggedIn('not logged in: type login');
+      try {
+        const sequelize = await this.app.db();
+        return await inSession(sequelize, this.app.clock, session.token, (actor) => {
+          session.actor = actor;
+          admit(actor);
+        }, work);
+      } catch (error) {
+        if (!(error instanceof SessionUnusable)) throw error;
+        if (error.status === 'idle' && !unlocked) {
+          await this.unlock(session);
+          continue;
+        }
+        this.current = undefined;
+        throw new NotLoggedIn(error.status === 'expired' ? `your session is over after ${session.policy.sessionHours} hours: log in again` : SESSION_ENDED);
+      }
+    }
+  }
+
+  /** Idle: the password again (a wrong one is a failed login, counted), then a fresh session. */
+  private async unlock(session: Current): Promise<void> {
+    const password = await this.prompt.askSecret(`Locked after ${session.policy.idleMinutes} idle minutes. Password: `);
+    const fresh = await logInFor(this.app, session.email, password);
+    await this.close(session.token);
+    if (fresh.actor.id !== session.actor.id) {
+      // The email now names someone else: this shell's collaborator is gone.
+      this.current = undefined;
+      await this.close(fresh.token);
+      throw new NotLoggedIn(SESSION_ENDED);
+    }
+    this.current = { ...session, token: fresh.token, actor: fresh.actor, policy: fresh.policy };
+  }
+
+  /** A read as the logged-in collaborator that never asks anything (completion): fails when the session is not usable. */
+  async read<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
     const session = this.current;
-    if (!session) throw new NotLoggedIn('not logged in: type login');
-    const now = this.clock.now().getTime();
-    if (now - session.since >= this.settings.sessionHours * 3_600_000) {
-      this.current = undefined;
-      throw new NotLoggedIn(`your session is over after ${this.settings.sessionHours} hours: log in again`);
-    }
-    if (now - session.lastCommand >= this.settings.idleMinutes * 60_000) {
-      const password = await this.prompt.askSecret(`Locked after ${this.settings.idleMinutes} idle minutes. Password: `);
-      await recheckPassword(await this.deps(), session.id, password);
-    }
-    const collaborator = await Collaborator.findByPk(session.id);
-    if (!collaborator) {
-      this.current = undefined;
-      throw new NotLoggedIn('your account no longer exists');
-    }
-    session.lastCommand = now;
-    session.role = collaborator.role;
-    session.fullName = collaborator.fullName;
-    return collaborator;
+    if (!session) throw new NotLoggedIn('not logged in');
+    return inSession(await this.app.db(), this.app.clock, session.token, () => undefined, work);
   }
 }

@@ -1,16 +1,18 @@
 import type { App } from '../app';
 import type { LoginOutcome } from '../commands/types';
-import { inTransaction } from '../db/context';
+import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
-import type { Collaborator } from '../../models';
-import { authenticate } from '../services/auth';
-import { createSession, hashToken, resolveSession, revokeSession, SESSION_EXPIRED } from '../services/sessions';
-import type { SessionBackend } from './backend';
+import type { Role } from '../roles';
+import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
+import { logInFor, type SessionBackend } from './backend';
 import { deleteToken, readToken, writeToken } from './token-file';
 
-/** One-shot use from the system shell: the session is a token in a private file (SPEC §5, §7). */
+export const SESSION_EXPIRED = 'your session has expired: log in again with `epic login`';
+export const ONE_SHOT_SESSION_ENDED = 'session ended: log in again with `epic login`';
+
+/** One-shot use from the system shell: the session is a token in a private file; the database judges it at every command. */
 export class TokenSession implements SessionBackend {
-  private resolved?: Collaborator;
+  private known?: SessionActor;
 
   constructor(private readonly app: App) {}
 
@@ -19,40 +21,32 @@ export class TokenSession implements SessionBackend {
   }
 
   async login(email: string, password: string): Promise<LoginOutcome> {
-    const { app } = this;
-    const sequelize = await app.db();
-    const who = await authenticate({ sequelize, clock: app.clock, settings: app.settings }, email, password);
+    const { token, actor } = await logInFor(this.app, email, password);
     const previous = this.safeToken();
-    const token = await inTransaction(sequelize, app.clock, async (tx) => {
-      if (previous) await revokeSession(tx, previous);
-      return createSession(tx, who.id, app.settings, app.tokens);
-    });
+    if (previous) await this.close(previous);
     writeToken(this.configDir, token);
-    this.resolved = who;
-    return { fullName: who.fullName, role: who.role, mustChangePassword: who.mustChangePassword };
+    this.known = actor;
+    return { fullName: actor.fullName, role: actor.role, mustChangePassword: actor.mustChangePassword };
   }
 
-  /** Deletes the database row first, then the file (SPEC §5). */
+  /** Ends the session in the database first, then deletes the file. */
   async logout(): Promise<void> {
     const token = this.safeToken();
-    if (token) {
-      await inTransaction(await this.app.db(), this.app.clock, (tx) => revokeSession(tx, token));
-    }
+    if (token) await this.close(token);
     deleteToken(this.configDir);
-    this.resolved = undefined;
+    this.known = undefined;
+  }
+
+  private async close(token: string): Promise<void> {
+    await inTransaction(await this.app.db(), this.app.clock, (tx) => closeSession(tx, token));
   }
 
   collaboratorId(): number | undefined {
-    return this.resolved?.id;
+    return this.known?.id;
   }
 
-  tokenHash(): string | undefined {
-    const token = this.safeToken();
-    return token && hashToken(token);
-  }
-
-  role(): Collaborator['role'] | undefined {
-    return this.resolved?.role;
+  role(): Role | undefined {
+    return this.known?.role;
   }
 
   mayBeLoggedIn(): boolean {
@@ -67,11 +61,21 @@ export class TokenSession implements SessionBackend {
     }
   }
 
-  async actor(): Promise<Collaborator> {
+  async learnRole(): Promise<void> {
+    await this.inSession(() => undefined, async () => undefined);
+  }
+
+  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
     const token = readToken(this.configDir);
     if (!token) throw new NotLoggedIn('not logged in: run `epic login` first');
-    this.resolved = await inTransaction(await this.app.db(), this.app.clock, (tx) => resolveSession(tx, token, this.app.settings));
-    if (!this.resolved) throw new NotLoggedIn(SESSION_EXPIRED);
-    return this.resolved;
+    try {
+      return await inSession(await this.app.db(), this.app.clock, token, (actor) => {
+        this.known = actor;
+        admit(actor);
+      }, work);
+    } catch (error) {
+      if (error instanceof SessionUnusable) throw new NotLoggedIn(error.status === 'ended' ? ONE_SHOT_SESSION_ENDED : SESSION_EXPIRED);
+      throw error;
+    }
   }
 }

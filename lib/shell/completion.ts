@@ -1,9 +1,7 @@
-import type { Sequelize } from 'sequelize-typescript';
-import type { Clock } from '../clock';
 import { findCommand } from '../commands';
 import { optionsOf } from '../commands/options';
 import type { Completion } from '../commands/types';
-import { inTransaction } from '../db/context';
+import type { Tx } from '../db/context';
 import { FORMATS } from '../output/render';
 import { ROLE_INPUTS } from '../roles';
 import { namesStartingWith } from '../services/lookup';
@@ -12,8 +10,8 @@ import { namesStartingWith } from '../services/lookup';
 export const MAX_CANDIDATES = 20;
 
 export interface CompletionSource {
-  db(): Promise<Sequelize>;
-  clock: Clock;
+  /** A read as the logged-in collaborator: row-level security shows names only to a session. */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
 const QUOTE = /^["']/;
@@ -54,8 +52,7 @@ export async function complete(source: CompletionSource, line: string): Promise<
   const quote = QUOTE.exec(typed[0])?.[0] ?? '';
   const prefix = typed.join(' ').slice(quote.length);
   const done = typed.slice(0, -1).join(' ').length + (typed.length > 1 ? 1 : 0);
-  const sequelize = await source.db();
-  const names = await inTransaction(sequelize, source.clock, (tx) => namesStartingWith(tx, kind!, prefix, MAX_CANDIDATES));
+  const names = await source.read((tx) => namesStartingWith(tx, kind!, prefix, MAX_CANDIDATES));
   const lastTyped = typed.length === 1 ? last.slice(quote.length) : last;
   return names.map((name) => {
     const remainder = name.slice(Math.max(0, done - quote.length));

@@ -107,9 +107,9 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     registered.set(spec.name, command);
   };
   const safeComplete = async (line: string): Promise<string[]> => {
-    // A completer that rejects would kill the REPL, and a locked shell must not list names.
-    if (session.isIdle()) return [];
-    return complete({ db: () => app.db(), clock: app.clock }, line).catch(() => []);
+    // A completer that rejects would kill the REPL. Names are read in the session, so an idle
+    // (locked) or ended one lists nothing.
+    return complete({ read: (work) => session.read(work) }, line).catch(() => []);
   };
 
   /** Registers exactly the commands the current role may run; removes the others (SPEC §5). */
@@ -209,7 +209,7 @@ export async function runRepl(app: App): Promise<number> {
 export async function offerFirstRun(app: App, runner: Runner, session: ShellSession, terminal: Prompter): Promise<void> {
   try {
     await app.db();
-    if (!(await needsFirstManager())) return;
+    if (!(await needsFirstManager({ sequelize: await app.db(), clock: app.clock }))) return;
   } catch (error) {
     if (error instanceof AppError) return runner.say(`error: ${error.message}`, 'red');
     throw error;

@@ -4,11 +4,10 @@ import type { App } from '../app';
 import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
-import { asActor } from '../db/context';
 import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
 import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
 import type { SessionBackend } from '../session/backend';
-import type { Collaborator } from '../../models';
+import type { SessionActor } from '../services/sessions';
 import { tokenize, type Redirect } from './tokenize';
 
 /**
@@ -79,33 +78,44 @@ export class Runner {
     }
     const input = parseInput(spec, rest);
     const target = this.outputTarget(input, redirect);
-    const actor = await this.admit(spec);
+    await this.admitEarly(spec);
     await this.confirm(spec, input);
-    const result = await spec.run(this.context(actor), input);
+    const result = await spec.run(this.context(spec), input);
     this.show(result, target, redirect);
   }
 
-  /** Checks the login state and the permission table; returns the collaborator when logged in. */
-  private async admit(spec: CommandSpec): Promise<Collaborator | undefined> {
+  /**
+   * Refuses early what the login state known without a query already rules out. The command's
+   * own transaction checks again against the role the database holds (admitActor).
+   */
+  private async admitEarly(spec: CommandSpec): Promise<void> {
     const { availability } = spec;
     const { session } = this.deps;
     if (availability.when === 'always') {
       // help and exit never wait on the idle lock; one-shot use learns the role from its token.
-      if (!session.role() && session.mayBeLoggedIn()) await session.actor().catch(() => undefined);
-      return undefined;
+      if (!session.role() && session.mayBeLoggedIn()) await session.learnRole().catch(() => undefined);
+      return;
     }
     if (availability.when === 'logged-out') {
       if (session.role()) throw new UsageError('already logged in: logout first');
-      return undefined;
+      return;
     }
-    const actor = await session.actor();
+    // Logged out: the session says so in its own words, before any question is asked.
+    if (!session.mayBeLoggedIn()) await session.inSession(() => undefined, async () => undefined);
+    const role = session.role();
+    if (spec.availability.when === 'permitted' && role && !availableTo(role).includes(spec)) throw this.notAvailable(spec, role);
+  }
+
+  /** Inside the command's transaction: the one-time password rule and the permission table, for the actor the database resolved. */
+  private admitActor(spec: CommandSpec, actor: SessionActor): void {
     if (actor.mustChangePassword && !BEFORE_NEW_PASSWORD.has(spec.name)) {
       throw new NotLoggedIn('your password was set by a manager: choose your own with `passwd` first');
     }
-    if (availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) {
-      throw new PermissionDenied(`"${spec.name}" is not available to ${actor.role}`);
-    }
-    return actor;
+    if (spec.availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) throw this.notAvailable(spec, actor.role);
+  }
+
+  private notAvailable(spec: CommandSpec, role: string): PermissionDenied {
+    return new PermissionDenied(`"${spec.name}" is not available to ${role}`);
   }
 
   private async confirm(spec: CommandSpec, input: Input): Promise<void> {
@@ -124,17 +134,13 @@ export class Runner {
     return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
   }
 
-  private context(actor: Collaborator | undefined): CommandContext {
+  private context(spec: CommandSpec): CommandContext {
     const { deps } = this;
     const { app } = deps;
     return {
-      as: async (work) => {
-        if (!actor) throw new NotLoggedIn('not logged in');
-        return asActor(await app.db(), app.clock, { id: actor.id, role: actor.role, fullName: actor.fullName }, work);
-      },
+      as: (work) => deps.session.inSession((actor) => this.admitActor(spec, actor), work),
       db: () => app.db(),
       clock: app.clock,
-      settings: app.settings,
       tokens: app.tokens,
       prompt: deps.prompt,
       stdinLines: async (count) => {

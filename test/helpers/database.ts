@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { Sequelize as PlainSequelize } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createSequelize } from '../../lib/db/connection';
 import { ensureEmbeddedDatabase } from '../../lib/db/embedded';
@@ -49,6 +50,8 @@ async function ensureTemplate(url: string): Promise<string> {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (found.rowCount) return;
     await admin.query(`CREATE DATABASE ${template}`);
+    // The security policy is seeded from the environment: the fastest cost the policy allows.
+    process.env.EPIC_BCRYPT_COST ??= '10';
     const sequelize = createSequelize(withDatabase(url, template));
     try {
       await migrateIfNeeded(sequelize);
@@ -60,9 +63,15 @@ async function ensureTemplate(url: string): Promise<string> {
 }
 
 export interface TestDatabase {
+  /** The runtime role's URL: what the application uses. */
   url: string;
+  ownerUrl: string;
   name: string;
+  runtimeRole: string;
+  /** Runtime Sequelize with the models bound. */
   sequelize: Sequelize;
+  /** The owner, without models: fixtures and raw checks. */
+  owner: PlainSequelize;
   drop(): Promise<void>;
 }
 
@@ -82,14 +91,24 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const template = await ensureTemplate(server);
   const name = `epic_test_${crypto.randomBytes(6).toString('hex')}`;
   await withAdmin(server, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  const url = withDatabase(server, name);
+  const ownerUrl = withDatabase(server, name);
+  const runtimeRole = `${template}_app`;
+  const runtime = new URL(ownerUrl);
+  runtime.username = runtimeRole;
+  runtime.password = '';
+  const url = runtime.toString();
   const sequelize = createSequelize(url);
+  const owner = new PlainSequelize(ownerUrl, { dialect: 'postgres', dialectModule: pg, logging: false });
   return {
     url,
+    ownerUrl,
     name,
+    runtimeRole,
     sequelize,
+    owner,
     async drop() {
       await sequelize.close();
+      await owner.close();
       await withAdmin(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
