@@ -137,7 +137,7 @@ export async function buildWorld(db: TestDatabase, clock = new ManualClock('2026
 
 /** Empties the database and builds the world again: for tests whose every case must start afresh. */
 export async function rebuildWorld(w: World): Promise<World> {
-  await w.db.owner.query('TRUNCATE sessions, events, contracts, clients, collaborators RESTART IDENTITY CASCADE');
+  await w.db.owner.query('TRUNCATE history, sessions, events, contracts, clients, collaborators RESTART IDENTITY CASCADE');
   return buildWorld(w.db, w.clock);
 }
 
