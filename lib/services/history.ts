@@ -1,6 +1,4 @@
-import { QueryTypes } from 'sequelize';
-import { Client } from '../../models';
-import type { ServiceContext, Tx } from '../db/context';
+import { selectRows, type ServiceContext, type Tx } from '../db/context';
 import { NotFound } from '../errors';
 import { assertAllowed, type Action } from '../permissions';
 import { findClient, findCollaborator, findContract, findEvent } from './lookup';
@@ -94,14 +92,11 @@ const SELECT = `
               ELSE c.value END AS change,
          count(*) OVER () AS total
     FROM history h LEFT JOIN LATERAL jsonb_each(h.changes) c ON true`;
-const NEWEST_FIRST = `ORDER BY h."at" DESC, h.id DESC, c.key LIMIT :limit`;
 
-function select<T extends object>(ctx: Tx, sql: string, replacements: Record<string, unknown>): Promise<T[]> {
-  return Client.sequelize!.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx.transaction });
-}
-
-async function read(ctx: Tx, where: string, replacements: Record<string, unknown>, limit: number | undefined): Promise<Listing<HistoryRow>> {
-  const stored = await select<Stored>(ctx, `${SELECT} WHERE ${where} ${NEWEST_FIRST}`, { ...replacements, limit: limit ?? null });
+/** Rows matching `where`, whose $1, $2… are `bind`, newest first. */
+async function read(ctx: Tx, where: string, bind: unknown[], limit: number | undefined): Promise<Listing<HistoryRow>> {
+  const sql = `${SELECT} WHERE ${where} ORDER BY h."at" DESC, h.id DESC, c.key LIMIT $${bind.length + 1}`;
+  const stored = await selectRows<Stored>(ctx, sql, [...bind, limit ?? null]);
   return { rows: stored.map(row), total: Number(stored[0]?.total ?? 0) };
 }
 
@@ -115,7 +110,7 @@ async function recordId(ctx: Tx, table: RecordTable, ref: string, find: () => Pr
   } catch (error) {
     const id = /^#?(\d{1,9})$/.exec(ref.trim());
     if (!(error instanceof NotFound) || !id) throw error;
-    const [kept] = await select(ctx, `SELECT 1 FROM history WHERE "recordTable" = :table AND "recordId" = :id LIMIT 1`, { table, id: Number(id[1]) });
+    const [kept] = await selectRows(ctx, `SELECT 1 FROM history WHERE "recordTable" = $1 AND "recordId" = $2 LIMIT 1`, [table, Number(id[1])]);
     if (!kept) throw error;
     return Number(id[1]);
   }
@@ -133,7 +128,7 @@ export async function recordHistory(ctx: ServiceContext, table: keyof typeof FIN
   const [action, find] = FINDERS[table];
   assertAllowed(ctx.actor, action);
   const id = await recordId(ctx, table, ref, () => find(ctx, ref));
-  return read(ctx, `h."recordTable" = :table AND h."recordId" = :id`, { table, id }, limit);
+  return read(ctx, `h."recordTable" = $1 AND h."recordId" = $2`, [table, id], limit);
 }
 
 export interface ActivityFilters {
@@ -146,15 +141,7 @@ export interface ActivityFilters {
 export async function activity(ctx: ServiceContext, by: string, filters: ActivityFilters = {}): Promise<Listing<HistoryRow>> {
   assertAllowed(ctx.actor, 'collaborator.activity');
   const actorId = await recordId(ctx, 'collaborators', by, () => findCollaborator(ctx, by));
-  const conditions = ['h."actorId" = :actorId'];
-  const replacements: Record<string, unknown> = { actorId };
-  if (filters.since !== undefined) {
-    conditions.push('h."at" >= :since');
-    replacements.since = dateTime('since', filters.since);
-  }
-  if (filters.until !== undefined) {
-    conditions.push('h."at" < :until');
-    replacements.until = dateRangeEnd('until', filters.until);
-  }
-  return read(ctx, conditions.join(' AND '), replacements, filters.limit);
+  const since = filters.since === undefined ? null : dateTime('since', filters.since);
+  const until = filters.until === undefined ? null : dateRangeEnd('until', filters.until);
+  return read(ctx, `h."actorId" = $1 AND ($2::timestamptz IS NULL OR h."at" >= $2) AND ($3::timestamptz IS NULL OR h."at" < $3)`, [actorId, since, until], filters.limit);
 }
