@@ -65,7 +65,8 @@ const TRIGGER_FUNCTION = `
     old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
     record_row jsonb := coalesce(new_row, old_row);
     changes jsonb;
-    actor int := epic_actor_id();
+    actor int;
+    actor_name text;
     field text;
     stack text;
   BEGIN
@@ -89,6 +90,7 @@ const TRIGGER_FUNCTION = `
       SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('old', value)), '{}') INTO changes
         FROM jsonb_each(old_row - hidden) WHERE value <> 'null';
     END IF;
+    SELECT id, "fullName" INTO actor, actor_name FROM collaborators WHERE id = epic_actor_id();
     FOR field IN SELECT key FROM jsonb_object_keys(changes) key
                   WHERE key IN ('salesContactId', 'supportContactId', 'collaboratorId', 'clientId') LOOP
       changes := jsonb_set(changes, ARRAY[field], (changes -> field) || jsonb_strip_nulls(jsonb_build_object(
@@ -96,7 +98,7 @@ const TRIGGER_FUNCTION = `
         'newName', epic_history_name(field, (changes -> field ->> 'new')::int))));
     END LOOP;
     INSERT INTO history ("actorId", "actorName", "recordTable", "recordId", "recordName", action, changes)
-    VALUES (actor, (SELECT "fullName" FROM collaborators WHERE id = actor), TG_TABLE_NAME,
+    VALUES (actor, actor_name, TG_TABLE_NAME,
             (record_row ->> 'id')::int, coalesce(record_row ->> 'fullName', record_row ->> 'name'),
             lower(TG_OP), changes);
     RETURN NULL;

@@ -6,7 +6,7 @@ import { changePassword, logIn } from '../lib/services/auth';
 import { resetPassword } from '../lib/services/collaborators';
 import { cryptoTokens } from '../lib/services/settings';
 import { freshDatabase } from './helpers/database';
-import { parseTsv, shellHarness, type ShellHarness } from './helpers/shell';
+import { loggedInShell, parseTsv, runOk, type ShellHarness } from './helpers/shell';
 import { buildWorld, PASSWORD, type World } from './helpers/world';
 
 /** Record history: written by the database in the verified actor's name, read through the commands. */
@@ -24,21 +24,9 @@ test.after.always(async (t) => {
 
 type Entry = { at: string; by: string | null; record?: string; action: string; field: string | null; old: unknown; new: unknown };
 
-async function shellOf(w: World, email: string): Promise<ShellHarness> {
-  const shell = shellHarness(w.db, w.clock);
-  await shell.loginAs(email);
-  return shell;
-}
+const shellOf = (w: World, email: string) => loggedInShell(w.db, w.clock, email);
 
-async function run(shell: ShellHarness, line: string): Promise<string> {
-  shell.stdout.clear();
-  shell.stderr.clear();
-  const code = await shell.run(line);
-  if (code !== 0) throw new Error(`${line}: exit ${code}: ${shell.stderr.text()}`);
-  return shell.stdout.text();
-}
-
-const json = async (shell: ShellHarness, line: string): Promise<Entry[]> => JSON.parse(await run(shell, `${line} --format json --all`));
+const json = async (shell: ShellHarness, line: string): Promise<Entry[]> => JSON.parse(await runOk(shell, `${line} --format json --all`));
 const change = (entries: Entry[], field: string) => entries.find((e) => e.field === field);
 
 async function rawHistory(w: World): Promise<Record<string, unknown>[]> {
@@ -49,12 +37,12 @@ test.serial('a salesperson edit, a manager reassignment, contract and event chan
   const { w } = t.context;
   const sam = await shellOf(w, 'sam@epic.test');
   const maud = await shellOf(w, 'maud@epic.test');
-  await run(sam, 'client update Kevin Casey --company Casey & Co --phone 06 11 22 33 44');
-  await run(sam, 'event update Casey Launch Party --start 2026-07-02 18:00 --end 2026-07-03 01:00');
-  await run(maud, `contract update ${w.ownSigned.id} --total 12000.50`);
-  await run(sam, `contract sign ${w.ownUnsigned.id}`);
-  await run(maud, 'event assign Durand Gala --support Pia Support');
-  await run(maud, 'client reassign Kevin Casey --to Sonia Sales');
+  await runOk(sam, 'client update Kevin Casey --company Casey & Co --phone 06 11 22 33 44');
+  await runOk(sam, 'event update Casey Launch Party --start 2026-07-02 18:00 --end 2026-07-03 01:00');
+  await runOk(maud, `contract update ${w.ownSigned.id} --total 12000.50`);
+  await runOk(sam, `contract sign ${w.ownUnsigned.id}`);
+  await runOk(maud, 'event assign Durand Gala --support Pia Support');
+  await runOk(maud, 'client reassign Kevin Casey --to Sonia Sales');
 
   const client = await json(sam, 'client history Kevin Casey');
   t.deepEqual(client.map((e) => [e.by, e.action, e.field]), [
@@ -81,15 +69,15 @@ test.serial('a salesperson edit, a manager reassignment, contract and event chan
   const gala = await json(maud, 'event history Durand Gala');
   t.like(gala[0], { by: 'Maud Manager', field: 'support', old: null, new: 'Pia Support' });
   // Tables and TSV show local dates: 16:00 UTC is 18:00 in Paris in July.
-  const launch = parseTsv(await run(sam, 'event history Casey Launch Party --format tsv'));
+  const launch = parseTsv(await runOk(sam, 'event history Casey Launch Party --format tsv'));
   t.like(launch.find((r) => r.field === 'start'), { by: 'Sam Sales', action: 'changed', old: '2026-07-01 18:00', new: '2026-07-02 18:00' });
 });
 
 test.serial('newest first, --limit and --all, in every format', async (t) => {
   const { w } = t.context;
   const sam = await shellOf(w, 'sam@epic.test');
-  await run(sam, 'client update Olivia Prospect --company First');
-  await run(sam, 'client update Olivia Prospect --company Second');
+  await runOk(sam, 'client update Olivia Prospect --company First');
+  await runOk(sam, 'client update Olivia Prospect --company Second');
   sam.stdout.clear();
   sam.stderr.clear();
   t.is(await sam.run('client history Olivia Prospect --limit 1 --format tsv'), 0);
@@ -97,13 +85,13 @@ test.serial('newest first, --limit and --all, in every format', async (t) => {
   t.regex(sam.stderr.text(), /showing 1 of 6/);
   t.is((await json(sam, 'client history Olivia Prospect')).length, 6);
 
-  const csv = await run(sam, 'client history Olivia Prospect --limit 2 --format csv');
+  const csv = await runOk(sam, 'client history Olivia Prospect --limit 2 --format csv');
   t.deepEqual(csv.split('\r\n').slice(0, 3).map((line) => line.split(',').slice(1)), [
     ['by', 'action', 'field', 'old', 'new'],
     ['Sam Sales', 'changed', 'company', 'First', 'Second'],
     ['Sam Sales', 'changed', 'company', '', 'First'],
   ]);
-  const table = await run(sam, 'client history Olivia Prospect --limit 2 --format table');
+  const table = await runOk(sam, 'client history Olivia Prospect --limit 2 --format table');
   t.regex(table.split('\n')[0], /When\s+By\s+Change\s+Field\s+From\s+To/);
   t.regex(table.split('\n')[1], /^\d{4}-\d\d-\d\d \d\d:\d\d\s+Sam Sales\s+changed\s+company\s+First\s+Second/);
 });
@@ -139,9 +127,9 @@ test.serial('passwords are recorded as changed, never their hash; lock-out count
 test.serial('deleted records keep their history, found by id', async (t) => {
   const { w } = t.context;
   const sam = await shellOf(w, 'sam@epic.test');
-  await run(sam, 'client create --name Gone Soon --email gone@soon.test --phone 0612121212');
-  const [{ id }] = parseTsv(await run(sam, 'client show Gone Soon --format tsv'));
-  await run(sam, 'client delete Gone Soon --yes');
+  await runOk(sam, 'client create --name Gone Soon --email gone@soon.test --phone 0612121212');
+  const [{ id }] = parseTsv(await runOk(sam, 'client show Gone Soon --format tsv'));
+  await runOk(sam, 'client delete Gone Soon --yes');
   const entries = await json(sam, `client history #${id}`);
   t.deepEqual([...new Set(entries.map((e) => `${e.by} ${e.action}`))], ['Sam Sales deleted', 'Sam Sales created']);
   t.like(change(entries, 'name'), { action: 'deleted', old: 'Gone Soon', new: null });
