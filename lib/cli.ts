@@ -39,13 +39,58 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
     process.stderr.write(stopped ? 'embedded database stopped\n' : 'embedded database was not running\n');
     return EXIT.ok;
   }
+  if (what === 'migrate') return migrateCommand(app, argv.slice(1));
   if (what === 'demo') {
     const { loadDemoData } = require('./db/demo') as typeof import('./db/demo');
-    const files = await loadDemoData(await app.db());
+    await app.db(); // the schema is up to date (the embedded default migrates itself)
+    const files = await loadDemoData(await ownerUrl(app, undefined));
     process.stderr.write(`demo data loaded (${files.join(', ')}); the accounts are listed in the README\n`);
     return EXIT.ok;
   }
-  throw new UsageError('usage: epic db status | epic db stop | epic db demo');
+  throw new UsageError('usage: epic db status | epic db stop | epic db migrate [--admin-url URL] [--new-runtime-password] | epic db demo');
+}
+
+/** The owner's URL: --admin-url, EPIC_ADMIN_DATABASE_URL, or the embedded server's owner. */
+async function ownerUrl(app: App, given: string | undefined): Promise<string> {
+  const url = given ?? app.config.adminDatabaseUrl;
+  if (url) return url;
+  if (app.config.databaseUrl) {
+    throw new UsageError('this needs the owner account of the database: set EPIC_ADMIN_DATABASE_URL or give --admin-url URL');
+  }
+  const { startEmbedded } = require('./db/open') as typeof import('./db/open');
+  await startEmbedded(app.config);
+  return (require('./db/embedded') as typeof import('./db/embedded')).embeddedAdminUrl(app.config.dataDir, 'owner')!;
+}
+
+/**
+ * `epic db migrate`: the administrator's command (README, "A shared server"). Prints the
+ * runtime role's URL once, when the migration created the role or a new password was asked.
+ */
+async function migrateCommand(app: App, argv: string[]): Promise<number> {
+  let adminUrl: string | undefined;
+  let newRuntimePassword = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--admin-url' && argv[i + 1]) adminUrl = argv[++i];
+    else if (argv[i] === '--new-runtime-password') newRuntimePassword = true;
+    else throw new UsageError('usage: epic db migrate [--admin-url URL] [--new-runtime-password]');
+  }
+  const embedded = !adminUrl && !app.config.adminDatabaseUrl && !app.config.databaseUrl;
+  if (embedded && newRuntimePassword) throw new UsageError('the embedded database keeps its runtime password itself: --new-runtime-password is for a server');
+  const { migrateAsOwner } = require('./db/accounts') as typeof import('./db/accounts');
+  const owner = await ownerUrl(app, adminUrl);
+  let result;
+  try {
+    result = await migrateAsOwner(owner, { newRuntimePassword });
+  } catch (error) {
+    const { unreachable } = require('./db/open') as typeof import('./db/open');
+    throw unreachable(error, app.config, embedded ? 'the embedded database' : 'the server of the owner URL') ?? error;
+  }
+  process.stderr.write(result.applied.length > 0 ? `migrated: ${result.applied.join(', ')}\n` : 'the database schema is up to date\n');
+  if (result.runtimeUrl && !embedded) {
+    process.stderr.write('the runtime URL, shown this once: give it to staff as DATABASE_URL (it can do only what each collaborator may)\n');
+    process.stdout.write(`${result.runtimeUrl}\n`);
+  }
+  return EXIT.ok;
 }
 
 async function dispatch(app: App, argv: string[]): Promise<number> {

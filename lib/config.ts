@@ -4,7 +4,10 @@ import fs from 'node:fs';
 
 /** Everything the CRM reads from its environment (SPEC §9), parsed once and validated. */
 export interface Config {
+  /** The runtime role's URL on a server; unset: the embedded database. */
   databaseUrl: string | undefined;
+  /** The owner's URL on a server, for `epic db migrate` and demo data only. */
+  adminDatabaseUrl: string | undefined;
   dataDir: string;
   configDir: string;
   dbIdleMinutes: number;
@@ -58,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const xdgConfig = env.XDG_CONFIG_HOME || path.join(home, '.config');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    adminDatabaseUrl: env.EPIC_ADMIN_DATABASE_URL || undefined,
     dataDir: path.resolve(env.EPIC_DATA_DIR || path.join(home, '.local', 'share', 'epic-events')),
     configDir: path.resolve(xdgConfig, 'epic-events'),
     dbIdleMinutes: positiveNumber(env, 'EPIC_DB_IDLE_MINUTES', 15),

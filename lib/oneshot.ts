@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { App } from './app';
-import { EXIT } from './errors';
+import { EXIT, UsageError } from './errors';
 import { Runner, type Streams } from './shell/runner';
 import { noPrompter, terminalPrompter } from './shell/prompts';
 import { TokenSession } from './session/token-session';
@@ -22,9 +22,10 @@ function streams(stdinIsScript: boolean): Streams {
       process.stdin.isTTY || stdinIsScript
         ? undefined
         : async (count) => {
-            lines ??= fs.readFileSync(0, 'utf8').split(/\r?\n/);
+            // The newline ending the last line does not start another (empty) one.
+            lines ??= fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
             const taken = lines.splice(0, count);
-            if (taken.length < count || taken.some((line) => line === undefined)) throw new Error('standard input ended early');
+            if (taken.length < count || taken.some((line) => line === undefined)) throw new UsageError(`standard input ended early: expected ${count} more line(s)`);
             return taken;
           },
   };

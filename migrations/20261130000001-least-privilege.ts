@@ -135,6 +135,10 @@ const SESSION_FUNCTIONS = `
     verdict text;
     fresh text := encode(gen_random_bytes(32), 'hex');
   BEGIN
+    -- A failure counted for a known email writes; an unknown email does not. Waiting for that
+    -- write to reach the disk at commit would tell them apart: a login commits without waiting
+    -- (a crash may forget the last few counts or sessions, never corrupt them).
+    PERFORM set_config('synchronous_commit', 'off', true);
     SELECT * INTO settings FROM security_policy;
     SELECT * INTO account FROM collaborators c WHERE lower(c.email) = lower(p_email);
     verdict := epic_check_password(account.id, p_password);
@@ -418,6 +422,8 @@ const TRIGGERS = `
   -- The checks of the sales and support contacts run as the owner (the runtime role may not
   -- see every collaborator) and lock the collaborator FOR SHARE: a concurrent role change
   -- (epic_set_role locks FOR UPDATE) waits for this transaction, or this one sees its result.
+  -- They fire AFTER the row is written, so after row-level security accepted it: a caller
+  -- without the right can neither lock collaborators nor learn their roles through them.
   CREATE OR REPLACE FUNCTION clients_check_sales_contact() RETURNS trigger
     LANGUAGE plpgsql ${DEFINER} AS $$
   BEGIN
@@ -444,9 +450,15 @@ const TRIGGERS = `
       END IF;
     END IF;
     RETURN NEW;
-  END $$;`;
+  END $$;
+  DROP TRIGGER clients_sales_contact_role ON clients;
+  CREATE TRIGGER clients_sales_contact_role AFTER INSERT OR UPDATE OF "salesContactId" ON clients
+    FOR EACH ROW EXECUTE FUNCTION clients_check_sales_contact();
+  DROP TRIGGER events_links ON events;
+  CREATE TRIGGER events_links AFTER INSERT OR UPDATE OF "contractId", "supportContactId" ON events
+    FOR EACH ROW EXECUTE FUNCTION events_check_links();`;
 
-// The bodies of the two checks before this migration, restored by down().
+// The two checks as they were before this migration, restored by down().
 const PREVIOUS_CHECKS = `
   CREATE OR REPLACE FUNCTION clients_check_sales_contact() RETURNS trigger LANGUAGE plpgsql SECURITY INVOKER RESET search_path AS $$
   BEGIN
@@ -468,7 +480,13 @@ const PREVIOUS_CHECKS = `
         USING ERRCODE = 'check_violation', CONSTRAINT = 'events_support_contact_role_check';
     END IF;
     RETURN NEW;
-  END $$;`;
+  END $$;
+  DROP TRIGGER clients_sales_contact_role ON clients;
+  CREATE TRIGGER clients_sales_contact_role BEFORE INSERT OR UPDATE OF "salesContactId" ON clients
+    FOR EACH ROW EXECUTE FUNCTION clients_check_sales_contact();
+  DROP TRIGGER events_links ON events;
+  CREATE TRIGGER events_links BEFORE INSERT OR UPDATE OF "contractId", "supportContactId" ON events
+    FOR EACH ROW EXECUTE FUNCTION events_check_links();`;
 
 // ---------------------------------------------------------------------------------------------
 // Row-level security for the runtime role, mirroring lib/permissions.ts.

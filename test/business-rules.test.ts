@@ -1,13 +1,12 @@
 import anyTest, { type TestFn } from 'ava';
 import { Conflict, NotFound, ValidationError } from '../lib/errors';
-import { asActor, inTransaction } from '../lib/db/context';
 import * as clients from '../lib/services/clients';
 import * as collaborators from '../lib/services/collaborators';
 import * as contracts from '../lib/services/contracts';
 import * as events from '../lib/services/events';
 import { Client, Collaborator, Contract, Event } from '../models';
 import { freshDatabase } from './helpers/database';
-import { actorOf, buildWorld, snapshot, type World } from './helpers/world';
+import { buildWorld, insertCollaborator, insertRow, PASSWORD, sessionRunner, snapshot, type World } from './helpers/world';
 
 /** SPEC §3 and §4 rules beyond the permission table, through the services. */
 const test = anyTest as TestFn<{ w: World }>;
@@ -43,36 +42,38 @@ test.serial('sales and support contacts must have the right role', async (t) => 
 test.serial('a manager cannot delete themselves nor the last manager', async (t) => {
   const { w } = t.context;
   await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.deleteCollaborator(ctx, 'maud@epic.test')), { instanceOf: Conflict, message: /your own account/ });
-  await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.updateCollaborator(ctx, 'maud@epic.test', { role: 'sales' })), { instanceOf: Conflict, message: /last manager/ });
+  await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.updateCollaborator(ctx, 'maud@epic.test', { role: 'sales' }, PASSWORD)), { instanceOf: Conflict, message: /last manager/ });
 });
 
 test.serial('deleting a salesperson with clients needs --reassign-to, done in one transaction', async (t) => {
   const { w } = t.context;
   await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.deleteCollaborator(ctx, 'sonia@epic.test')), { instanceOf: Conflict, message: /--reassign-to/ });
   await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.deleteCollaborator(ctx, 'sonia@epic.test', { reassignTo: 'pia@epic.test' })), { instanceOf: ValidationError, message: /not sales/ });
-  const theirs = await Client.count({ where: { salesContactId: w.otherSales.id } });
-  const spare = await Collaborator.create({ fullName: 'Spare Seller', email: 'spare@epic.test', role: 'sales', passwordHash: 'x' });
+  const clientsOf = (id: number) => w.as(w.manager, (ctx) => Client.count({ where: { salesContactId: id }, transaction: ctx.transaction }));
+  const theirs = await clientsOf(w.otherSales.id);
+  t.true(theirs > 0);
+  const spare = await insertCollaborator(w.db, { fullName: 'Spare Seller', email: 'spare@epic.test', role: 'sales' });
   await w.as(w.manager, (ctx) => collaborators.deleteCollaborator(ctx, 'sonia@epic.test', { reassignTo: 'spare@epic.test' }));
-  t.is(await Client.count({ where: { salesContactId: spare.id } }), theirs);
-  t.is(await Collaborator.findByPk(w.otherSales.id), null);
+  t.is(await clientsOf(spare.id), theirs);
+  t.is(await w.as(w.manager, (ctx) => Collaborator.findByPk(w.otherSales.id, { transaction: ctx.transaction })), null);
   // Put the world back for the other tests.
-  const restored = await Collaborator.create({ fullName: 'Sonia Sales', email: 'sonia@epic.test', role: 'sales', passwordHash: 'x' });
-  await Client.update({ salesContactId: restored.id }, { where: { salesContactId: spare.id } });
+  const restored = await insertCollaborator(w.db, { fullName: 'Sonia Sales', email: 'sonia@epic.test', role: 'sales' });
+  await w.db.owner.query('UPDATE clients SET "salesContactId" = $1 WHERE "salesContactId" = $2', { bind: [restored.id, spare.id] });
   w.otherSales = restored;
 });
 
 test.serial('deleting a support agent leaves their events unassigned; a role change waits for their future events', async (t) => {
   const { w } = t.context;
-  const temp = await Collaborator.create({ fullName: 'Temp Support', email: 'temp.support@epic.test', role: 'support', passwordHash: 'x' });
+  await insertCollaborator(w.db, { fullName: 'Temp Support', email: 'temp.support@epic.test', role: 'support' });
   await w.as(w.manager, (ctx) => events.assignSupport(ctx, 'Durand Gala', 'temp.support@epic.test'));
   // Durand Gala is in the past (May 2026 against a June 2026 clock): not a future event.
   await w.as(w.manager, (ctx) => events.assignSupport(ctx, 'Durand Wedding', 'temp.support@epic.test'));
-  await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.updateCollaborator(ctx, 'temp.support@epic.test', { role: 'sales' })), { instanceOf: Conflict, message: /1 future event/ });
+  await refusedUnchanged(t, () => w.as(w.manager, (ctx) => collaborators.updateCollaborator(ctx, 'temp.support@epic.test', { role: 'sales' }, PASSWORD)), { instanceOf: Conflict, message: /1 future event/ });
   await w.as(w.manager, (ctx) => collaborators.deleteCollaborator(ctx, 'temp.support@epic.test'));
-  t.is((await Event.findByPk(w.unassignedEvent.id))!.supportContactId, null);
-  t.is((await Event.findByPk(w.othersEvent.id))!.supportContactId, null);
+  const supportOf = async (id: number) => (await w.as(w.manager, (ctx) => Event.findByPk(id, { transaction: ctx.transaction, rejectOnEmpty: true }))).supportContactId;
+  t.is(await supportOf(w.unassignedEvent.id), null);
+  t.is(await supportOf(w.othersEvent.id), null);
   await w.as(w.manager, (ctx) => events.assignSupport(ctx, 'Durand Wedding', 'pia@epic.test'));
-  t.pass(temp.fullName);
 });
 
 test.serial('contract amounts: two decimals, due within total, payments never below zero, signing once', async (t) => {
@@ -95,9 +96,9 @@ test.serial('contract amounts: two decimals, due within total, payments never be
   const signed = await w.as(w.sales, (ctx) => contracts.signContract(ctx, id));
   t.true(signed.signed);
   await refusedUnchanged(t, () => w.as(w.sales, (ctx) => contracts.signContract(ctx, id)), { instanceOf: ValidationError, message: /already signed/ });
-  const restored = await Contract.findByPk(w.ownUnsigned.id);
-  await Contract.destroy({ where: { id: restored!.id } });
-  w.ownUnsigned = await Contract.create({ clientId: w.ownClient.id, totalAmount: '10000.00', amountDue: '2500.00', signed: false });
+  await w.db.owner.query('DELETE FROM contracts WHERE id = $1', { bind: [w.ownUnsigned.id] });
+  const row = await insertRow(w.db, 'contracts', { clientId: w.ownClient.id, totalAmount: '10000.00', amountDue: '2500.00', signed: false });
+  w.ownUnsigned = Contract.build(row, { isNewRecord: false, raw: true });
 });
 
 const LONG = 'x'.repeat(10_000);
@@ -132,7 +133,7 @@ test.serial('bad input for every field is refused with the field named, and noth
   ];
   for (const [fields, message] of eventCases) await refusedUnchanged(t, event(fields), { instanceOf: ValidationError, message });
   const hire = (fields: Record<string, string>) => () =>
-    w.as(w.manager, (ctx) => collaborators.createCollaborator(ctx, { fullName: 'New Hire', email: 'hire@epic.test', role: 'sales', password: 'a long enough passphrase', ...fields }, { bcryptCost: 10, tokens: { token: () => 'x' } }));
+    w.as(w.manager, (ctx) => collaborators.createCollaborator(ctx, { fullName: 'New Hire', email: 'hire@epic.test', role: 'sales', password: 'a long enough passphrase', ...fields }, { tokens: { token: () => 'x' } }));
   const hireCases: [Record<string, string>, RegExp][] = [
     [{ fullName: LONG }, /^name: must be at most 120/],
     [{ fullName: 'Tab\tName' }, /^name: must not contain control characters/],
@@ -159,7 +160,8 @@ const INJECTIONS = [
 
 test.serial('SQL-injection payloads are stored and shown back literally; other tables keep their rows', async (t) => {
   const { w } = t.context;
-  const counts = async () => [await Collaborator.count(), await Contract.count(), await Event.count()];
+  const counts = () =>
+    w.as(w.manager, async ({ transaction }) => [await Collaborator.count({ transaction }), await Contract.count({ transaction }), await Event.count({ transaction })]);
   const before = await counts();
   for (const [i, payload] of INJECTIONS.entries()) {
     const created = await w.as(w.sales, (ctx) => clients.createClient(ctx, { fullName: payload, email: `inj${i}@x.test`, phone: '0612345678', companyName: payload }));
@@ -194,13 +196,12 @@ test.serial('%, _ and \\ in a search match themselves', async (t) => {
 
 test.serial('two shells editing one record: the second save fails and nothing is overwritten', async (t) => {
   const { w } = t.context;
-  const sequelize = w.db.sequelize;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let loaded!: () => void;
   const firstLoaded = new Promise<void>((resolve) => (loaded = resolve));
-  // Shell one loads the client, then waits while shell two changes it.
-  const slow = asActor(sequelize, w.clock, actorOf(w.sales), async (ctx) => {
+  // Shell one (a session of its own) loads the client, then waits while shell two changes it.
+  const slow = sessionRunner(w.db, w.clock)(w.sales, async (ctx) => {
     const client = await Client.findByPk(w.ownClient.id, { transaction: ctx.transaction });
     loaded();
     await held;
@@ -210,14 +211,14 @@ test.serial('two shells editing one record: the second save fails and nothing is
   await w.as(w.sales, (ctx) => clients.updateClient(ctx, 'Kevin Casey', { companyName: 'From shell two' }));
   release();
   await t.throwsAsync(slow, { instanceOf: Conflict, message: /changed by someone else since you loaded it/ });
-  t.is((await Client.findByPk(w.ownClient.id))!.companyName, 'From shell two');
+  t.is((await w.as(w.sales, (ctx) => Client.findByPk(w.ownClient.id, { transaction: ctx.transaction })))!.companyName, 'From shell two');
 });
 
 test.serial('a command failing half-way leaves nothing written', async (t) => {
   const { w } = t.context;
   const before = await snapshot();
   await t.throwsAsync(
-    asActor(w.db.sequelize, w.clock, actorOf(w.sales), async (ctx) => {
+    w.as(w.sales, async (ctx) => {
       await clients.createClient(ctx, { fullName: 'Half Way', email: 'half@x.test', phone: '0612345670' });
       await clients.updateClient(ctx, 'Kevin Casey', { companyName: 'Half-way change' });
       await clients.createClient(ctx, { fullName: 'Half Way Two', email: 'HALF@x.test', phone: '0612345671' });
@@ -225,5 +226,5 @@ test.serial('a command failing half-way leaves nothing written', async (t) => {
     { instanceOf: Conflict, message: /a client with this email already exists/ },
   );
   t.is(await snapshot(), before);
-  t.is(await inTransaction(w.db.sequelize, w.clock, async (tx) => Client.count({ where: { email: 'half@x.test' }, transaction: tx.transaction })), 0);
+  t.is(await w.as(w.sales, (ctx) => Client.count({ where: { email: 'half@x.test' }, transaction: ctx.transaction })), 0);
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import pg from 'pg';
-import { embeddedStatus, EmbeddedDatabaseError, ensureEmbeddedDatabase, stopEmbeddedDatabase } from '../lib/db/embedded';
+import { embeddedAdminUrl, embeddedStatus, EmbeddedDatabaseError, ensureEmbeddedDatabase, stopEmbeddedDatabase } from '../lib/db/embedded';
 import { projectRoot } from '../lib/paths';
 
 /** The zero-setup database: each test gets its own data folder, so its own server. */
@@ -68,15 +68,16 @@ test('starts on first use, serves two processes at once, and keeps data after a 
 
 test('a server killed with SIGKILL leaves its data, and the next start works', async (t) => {
   const dir = dataDir();
-  const url = await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
-  const client = new pg.Client({ connectionString: url });
+  await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  const client = new pg.Client({ connectionString: embeddedAdminUrl(dir, 'owner') });
   await client.connect();
   await client.query('CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
   await client.end();
   const { pid } = embeddedStatus(dir);
   process.kill(pid!, 'SIGKILL');
   t.true(await waitFor(() => !embeddedStatus(dir).running, 10));
-  const again = new pg.Client({ connectionString: await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 }) });
+  await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  const again = new pg.Client({ connectionString: embeddedAdminUrl(dir, 'owner') });
   await again.connect();
   t.deepEqual((await again.query('SELECT n FROM kept')).rows, [{ n: 42 }]);
   await again.end();

@@ -1,14 +1,23 @@
 import anyTest, { type TestFn } from 'ava';
+import type { Sequelize } from 'sequelize-typescript';
+import { createSequelize } from '../lib/db/connection';
 import { Client, Collaborator, Contract, Event } from '../models';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 
-/** Rows written straight through the models, around every service check, must still be refused. */
-const test = anyTest as TestFn<{ db: TestDatabase }>;
+/**
+ * Rows written straight through the models, around every service check, must still be refused.
+ * The writes use the owner account, which row-level security lets through: the constraints
+ * hold whoever writes.
+ */
+const test = anyTest as TestFn<{ db: TestDatabase; asOwner: Sequelize }>;
 
 test.before(async (t) => {
   t.context.db = await freshDatabase();
+  // Binds the models to the owner in this test process.
+  t.context.asOwner = createSequelize(t.context.db.ownerUrl);
 });
 test.after.always(async (t) => {
+  await t.context.asOwner?.close();
   await t.context.db?.drop();
 });
 

@@ -72,13 +72,17 @@ test.serial('a lock-out is a warning; a crash inside a command arrives with a st
   try {
     const user = epicUser(t.context.db.url, { SENTRY_DSN: sentry.dsn });
     for (let i = 0; i < 5; i++) await user.run(['login', 'sam@epic-events.fr', '--password-stdin'], 'wrong guess of a password\n');
+    t.deepEqual(count(sentry.items(), 'account locked after failed logins'), [], 'PostgreSQL locks silently');
+    // The right password, refused because of the lock: the warning is sent then (README, "Error reporting").
+    const refused = await user.run(['login', 'sam@epic-events.fr', '--password-stdin'], 'his own secret phrase\n');
+    t.regex(refused.stderr, /locked until/);
     const [locked] = count(sentry.items(), 'account locked after failed logins');
     t.like(locked, { level: 'warning' });
 
     const manager = epicUser(t.context.db.url, { SENTRY_DSN: sentry.dsn });
     await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
     // Break the schema under the application: its next query fails in a way nobody expects.
-    const admin = new pg.Client({ connectionString: t.context.db.url });
+    const admin = new pg.Client({ connectionString: t.context.db.ownerUrl });
     await admin.connect();
     await admin.query('ALTER TABLE clients RENAME COLUMN phone TO phone_gone');
     try {

@@ -132,9 +132,9 @@ test.serial('lists show 30 rows unless --limit or --all, and say so', async (t) 
 
 test.serial('destructive commands need --yes when not on a terminal, and ask on one', async (t) => {
   const { w } = t.context;
-  const before = await snapshot();
   const shell = shellHarness(w.db, w.clock);
   await shell.loginAs('sam@epic.test');
+  const before = await snapshot();
   t.is(await shell.run('client delete Olivia Prospect'), 2);
   t.regex(shell.stderr.text(), /add --yes/);
   t.is(await snapshot(), before);
@@ -162,13 +162,13 @@ test.serial('refused actions through the shell change nothing', async (t) => {
 
 test.serial('deleting a record others depend on is refused with a clear message', async (t) => {
   const { w } = t.context;
-  const before = await snapshot();
   const sales = shellHarness(w.db, w.clock);
   await sales.loginAs('sam@epic.test');
-  t.is(await sales.run('client delete Kevin Casey --yes'), 1);
-  t.regex(sales.stderr.text(), /error: cannot delete: it still has contracts/);
   const manager = shellHarness(w.db, w.clock);
   await manager.loginAs('maud@epic.test');
+  const before = await snapshot();
+  t.is(await sales.run('client delete Kevin Casey --yes'), 1);
+  t.regex(sales.stderr.text(), /error: cannot delete: it still has contracts/);
   t.is(await manager.run(`contract delete ${w.ownSigned.id} --yes`), 1);
   t.regex(manager.stderr.text(), /error: cannot delete: it still has an event/);
   t.is(await snapshot(), before);

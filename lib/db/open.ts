@@ -2,42 +2,48 @@ import { ConnectionError } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import type { Config } from '../config';
 import { DatabaseUnavailable } from '../errors';
+import { assertOrdinaryAccount, checkAccount, migrateAsOwner } from './accounts';
 import { createSequelize } from './connection';
-import { EmbeddedDatabaseError, ensureEmbeddedDatabase } from './embedded';
-import { migrateIfNeeded } from './migrate';
+import { EmbeddedDatabaseError, embeddedAdminUrl, ensureEmbeddedDatabase } from './embedded';
 
 /**
- * The database of SPEC §9: DATABASE_URL when set, the embedded server otherwise; pending
- * migrations are applied before the first command.
+ * The database: DATABASE_URL when set (the runtime role's URL), the embedded server otherwise.
+ * The embedded default applies pending migrations itself, as its owner; a shell on a server
+ * never migrates. Either way it runs only as an account the database's rules hold.
  */
 export async function openDatabase(config: Config, options: { keepAlive?: boolean } = {}): Promise<Sequelize> {
-  let url = config.databaseUrl;
+  const url = config.databaseUrl ?? (await startEmbedded(config));
+  const sequelize = createSequelize(url, { keepAlive: options.keepAlive });
   try {
-    url ??= await ensureEmbeddedDatabase({ dataDir: config.dataDir, idleMinutes: config.dbIdleMinutes, port: config.dbPort });
+    let account = await checkAccount(sequelize);
+    if (account.pending.length > 0 && !config.databaseUrl) {
+      await migrateAsOwner(embeddedAdminUrl(config.dataDir, 'owner')!);
+      account = await checkAccount(sequelize);
+    }
+    await assertOrdinaryAccount(sequelize, account);
+  } catch (error) {
+    await sequelize.close().catch(() => undefined);
+    throw unreachable(error, config) ?? error;
+  }
+  return sequelize;
+}
+
+export async function startEmbedded(config: Config): Promise<string> {
+  try {
+    return await ensureEmbeddedDatabase({ dataDir: config.dataDir, idleMinutes: config.dbIdleMinutes, port: config.dbPort });
   } catch (error) {
     if (error instanceof EmbeddedDatabaseError) throw new DatabaseUnavailable(error.message);
     throw error;
   }
-  const sequelize = createSequelize(url, { keepAlive: options.keepAlive });
-  try {
-    await migrateIfNeeded(sequelize);
-  } catch (error) {
-    await sequelize.close().catch(() => undefined);
-    if (isUnreachable(error)) {
-      const where = config.databaseUrl ? 'the server of DATABASE_URL' : 'the embedded database';
-      const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;
-      throw new DatabaseUnavailable(`cannot reach ${where}: ${cause}`);
-    }
-    throw error;
-  }
-  return sequelize;
 }
 
 // Network failures, a refused login, a database that does not exist.
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000']);
 
-function isUnreachable(error: unknown): boolean {
-  if (error instanceof ConnectionError) return true;
-  const code = (error as { code?: string }).code;
-  return code !== undefined && UNREACHABLE_CODES.has(code);
+/** A DatabaseUnavailable saying where, when the server could not be reached or refused the login. */
+export function unreachable(error: unknown, config: Config, where = config.databaseUrl ? 'the server of DATABASE_URL' : 'the embedded database'): DatabaseUnavailable | undefined {
+  const code = (error as { code?: string; parent?: { code?: string } }).code ?? (error as { parent?: { code?: string } }).parent?.code;
+  if (!(error instanceof ConnectionError) && !(code !== undefined && UNREACHABLE_CODES.has(code))) return undefined;
+  const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;
+  return new DatabaseUnavailable(`cannot reach ${where}: ${cause}`);
 }

@@ -2,29 +2,51 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Sequelize as PlainSequelize } from 'sequelize';
+import type { Sequelize as PlainSequelize } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
-import { createSequelize } from '../../lib/db/connection';
-import { ensureEmbeddedDatabase } from '../../lib/db/embedded';
+import { createOwnerSequelize, createSequelize } from '../../lib/db/connection';
+import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../../lib/db/embedded';
 import { migrateIfNeeded, migrationNames, migrationsDir } from '../../lib/db/migrate';
+import { scramVerifier } from '../../lib/db/scram';
 import { projectRoot } from '../../lib/paths';
 
 /**
  * One fresh database per test file, cloned from a migrated template, on the server named by
- * DATABASE_URL or, when it is unset, on an embedded PostgreSQL kept in .test-data/.
+ * DATABASE_URL (its superuser, as CI passes it) or, when it is unset, on an embedded
+ * PostgreSQL kept in .test-data/.
+ *
+ * As in production, two accounts: each template has its owner role `<template>_owner`, which
+ * migrated it and owns everything, and its runtime role `<template>_app`, which the
+ * application uses; clones share both. Roles belong to the whole server, so their names come
+ * from the template (itself named after the migrations), never fixed names. Their passwords
+ * are derived from the superuser's (HMAC of the role name), so every test process computes
+ * the same ones; a trust server ignores them.
  */
 
 export const TEST_DATA_DIR = path.join(projectRoot(), '.test-data');
 
+/** The superuser's URL of the test server. */
 export async function serverUrl(): Promise<string> {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  return ensureEmbeddedDatabase({ dataDir: TEST_DATA_DIR, idleMinutes: 5 });
+  await ensureEmbeddedDatabase({ dataDir: TEST_DATA_DIR, idleMinutes: 5 });
+  return embeddedAdminUrl(TEST_DATA_DIR, 'superuser', 'postgres')!;
 }
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+function asRole(url: string, database: string, role: string): string {
+  const parsed = new URL(withDatabase(url, database));
+  parsed.username = role;
+  parsed.password = derivedPassword(url, role);
+  return parsed.toString();
+}
+
+function derivedPassword(superuserUrl: string, role: string): string {
+  return crypto.createHmac('sha256', decodeURIComponent(new URL(superuserUrl).password)).update(role).digest('base64url');
 }
 
 function templateName(): string {
@@ -43,21 +65,45 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
   }
 }
 
-async function ensureTemplate(url: string): Promise<string> {
+/** A non-superuser owner role (it creates the runtime role) and its database. */
+async function createOwnedDatabase(admin: pg.Client, server: string, database: string): Promise<string> {
+  const owner = `${database}_owner`;
+  const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [owner]);
+  if (!found.rowCount) {
+    await admin.query(`CREATE ROLE ${owner} LOGIN NOSUPERUSER NOCREATEDB CREATEROLE NOBYPASSRLS PASSWORD '${scramVerifier(derivedPassword(server, owner))}'`);
+  }
+  await admin.query(`CREATE DATABASE ${database} OWNER ${owner}`);
+  return owner;
+}
+
+/** Sets the derived password of the runtime role the migration created. */
+async function setRuntimePassword(admin: pg.Client, server: string, runtime: string): Promise<void> {
+  await admin.query(`ALTER ROLE ${runtime} PASSWORD '${scramVerifier(derivedPassword(server, runtime))}'`);
+}
+
+// Several test processes, and other worktrees, create templates on one server at once.
+const TEMPLATE_LOCK = 7_420_002;
+
+async function ensureTemplate(server: string): Promise<string> {
   const template = templateName();
-  await withAdmin(url, async (admin) => {
-    await admin.query('SELECT pg_advisory_lock(7420002)');
+  await withAdmin(server, async (admin) => {
+    await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (found.rowCount) return;
-    await admin.query(`CREATE DATABASE ${template}`);
-    // The security policy is seeded from the environment: the fastest cost the policy allows.
-    process.env.EPIC_BCRYPT_COST ??= '10';
-    const sequelize = createSequelize(withDatabase(url, template));
+    const owner = await createOwnedDatabase(admin, server, template);
+    const sequelize = createOwnerSequelize(asRole(server, template, owner));
     try {
       await migrateIfNeeded(sequelize);
-    } finally {
+      // Tests hash at bcrypt cost 10, the fastest the policy allows.
+      await sequelize.query(`UPDATE security_policy SET "bcryptCost" = 10, "decoyHash" = crypt('decoy', gen_salt('bf', 10))`);
+      await setRuntimePassword(admin, server, `${template}_app`);
+    } catch (error) {
+      // A half-made template would be taken for a finished one by every later run.
       await sequelize.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      throw error;
     }
+    await sequelize.close();
   });
   return template;
 }
@@ -65,40 +111,59 @@ async function ensureTemplate(url: string): Promise<string> {
 export interface TestDatabase {
   /** The runtime role's URL: what the application uses. */
   url: string;
+  /** The owner's URL: migrations, fixtures and raw checks. */
   ownerUrl: string;
   name: string;
   runtimeRole: string;
-  /** Runtime Sequelize with the models bound. */
+  /** The runtime connection with the models bound. */
   sequelize: Sequelize;
-  /** The owner, without models: fixtures and raw checks. */
+  /** The owner's connection, without models. */
   owner: PlainSequelize;
   drop(): Promise<void>;
 }
 
-/** An empty database (no migrations) for the migration tests. */
-export async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+const uniqueName = () => `epic_test_${crypto.randomBytes(6).toString('hex')}`;
+
+/**
+ * An empty database (no migrations) for the migration tests, owned by an owner role of its
+ * own; drop() also drops that role and the runtime role a migration created.
+ */
+export async function emptyDatabase(): Promise<{ url: string; ownerUrl: string; name: string; runtimeRole: string; drop(): Promise<void> }> {
   const server = await serverUrl();
-  const name = `epic_test_${crypto.randomBytes(6).toString('hex')}`;
-  await withAdmin(server, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  const name = uniqueName();
+  const owner = await withAdmin(server, (admin) => createOwnedDatabase(admin, server, name));
+  const runtimeRole = `${name}_app`;
   return {
     url: withDatabase(server, name),
-    drop: () => withAdmin(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    ownerUrl: asRole(server, name, owner),
+    name,
+    runtimeRole,
+    drop: () =>
+      withAdmin(server, async (admin) => {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.query(`DROP ROLE IF EXISTS ${runtimeRole}`);
+        await admin.query(`DROP ROLE IF EXISTS ${owner}`);
+      }),
   };
+}
+
+/** Sets the runtime role's derived password, for a test that migrated an empty database itself. */
+export async function runtimeUrlOf(db: { name: string; runtimeRole: string }): Promise<string> {
+  const server = await serverUrl();
+  await withAdmin(server, (admin) => setRuntimePassword(admin, server, db.runtimeRole));
+  return asRole(server, db.name, db.runtimeRole);
 }
 
 export async function freshDatabase(): Promise<TestDatabase> {
   const server = await serverUrl();
   const template = await ensureTemplate(server);
-  const name = `epic_test_${crypto.randomBytes(6).toString('hex')}`;
-  await withAdmin(server, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  const ownerUrl = withDatabase(server, name);
+  const name = uniqueName();
+  await withAdmin(server, (admin) => admin.query(`CREATE DATABASE ${name} OWNER ${template}_owner TEMPLATE ${template}`));
   const runtimeRole = `${template}_app`;
-  const runtime = new URL(ownerUrl);
-  runtime.username = runtimeRole;
-  runtime.password = '';
-  const url = runtime.toString();
+  const url = asRole(server, name, runtimeRole);
+  const ownerUrl = asRole(server, name, `${template}_owner`);
   const sequelize = createSequelize(url);
-  const owner = new PlainSequelize(ownerUrl, { dialect: 'postgres', dialectModule: pg, logging: false });
+  const owner = createOwnerSequelize(ownerUrl);
   return {
     url,
     ownerUrl,
@@ -107,8 +172,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     sequelize,
     owner,
     async drop() {
-      await sequelize.close();
-      await owner.close();
+      await Promise.all([sequelize.close(), owner.close()]);
       await withAdmin(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

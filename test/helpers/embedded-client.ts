@@ -2,12 +2,12 @@
 //   write <text>: starts (or joins) the server, stores the text, prints "ready", then waits to be killed.
 //   read: prints the stored texts.
 import pg from 'pg';
-import { ensureEmbeddedDatabase } from '../../lib/db/embedded';
+import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../../lib/db/embedded';
 
 async function main(): Promise<void> {
   const [dataDir, action, text] = process.argv.slice(2);
-  const url = await ensureEmbeddedDatabase({ dataDir, idleMinutes: 5 });
-  const client = new pg.Client({ connectionString: url });
+  await ensureEmbeddedDatabase({ dataDir, idleMinutes: 5 });
+  const client = new pg.Client({ connectionString: embeddedAdminUrl(dataDir, 'owner') });
   await client.connect();
   await client.query('CREATE TABLE IF NOT EXISTS notes (text text)');
   if (action === 'write') {

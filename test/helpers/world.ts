@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { ManualClock } from '../../lib/clock';
 import type { ServiceContext } from '../../lib/db/context';
 import type { Actor } from '../../lib/permissions';
-import { inSession } from '../../lib/services/sessions';
+import { inSession, SessionUnusable } from '../../lib/services/sessions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import type { TestDatabase } from './database';
 
@@ -84,9 +84,23 @@ export async function openSessionFor(db: TestDatabase, collaboratorId: number): 
   return token;
 }
 
-/** One transaction as the collaborator of a fresh owner-made session (services check permissions themselves). */
-export async function asCollaborator<T>(db: TestDatabase, clock: ManualClock, who: { id: number }, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
-  return inSession(db.sequelize, clock, await openSessionFor(db, who.id), () => undefined, work);
+/**
+ * `w.as` for a database: one transaction as the collaborator, through an owner-made session
+ * kept per collaborator and opened again once something ended it (services check permissions
+ * themselves, so nothing is admitted here).
+ */
+export function sessionRunner(db: TestDatabase, clock: ManualClock, tokens = new Map<number, string>()): World['as'] {
+  return async (who, work) => {
+    const token = tokens.get(who.id) ?? (await openSessionFor(db, who.id));
+    tokens.set(who.id, token);
+    try {
+      return await inSession(db.sequelize, clock, token, () => undefined, work);
+    } catch (error) {
+      if (!(error instanceof SessionUnusable)) throw error;
+      tokens.set(who.id, await openSessionFor(db, who.id));
+      return inSession(db.sequelize, clock, tokens.get(who.id)!, () => undefined, work);
+    }
+  };
 }
 
 /** The database of the last world built: each test file has one. */
@@ -128,10 +142,14 @@ export async function buildWorld(db: TestDatabase, clock = new ManualClock('2026
   const assignedEvent = await event('Casey Launch Party', ownSigned, support.id, '2026-07-01T16:00:00Z');
   const othersEvent = await event('Durand Wedding', otherSigned, otherSupport.id, '2026-08-01T14:00:00Z');
   const unassignedEvent = await event('Durand Gala', otherSignedGala, null, '2026-05-01T18:00:00Z');
+  // Each fixture collaborator has a session from the start: a refused command is then the only
+  // thing between two snapshots.
+  const tokens = new Map<number, string>();
+  for (const who of [manager, sales, otherSales, support, otherSupport]) tokens.set(who.id, await openSessionFor(db, who.id));
   return {
     db, clock, manager, sales, otherSales, support, otherSupport, ownClient, otherClient,
     ownSigned, ownUnsigned, ownSignedFree, otherSigned, otherUnsigned, otherSignedFree, ownProspect, otherProspect, assignedEvent, othersEvent, unassignedEvent,
-    as: (who, work) => asCollaborator(db, clock, who, work),
+    as: sessionRunner(db, clock, tokens),
   };
 }
 
