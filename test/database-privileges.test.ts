@@ -152,6 +152,9 @@ async function committed<T>(token: string, work: (c: pg.PoolClient) => Promise<T
     const result = await work(connection);
     await connection.query('COMMIT');
     return result;
+  } catch (error) {
+    await connection.query('ROLLBACK');
+    throw error;
   } finally {
     connection.release();
   }
@@ -384,7 +387,8 @@ test('a $2b$ hash of the npm bcrypt package verifies, and is rehashed at the pol
   }
 });
 
-test('an unknown email and a wrong password answer the same, and take the same time', async (t) => {
+// Alone (serial tests run before the others of this file), so that the other tests' bcrypt work does not weigh on one side.
+test.serial('an unknown email and a wrong password answer the same, and take the same time', async (t) => {
   const name = 'Tim Timing';
   await person(name, 'support');
   const unknown: number[] = [];
@@ -476,4 +480,58 @@ test('policies resolve the acting collaborator once per statement (an init plan)
   );
   t.regex(plan, /InitPlan/);
   t.is(plan.match(/epic_actor_id\(\)/g)?.length, 1, plan);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Races, with two connections
+// ---------------------------------------------------------------------------------------------
+
+
+test('a role change waits for a client being created for that salesperson, then refuses', async (t) => {
+  const id = await person('Rene Race', 'sales');
+  const { token } = await login('Rene Race');
+  const creating = await runtime.connect();
+  try {
+    await creating.query('BEGIN');
+    await creating.query('SELECT epic_begin($1)', [token]);
+    await creating.query(
+      `INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt") VALUES ('Race', 'race@example.test', '+33612345678', $1, now(), now())`,
+      [id],
+    );
+    // The manager's role change must wait for the client's transaction...
+    let settled = false;
+    const change = committed(tokens.management, (c) => c.query('SELECT epic_set_role($1, $2, $3)', [id, 'support', PASSWORD])).finally(() => (settled = true));
+    change.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    t.false(settled, 'the role change waits');
+    await creating.query('COMMIT');
+    // ...and then sees the client.
+    await t.throwsAsync(change, { code: '23514', message: /sales contact of clients/ });
+  } finally {
+    creating.release();
+  }
+  t.deepEqual((await owner.query('SELECT role FROM collaborators WHERE id = $1', [id])).rows, [{ role: 'sales' }]);
+});
+
+test('a client created while its salesperson becomes support waits, then is refused', async (t) => {
+  const id = await person('Sacha Switch', 'sales');
+  const manager = await runtime.connect();
+  try {
+    await manager.query('BEGIN');
+    await manager.query('SELECT epic_begin($1)', [tokens.management]);
+    t.is((await manager.query('SELECT epic_set_role($1, $2, $3) AS outcome', [id, 'support', PASSWORD])).rows[0].outcome, 'ok');
+    // A manager reassigning a client to that collaborator meanwhile must wait, then fail.
+    let settled = false;
+    const reassign = committed(tokens.management, (c) => c.query('UPDATE clients SET "salesContactId" = $1 WHERE id = $2', [id, records.other.client])).finally(
+      () => (settled = true),
+    );
+    reassign.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    t.false(settled, 'the reassignment waits');
+    await manager.query('COMMIT');
+    await t.throwsAsync(reassign, { code: '23514', message: /must be a sales collaborator/ });
+  } finally {
+    manager.release();
+  }
+  t.deepEqual((await owner.query('SELECT count(*)::int AS n FROM clients WHERE "salesContactId" = $1', [id])).rows, [{ n: 0 }]);
 });

@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import pg from 'pg';
 import { embeddedAdminUrl, embeddedStatus, EmbeddedDatabaseError, ensureEmbeddedDatabase, stopEmbeddedDatabase } from '../lib/db/embedded';
+import { readConfig } from '../lib/config';
+import { openDatabase } from '../lib/db/open';
 import { projectRoot } from '../lib/paths';
 
 /** The zero-setup database: each test gets its own data folder, so its own server. */
@@ -114,4 +116,70 @@ test('an unwritable data folder and a taken port are explained', async (t) => {
   } finally {
     blocker.close();
   }
+});
+
+async function query<T = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+test('the first start creates an owner and a runtime role; db.json holds only what the runtime role needs', async (t) => {
+  const dir = dataDir();
+  const url = await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  t.is(new URL(url).username, 'epic_app');
+  const state = readJson(path.join(dir, 'db.json'));
+  t.deepEqual(Object.keys(state).sort(), ['clusterDir', 'port', 'runtimePassword', 'runtimeUser']);
+  t.is(decodeURIComponent(new URL(url).password), state.runtimePassword);
+  const adminFile = path.join(dir, 'db-admin.json');
+  t.deepEqual(Object.keys(readJson(adminFile)).sort(), ['ownerPassword', 'superuserPassword']);
+  t.is(fs.statSync(adminFile).mode & 0o777, 0o600);
+  const roles = await query(url, `SELECT rolname, rolsuper, rolcreaterole, rolbypassrls, rolinherit FROM pg_roles WHERE rolname IN ('epic_owner', 'epic_app') ORDER BY rolname`);
+  t.deepEqual(roles, [
+    { rolname: 'epic_app', rolsuper: false, rolcreaterole: false, rolbypassrls: false, rolinherit: false },
+    { rolname: 'epic_owner', rolsuper: false, rolcreaterole: true, rolbypassrls: false, rolinherit: true },
+  ]);
+  t.deepEqual(await query(url, `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'epic'`), [{ owner: 'epic_owner' }]);
+  await t.throwsAsync(query(url, 'CREATE TABLE mine (n int)'), { code: '42501' });
+});
+
+test('the embedded default migrates itself as the owner, then every command runs as the runtime role', async (t) => {
+  const dir = dataDir();
+  const sequelize = await openDatabase(readConfig({ EPIC_DATA_DIR: dir, HOME: dir }));
+  try {
+    const [[who]] = (await sequelize.query('SELECT current_user AS name')) as [{ name: string }[], unknown];
+    t.is(who.name, 'epic_app');
+  } finally {
+    await sequelize.close();
+  }
+  const owners = await query(embeddedAdminUrl(dir, 'superuser')!, `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace`);
+  t.deepEqual(owners, [{ owner: 'epic_owner' }]);
+});
+
+test('a data folder of the first release (the superuser in db.json, everything owned by it) is upgraded in place', async (t) => {
+  const dir = dataDir();
+  await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  // Make it look like the first release left it.
+  const superuserPassword = readJson(path.join(dir, 'db-admin.json')).superuserPassword;
+  const superuser = embeddedAdminUrl(dir, 'superuser')!;
+  await query(superuser, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
+  await query(embeddedAdminUrl(dir, 'superuser', 'postgres')!, 'ALTER DATABASE epic OWNER TO postgres; DROP ROLE epic_app; DROP ROLE epic_owner');
+  const { port, clusterDir } = readJson(path.join(dir, 'db.json'));
+  fs.writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ port, password: superuserPassword, clusterDir }));
+  fs.rmSync(path.join(dir, 'db-admin.json'));
+  await stopEmbeddedDatabase(dir);
+
+  const url = await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  t.is(new URL(url).username, 'epic_app');
+  t.false('password' in readJson(path.join(dir, 'db.json')), 'the superuser password left db.json');
+  t.is(readJson(path.join(dir, 'db-admin.json')).superuserPassword, superuserPassword);
+  t.deepEqual(await query(embeddedAdminUrl(dir, 'owner')!, `SELECT n, pg_get_userbyid(c.relowner) AS owner FROM kept, pg_class c WHERE c.oid = 'kept'::regclass`), [
+    { n: 42, owner: 'epic_owner' },
+  ]);
 });
