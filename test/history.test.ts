@@ -100,9 +100,12 @@ test.serial('passwords are recorded as changed, never their hash; lock-out count
   const { w } = t.context;
   const deps = { sequelize: w.db.sequelize, clock: w.clock };
   await t.throwsAsync(logIn(deps, 'pia@epic.test', 'not the password'));
-  // The world's hashes are cost 10, below the policy: this login re-hashes the same password.
+  // Above the world's cost 10: this login re-hashes the same password, which is no change of it.
+  await w.db.owner.query('UPDATE security_policy SET "bcryptCost" = 11');
   const { token } = await logIn(deps, 'pia@epic.test', PASSWORD);
-  t.truthy(token);
+  await w.db.owner.query('UPDATE security_policy SET "bcryptCost" = 10');
+  const [{ passwordHash }] = await w.db.owner.query<{ passwordHash: string }>(`SELECT "passwordHash" FROM collaborators WHERE email = 'pia@epic.test'`, { type: QueryTypes.SELECT });
+  t.regex(passwordHash, /^\$2a\$11\$/);
   await w.as(w.manager, (ctx) => resetPassword(ctx, 'pia@epic.test', 'a fresh one-time pass 42', { tokens: cryptoTokens }));
   await w.as(w.otherSupport, (ctx) => changePassword(ctx, 'a fresh one-time pass 42', 'her very own secret 2026'));
 
