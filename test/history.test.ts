@@ -161,6 +161,9 @@ test.serial('activity --by lists what one collaborator changed, between local da
   t.deepEqual(await json(maud, `activity --by Sam Sales --until ${yesterday}`), []);
   const times = all.map((e) => e.at);
   t.deepEqual(times, [...times].sort().reverse());
+  await runOk(maud, 'help');
+  t.regex(maud.stderr.text(), /^collaborator\n(?: {2}.*\n)* {2}activity +what one collaborator changed/m);
+  t.is(await (await shellOf(w, 'sam@epic.test')).run('activity --by Sam Sales'), 4);
 });
 
 /**
