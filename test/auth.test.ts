@@ -100,6 +100,20 @@ test.serial('five failures lock the account; only the right password learns it, 
   t.like(await secrets(w, account.id), { failedLoginCount: 0, lockedUntil: null });
 });
 
+test.serial('an account locked with no end is shown so, says so at login, and a reset unlocks it', async (t) => {
+  const { w } = t.context;
+  const account = await newAccount(w);
+  await w.db.owner.query(`UPDATE collaborators SET "failedLoginCount" = 100, "lockedUntil" = 'infinity' WHERE id = $1`, { bind: [account.id] });
+  await t.throwsAsync(logIn(deps(w), account.email, PASSWORD), { instanceOf: AuthenticationFailed, message: /ask a manager to reset your password/ });
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('maud@epic.test');
+  t.is(await shell.run(`collaborator show ${account.email}`), 0, shell.stderr.text());
+  t.regex(shell.stdout.text(), /until a manager resets the password/);
+  t.is(await shell.run(`collaborator list --format json --all`), 0, shell.stderr.text());
+  await resetTo(w, account.email, 'a one time phrase for them');
+  t.is((await logIn(deps(w), account.email, 'a one time phrase for them')).actor.id, account.id);
+});
+
 test.serial('a hash of a lower cost is upgraded at login, and still checks with the bcrypt package', async (t) => {
   const { w } = t.context;
   const account = await newAccount(w, PASSWORD, 10);

@@ -3,7 +3,6 @@ import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
 import type { Rendered } from '../output/render';
 import type { TokenSource } from '../services/settings';
-import type { Sequelize } from 'sequelize-typescript';
 
 /**
  * A command is data: its name, usage, options and the permission it needs, with a handler
@@ -53,7 +52,6 @@ export interface Prompter {
  */
 export interface CommandContext {
   as<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
-  db(): Promise<Sequelize>;
   clock: Clock;
   tokens: TokenSource;
   prompt: Prompter;

@@ -331,6 +331,16 @@ function startWatchdog(paths: EmbeddedLayout, idleMinutes: number): void {
   writePrivateFile(paths.watchdogPidFile, String(child.pid));
 }
 
+function stopWatchdog(paths: EmbeddedLayout): void {
+  try {
+    const pid = Number(fs.readFileSync(paths.watchdogPidFile, 'utf8'));
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGTERM');
+  } catch {
+    /* none running */
+  }
+  fs.rmSync(paths.watchdogPidFile, { force: true });
+}
+
 export interface EnsureOptions {
   dataDir: string;
   idleMinutes: number;
@@ -362,9 +372,11 @@ export async function ensureEmbeddedDatabase(options: EnsureOptions): Promise<st
       return startAndBootstrap(paths, options, state, admin, as);
     }
     if (!admin) {
-      // First release: db.json held the superuser's password.
+      // First release: db.json held the superuser's password, which its running watchdog
+      // (old code) still looks for: replace it by one that reads the new files.
       admin = { superuserPassword: previous.password, ownerPassword: newPassword() };
       writePrivateFile(paths.adminFile, JSON.stringify(admin));
+      stopWatchdog(paths);
     }
     const state: State = {
       port: options.port ?? previous.port,

@@ -47,7 +47,7 @@ function plainValue(column: Column, value: unknown): string {
   if (value === null || value === undefined) return '';
   switch (column.kind) {
     case 'date':
-      return formatDate(value as Date, DATE_FORMAT);
+      return value instanceof Date ? formatDate(value, DATE_FORMAT) : String(value);
     case 'bool':
       return value ? 'yes' : 'no';
     default:
@@ -60,7 +60,7 @@ function plainValue(column: Column, value: unknown): string {
 
 function jsonValue(column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (column.kind === 'date') return (value as Date).toISOString();
+  if (column.kind === 'date' && value instanceof Date) return value.toISOString();
   return value;
 }
 

@@ -5,13 +5,17 @@ import type { Client, Collaborator, Contract, Event } from '../../models';
  * output module deal with data, and no password hash can reach a screen by accident.
  */
 
+/** After too many failures in a row the database locks an account with no end ('infinity'). */
+export const UNTIL_RESET = 'until a manager resets the password';
+
 export interface CollaboratorRow {
   id: number;
   fullName: string;
   email: string;
   role: string;
   mustChangePassword: boolean;
-  lockedUntil: Date | null;
+  /** A time, or UNTIL_RESET when only a manager can unlock the account. */
+  lockedUntil: Date | typeof UNTIL_RESET | null;
   createdAt: Date;
 }
 
@@ -70,7 +74,8 @@ export function collaboratorRow(c: Collaborator): CollaboratorRow {
     email: c.email,
     role: c.role,
     mustChangePassword: c.mustChangePassword,
-    lockedUntil: c.lockedUntil,
+    // 'infinity' arrives as the number Infinity (or an invalid Date), not as a time.
+    lockedUntil: c.lockedUntil === null || (c.lockedUntil instanceof Date && Number.isFinite(c.lockedUntil.getTime())) ? c.lockedUntil : UNTIL_RESET,
     createdAt: c.createdAt,
   };
 }

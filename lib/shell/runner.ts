@@ -139,7 +139,6 @@ export class Runner {
     const { app } = deps;
     return {
       as: (work) => deps.session.inSession((actor) => this.admitActor(spec, actor), work),
-      db: () => app.db(),
       clock: app.clock,
       tokens: app.tokens,
       prompt: deps.prompt,

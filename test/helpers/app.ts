@@ -9,7 +9,8 @@ import type { TestDatabase } from './database';
 
 /**
  * The application as the shell builds it, on a test database, with a clock the test moves
- * and private folders of its own. bcrypt cost 10: the fastest the policy allows.
+ * and private folders of its own. The security policy (bcrypt cost included) is the test
+ * database's own.
  */
 export function testApp(db: TestDatabase, clock: Clock, options: { env?: Record<string, string>; reporter?: Reporter } = {}): App {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-app-'));
@@ -18,7 +19,6 @@ export function testApp(db: TestDatabase, clock: Clock, options: { env?: Record<
     DATABASE_URL: db.url,
     EPIC_DATA_DIR: path.join(home, 'data'),
     XDG_CONFIG_HOME: path.join(home, 'config'),
-    EPIC_BCRYPT_COST: '10',
     NO_COLOR: '1',
     ...options.env,
   });
