@@ -17,8 +17,12 @@ import { readConfig } from '../lib/config';
 const RECORD_TABLES = ['collaborators', 'clients', 'contracts', 'events'];
 const ALL_TABLES = [...RECORD_TABLES, 'sessions', 'security_policy', '"SequelizeMeta"'];
 
-/** Search path of every SECURITY DEFINER function: nothing a caller can create comes first. */
-const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
+/**
+ * Search path of every function here: nothing a caller can create (a temporary table named
+ * like one of ours) comes first. The SECURITY DEFINER ones run as the owner.
+ */
+const PINNED = 'SET search_path = pg_catalog, public, pg_temp';
+const DEFINER = `SECURITY DEFINER ${PINNED}`;
 
 // ---------------------------------------------------------------------------------------------
 // The security policy: one row, read by the functions only.
@@ -365,7 +369,7 @@ const INTERNAL_FUNCTIONS = [
 // ---------------------------------------------------------------------------------------------
 const TRIGGERS = `
   -- A manager reassigns a client (sales contact only); a salesperson edits its details only.
-  CREATE FUNCTION clients_restrict_columns() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE FUNCTION clients_restrict_columns() RETURNS trigger LANGUAGE plpgsql ${PINNED} AS $$
   BEGIN
     IF current_user::text <> epic_runtime_role() THEN
       RETURN NEW;
@@ -382,7 +386,7 @@ const TRIGGERS = `
     FOR EACH ROW EXECUTE FUNCTION clients_restrict_columns();
 
   -- A manager assigns support only; sales and support edit the details, never the assignment.
-  CREATE FUNCTION events_restrict_columns() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE FUNCTION events_restrict_columns() RETURNS trigger LANGUAGE plpgsql ${PINNED} AS $$
   BEGIN
     IF current_user::text <> epic_runtime_role() THEN
       RETURN NEW;
@@ -399,7 +403,7 @@ const TRIGGERS = `
     FOR EACH ROW EXECUTE FUNCTION events_restrict_columns();
 
   -- Not oneself, not the last manager (managers locked in id order, as in epic_set_role).
-  CREATE FUNCTION collaborators_protect_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE FUNCTION collaborators_protect_delete() RETURNS trigger LANGUAGE plpgsql ${PINNED} AS $$
   BEGIN
     IF current_user::text <> epic_runtime_role() THEN
       RETURN OLD;
