@@ -4,6 +4,7 @@ import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
+import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { findClient, findCollaborator } from './lookup';
 import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { email, escapeLike, NAME_MAX, optionalText, phone, text } from './validation';
@@ -12,6 +13,8 @@ export interface ClientFilters {
   mine?: boolean;
   search?: string;
   sales?: string;
+  /** Days (`30`) or a local date: clients with no interaction since. */
+  notContactedSince?: string;
   limit?: number;
 }
 
@@ -27,7 +30,9 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
     // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.
     conditions.push(where(col('Client.searchText'), Op.like, foldText(`%${escapeLike(filters.search.trim())}%`)));
   }
+  if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
   const { rows, count } = await Client.findAndCountAll({
+    attributes: { include: [LAST_CONTACT_AT] },
     where: { [Op.and]: conditions },
     include: withSalesContact,
     // Alphabetical as people read it: Élodie among the E, not after Z.
@@ -42,12 +47,16 @@ export interface ClientDetails {
   client: ClientRow;
   contracts: ContractRow[];
   events: EventRow[];
+  recentContacts: ContactRow[];
 }
+
+const RECENT_CONTACTS = 5;
 
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
   assertAllowed(ctx.actor, 'client.show');
   const found = await findClient(ctx, ref);
   const client = await Client.findByPk(found.id, {
+    attributes: { include: [LAST_CONTACT_AT] },
     include: [...withSalesContact, { model: Contract, include: [{ model: Event }] }],
     order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
     transaction: ctx.transaction,
@@ -63,6 +72,7 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
       event.contract = k;
       return eventRow(event);
     }),
+    recentContacts: (await contactsOf(ctx, client, RECENT_CONTACTS)).rows,
   };
 }
 

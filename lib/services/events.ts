@@ -1,4 +1,3 @@
-import { addDays } from 'date-fns';
 import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
@@ -6,7 +5,7 @@ import { assertAllowed, scopeOf, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { findClient, findCollaborator, findContract, findEvent } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
-import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
+import { dateRangeEnd, dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
 export interface EventFilters {
   mine?: boolean;
@@ -60,11 +59,7 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
   if (filters.support !== undefined) conditions.push({ supportContactId: (await findCollaborator(ctx, filters.support)).id });
   if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: dateTime('from', filters.from) } });
-  if (filters.to !== undefined) {
-    // A day alone means up to the end of that day.
-    const to = dateTime('to', filters.to);
-    conditions.push({ startsAt: { [Op.lt]: /\d:\d\d$/.test(filters.to.trim()) ? to : addDays(to, 1) } });
-  }
+  if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: dateRangeEnd('to', filters.to) } });
   const { rows, count } = await Event.findAndCountAll({
     where: { [Op.and]: conditions },
     include: details,

@@ -1,4 +1,4 @@
-import { format, isValid, parse } from 'date-fns';
+import { addDays, format, isValid, parse } from 'date-fns';
 import { ValidationError } from '../errors';
 import { parseRole, type Role } from '../roles';
 
@@ -82,6 +82,12 @@ export function dateTime(field: string, value: unknown): Date {
     if (isValid(parsed) && format(parsed, pattern) === raw) return parsed;
   }
   throw new ValidationError(field, `"${raw}" is not a date such as 2026-12-24 or 2026-12-24 18:30`);
+}
+
+/** The end of a range typed as a date and time, or as a day alone: then up to the end of that day. */
+export function dateRangeEnd(field: string, value: unknown): Date {
+  const end = dateTime(field, value);
+  return /\d:\d\d$/.test(String(value).trim()) ? end : addDays(end, 1);
 }
 
 export function wholeNumber(field: string, value: unknown, min: number, max: number): number {
