@@ -48,7 +48,7 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
   assertAllowed(ctx.actor, 'client.show');
   const found = await findClient(ctx, ref);
   const client = await Client.findByPk(found.id, {
-    include: [...withSalesContact, { model: Contract, include: [{ model: Event }] }],
+    include: [...withSalesContact, { model: Contract, include: [{ model: Event, include: [{ model: Collaborator, as: 'supportContact', attributes: ['id', 'fullName'] }] }] }],
     order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
     transaction: ctx.transaction,
     rejectOnEmpty: true,
