@@ -18,8 +18,8 @@ export interface Column {
   key: string;
   header: string;
   kind?: 'text' | 'money' | 'date' | 'bool' | 'number' | 'phone';
-  /** On a narrow terminal, columns with a higher rank leave the table first; unranked ones stay. */
-  dropRank?: number;
+  /** On a narrow terminal, columns leave the table in this order (1 first); those without one stay. */
+  dropOrder?: number;
 }
 
 export type Row = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { cutToWidth, displayWidth } from './safe-text';
 /**
  * Lays a table out for a terminal from widths measured once per cell (display width: CJK and
  * emoji take two columns). On a narrow terminal, in this order: long text columns shrink
- * (headers with them), dates take their compact form, the columns of highest `dropRank` leave,
+ * (headers with them), dates take their compact form, the columns leave in their `dropOrder`,
  * and names shrink last, never below NAME_MIN so that they can still be typed back. A table that
  * still does not fit is not drawn: the caller shows each row as a record instead.
  */
@@ -31,9 +31,10 @@ export interface Layout {
 }
 
 const GAP = 2;
-/** No text column is wider than this on a terminal. */
+/** No text column is wider than this on a terminal; names (columns that never drop) up to NAME_MAX. */
 const CELL_MAX = 40;
 const CELL_MIN = 10;
+const NAME_MAX = 60;
 const NAME_MIN = 20;
 
 export function cell(text: string, empty = false): Cell {
@@ -41,16 +42,18 @@ export function cell(text: string, empty = false): Cell {
 }
 
 const isText = (c: Column) => (c.kind ?? 'text') === 'text';
-const minimum = (c: Column, natural: number) => Math.min(natural, !isText(c) ? natural : c.dropRank === undefined ? NAME_MIN : CELL_MIN);
+const isName = (c: Column) => isText(c) && c.dropOrder === undefined;
+const minimum = (c: Column, natural: number) => Math.min(natural, !isText(c) ? natural : isName(c) ? NAME_MIN : CELL_MIN);
 
-function naturalWidths(grid: Grid, compactDates: boolean, cap: number): number[] {
+function naturalWidths(grid: Grid, compactDates: boolean, capped: boolean): number[] {
   return grid.columns.map((column, i) => {
     let width = displayWidth(column.header);
     for (let r = 0; r < grid.cells.length; r++) {
       const shown = (compactDates && grid.compact?.[r][i]) || grid.cells[r][i];
       if (shown.width > width) width = shown.width;
     }
-    return isText(column) ? Math.min(width, cap) : width;
+    if (!capped || !isText(column)) return width;
+    return Math.min(width, isName(column) ? NAME_MAX : CELL_MAX);
   });
 }
 
@@ -61,7 +64,7 @@ function shrink(columns: Column[], widths: number[], natural: number[], availabl
     let widest = -1;
     for (let i = 0; i < widths.length; i++) {
       const c = columns[i];
-      if (!isText(c) || (c.dropRank === undefined && !namesToo)) continue;
+      if (!isText(c) || (isName(c) && !namesToo)) continue;
       if (widths[i] <= minimum(c, natural[i])) continue;
       if (widest < 0 || widths[i] > widths[widest]) widest = i;
     }
@@ -75,10 +78,10 @@ function shrink(columns: Column[], widths: number[], natural: number[], availabl
 /** The layout that fits `available` columns, or undefined when no table can. */
 export function fit(grid: Grid, available: number | undefined): Layout | undefined {
   const all = grid.columns.map((_, i) => i);
-  if (available === undefined) return { shown: all, widths: naturalWidths(grid, false, CELL_MAX), compactDates: false };
-  const droppable = all.filter((i) => grid.columns[i].dropRank !== undefined).sort((a, b) => grid.columns[b].dropRank! - grid.columns[a].dropRank!);
+  if (available === undefined) return { shown: all, widths: naturalWidths(grid, false, false), compactDates: false };
+  const droppable = all.filter((i) => grid.columns[i].dropOrder !== undefined).sort((a, b) => grid.columns[a].dropOrder! - grid.columns[b].dropOrder!);
   for (const compactDates of [false, true]) {
-    const natural = naturalWidths(grid, compactDates, CELL_MAX);
+    const natural = naturalWidths(grid, compactDates, true);
     for (let dropped = 0; dropped <= droppable.length; dropped++) {
       const gone = new Set(droppable.slice(0, dropped));
       const shown = all.filter((i) => !gone.has(i));
