@@ -50,7 +50,8 @@ export function checkOutputFile(file: string): void {
   try {
     stat = fs.lstatSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') refuse(file, inWords(error));
+    // A missing file, or a path through something that is not a folder: the folder is checked below.
+    if (!['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) refuse(file, inWords(error));
   }
   if (stat) {
     if (stat.isSymbolicLink()) refuse(file, REASONS.ELOOP);

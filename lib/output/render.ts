@@ -212,7 +212,7 @@ export interface TextBlock {
 /** Plain text; only the headings are styled (bold), and not at all without colour. */
 export function renderText(blocks: TextBlock[], color: boolean): string {
   const paint = new chalk.Instance({ level: color ? 1 : 0 });
-  return `${blocks.map((b) => [...(b.heading ? [paint.bold(b.heading)] : []), ...b.lines].map((line) => safeText(line)).join('\n')).join('\n\n')}\n`;
+  return `${blocks.map((b) => [...(b.heading ? [paint.bold(safeText(b.heading))] : []), ...b.lines.map((line) => safeText(line))].join('\n')).join('\n\n')}\n`;
 }
 
 /** "showing 30 of 1,204": said on standard error, so that the data stays clean. */

@@ -133,12 +133,12 @@ export class Runner {
     const { noColor } = this.deps.app.config;
     if (redirect) {
       const { file, append } = redirect;
+      checkOutputFile(file);
       const named = formatForFile(file);
       if (asked !== undefined && named !== undefined && asked !== named) throw new UsageError(`${file} is a ${named.toUpperCase()} file name but --format ${asked} was given`);
       const format = (asked as Format | undefined) ?? named;
       if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json or .jsonl, or give --format`);
       if (append && format === 'json') throw new UsageError(`cannot append to ${file}: a JSON file holds one document, which a second one would break; use > to replace it, or a .jsonl file (one JSON object per line) to append`);
-      checkOutputFile(file);
       return { format, color: false, truncate: false };
     }
     const terminal = streams.stdoutIsTerminal;
