@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { Client } from '../models';
 import { freshDatabase } from './helpers/database';
-import { epicUser } from './helpers/epic';
+import { EPIC, epicUser } from './helpers/epic';
 import { buildWorld, PASSWORD, type World } from './helpers/world';
 
 /**
@@ -100,4 +102,39 @@ test('> file is created 0600 by a script, and never written through a planted sy
     t.regex(result.stderr, /cannot write planted\.csv: is a symbolic link \(not followed\)/);
   }
   t.is(fs.readFileSync(victim, 'utf8'), 'precious\n');
+});
+
+/** Runs a one-shot command in a real 80-column terminal (tmux) and returns the screen. */
+async function onTerminal(sam: ReturnType<typeof epicUser>, args: string[]): Promise<{ lines: string[]; joined: string[]; title: string }> {
+  const socket = `epic-output-${crypto.randomBytes(4).toString('hex')}`;
+  const script = path.join(sam.home, `${socket}.sh`);
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  const env = Object.entries(sam.env).map(([key, value]) => `export ${key}=${quote(value)}`);
+  fs.writeFileSync(script, [...env, `cd ${quote(sam.home)}`, `exec ${quote(process.execPath)} ${quote(EPIC)} ${args.map(quote).join(' ')}`].join('\n'));
+  const config = path.join(sam.home, `${socket}.conf`);
+  fs.writeFileSync(config, 'set -g remain-on-exit on\nset -g allow-rename on\nset -g status off\n');
+  const tmux = (...more: string[]) => execFileSync('tmux', ['-L', socket, '-f', config, ...more], { encoding: 'utf8' });
+  try {
+    tmux('new-session', '-d', '-x', '80', '-y', '50', '-n', 'epic-window', `sh ${quote(script)}`);
+    for (let i = 0; i < 200 && tmux('display-message', '-p', '#{pane_dead}').trim() !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const lines = tmux('capture-pane', '-p').trimEnd().split('\n');
+    const joined = tmux('capture-pane', '-p', '-J').trimEnd().split('\n');
+    return { lines, joined, title: tmux('display-message', '-p', '#{pane_title}|#{window_name}').trim() };
+  } finally {
+    try {
+      tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+test('in a real 80-column terminal the client list fits without wrapping, and a stored title escape changes nothing', async (t) => {
+  const { sam } = t.context;
+  const screen = await onTerminal(sam, ['client', 'list', '--all']);
+  t.regex(screen.lines[0], /^ID {2}Name/, screen.lines.join('\n'));
+  t.deepEqual(screen.lines, screen.joined, 'no line wrapped');
+  t.true(screen.lines.some((line) => line.includes('Kevin Casey')));
+  t.true(screen.lines.some((line) => line.includes('Evil \\x1b]52;c;')), 'the hostile name is shown escaped');
+  t.false(screen.title.includes('pwned'), `the window title was not rewritten (${screen.title})`);
 });
