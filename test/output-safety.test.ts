@@ -35,7 +35,7 @@ test.before(async (t) => {
   t.context.sam = sam;
 });
 test.after.always(async (t) => {
-  if (t.context.sam) fs.rmSync(t.context.sam.home, { recursive: true, force: true });
+  if (t.context.sam) fs.rmSync(t.context.sam.home, { recursive: true, force: true, maxRetries: 10 });
   await t.context.w?.db.drop();
 });
 
@@ -104,37 +104,85 @@ test('> file is created 0600 by a script, and never written through a planted sy
   t.is(fs.readFileSync(victim, 'utf8'), 'precious\n');
 });
 
-/** Runs a one-shot command in a real 80-column terminal (tmux) and returns the screen. */
-async function onTerminal(sam: ReturnType<typeof epicUser>, args: string[]): Promise<{ lines: string[]; joined: string[]; title: string }> {
+const ENDED = '--command-ended--';
+
+/** The real `epic` binary in an 80-column terminal (tmux, on a private socket). */
+function terminal(sam: ReturnType<typeof epicUser>, args: string[], moreEnv: Record<string, string> = {}) {
   const socket = `epic-output-${crypto.randomBytes(4).toString('hex')}`;
   const script = path.join(sam.home, `${socket}.sh`);
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-  const env = Object.entries(sam.env).map(([key, value]) => `export ${key}=${quote(value)}`);
-  fs.writeFileSync(script, [...env, `cd ${quote(sam.home)}`, `exec ${quote(process.execPath)} ${quote(EPIC)} ${args.map(quote).join(' ')}`].join('\n'));
+  const env = Object.entries({ ...sam.env, ...moreEnv }).map(([key, value]) => `export ${key}=${quote(value)}`);
+  // The pane stays open after the command, with a marker that says it ended.
+  fs.writeFileSync(script, [...env, `cd ${quote(sam.home)}`, `${quote(process.execPath)} ${quote(EPIC)} ${args.map(quote).join(' ')}`, `echo ${ENDED}`, 'sleep 600'].join('\n'));
   const config = path.join(sam.home, `${socket}.conf`);
-  fs.writeFileSync(config, 'set -g remain-on-exit on\nset -g allow-rename on\nset -g status off\n');
+  fs.writeFileSync(config, 'set -g allow-rename on\nset -g status off\n');
   const tmux = (...more: string[]) => execFileSync('tmux', ['-L', socket, '-f', config, ...more], { encoding: 'utf8' });
-  try {
-    tmux('new-session', '-d', '-x', '80', '-y', '50', '-n', 'epic-window', `sh ${quote(script)}`);
-    for (let i = 0; i < 200 && tmux('display-message', '-p', '#{pane_dead}').trim() !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    const lines = tmux('capture-pane', '-p').trimEnd().split('\n');
-    const joined = tmux('capture-pane', '-p', '-J').trimEnd().split('\n');
-    return { lines, joined, title: tmux('display-message', '-p', '#{pane_title}|#{window_name}').trim() };
-  } finally {
-    try {
-      tmux('kill-server');
-    } catch {
-      /* already gone */
-    }
-  }
+  tmux('new-session', '-d', '-x', '80', '-y', '50', '-n', 'epic-window', `sh ${quote(script)}`);
+  const screen = (...options: string[]) => tmux('capture-pane', '-p', ...options).trimEnd();
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    screen,
+    title: () => tmux('display-message', '-p', '#{pane_title}|#{window_name}').trim(),
+    type: (text: string) => tmux('send-keys', '-l', text),
+    enter: () => tmux('send-keys', 'Enter'),
+    async waitFor(pattern: RegExp): Promise<string> {
+      for (let i = 0; i < 300; i++) {
+        if (pattern.test(screen())) return screen();
+        await pause();
+      }
+      throw new Error(`never saw ${pattern}:\n${screen()}`);
+    },
+
+    close(): void {
+      try {
+        tmux('kill-server');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
 }
 
-test('in a real 80-column terminal the client list fits without wrapping, and a stored title escape changes nothing', async (t) => {
-  const { sam } = t.context;
-  const screen = await onTerminal(sam, ['client', 'list', '--all']);
-  t.regex(screen.lines[0], /^ID {2}Name/, screen.lines.join('\n'));
-  t.deepEqual(screen.lines, screen.joined, 'no line wrapped');
-  t.true(screen.lines.some((line) => line.includes('Kevin Casey')));
-  t.true(screen.lines.some((line) => line.includes('Evil \\x1b]52;c;')), 'the hostile name is shown escaped');
-  t.false(screen.title.includes('pwned'), `the window title was not rewritten (${screen.title})`);
+test.serial('in a real 80-column terminal the client list fits without wrapping, and a stored title escape changes nothing', async (t) => {
+  const term = terminal(t.context.sam, ['client', 'list', '--all']);
+  try {
+    await term.waitFor(new RegExp(ENDED));
+    const lines = term.screen().split('\n').slice(0, -1);
+    t.regex(lines[0], /^ID {2}Name/, lines.join('\n'));
+    t.deepEqual(lines, term.screen('-J').split('\n').slice(0, -1), 'no line wrapped');
+    t.true(lines.some((line) => line.includes('Kevin Casey')));
+    t.true(lines.some((line) => line.includes('Evil \\x1b]52;c;')), 'the hostile name is shown escaped');
+    t.false(term.title().includes('pwned'), `the window title was not rewritten (${term.title()})`);
+  } finally {
+    term.close();
+  }
+});
+
+test.serial('in the shell under NO_COLOR nothing is coloured, the typed line included; a confirmation is asked like other questions and a no is a plain notice', async (t) => {
+  const term = terminal(t.context.sam, [], { NO_COLOR: '1' });
+  try {
+    await term.waitFor(/epic>/);
+    term.type('login sam@epic.test');
+    term.enter();
+    await term.waitFor(/Password/);
+    term.type(PASSWORD);
+    term.enter();
+    await term.waitFor(/epic \(Sam Sales · sales\)>/);
+    term.type('client delete Olivia Prospect');
+    term.enter();
+    const asked = await term.waitFor(/Delete client Olivia Prospect\? \[y\/N\]/);
+    t.notRegex(asked, /\(y\/N\)/, "not inquirer's own yes/no style");
+    term.type('n');
+    term.enter();
+    const answered = await term.waitFor(/cancelled: nothing was deleted/);
+    t.notRegex(answered, /error: cancelled/);
+    term.type('help');
+    term.enter();
+    await term.waitFor(/help <command> explains one/);
+    // -e keeps the terminal's attributes: any colour or style would show as an escape sequence.
+    const withAttributes = term.screen('-e');
+    t.false(withAttributes.includes('\u001b['), JSON.stringify(withAttributes));
+  } finally {
+    term.close();
+  }
 });
