@@ -3,17 +3,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
-import { Client } from '../models';
 import { freshDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
-import { buildWorld, PASSWORD, type World } from './helpers/world';
+import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
 
 /**
  * What a colleague stored must not attack the reader: through the real `epic` binary, stored
  * escape sequences never reach the output, spreadsheet formulas are neutralised, and `> file`
  * is private and never follows a planted link.
  */
-const test = anyTest as TestFn<{ w: World; sam: ReturnType<typeof epicUser>; hostile: Client; formula: Client }>;
+const test = anyTest as TestFn<{ w: World; sam: ReturnType<typeof epicUser>; hostile: Record<string, unknown>; formula: Record<string, unknown> }>;
 
 const ESC = '\u001b';
 // A clipboard write (OSC 52), a window title (OSC 0), a screen clear (CSI), a C1 CSI, DEL and a
@@ -26,9 +25,9 @@ test.before(async (t) => {
   const w = await buildWorld(await freshDatabase());
   t.context.w = w;
   // Written straight into the database, as an old row or another program could have.
-  t.context.hostile = await Client.create({ fullName: HOSTILE_NAME, email: 'evil@x.test', phone: '+33600000001', companyName: `Shady${ESC}[31m Co`, salesContactId: w.sales.id });
-  t.context.formula = await Client.create({ fullName: 'Dupont;=1+1', email: 'formula@x.test', phone: '+33600000002', companyName: '＝HYPERLINK("http://evil.test")', salesContactId: w.sales.id });
-  await Client.create({ fullName: '-2+3 Minus', email: 'minus@x.test', phone: '+33600000003', companyName: '@SUM(A1:A9)', salesContactId: w.sales.id });
+  t.context.hostile = await insertRow(w.db, 'clients', { fullName: HOSTILE_NAME, email: 'evil@x.test', phone: '+33600000001', companyName: `Shady${ESC}[31m Co`, salesContactId: w.sales.id });
+  t.context.formula = await insertRow(w.db, 'clients', { fullName: 'Dupont;=1+1', email: 'formula@x.test', phone: '+33600000002', companyName: '＝HYPERLINK("http://evil.test")', salesContactId: w.sales.id });
+  await insertRow(w.db, 'clients', { fullName: '-2+3 Minus', email: 'minus@x.test', phone: '+33600000003', companyName: '@SUM(A1:A9)', salesContactId: w.sales.id });
   const sam = epicUser(w.db.url);
   const login = await sam.run(['login', 'sam@epic.test', '--password-stdin'], `${PASSWORD}\n`);
   if (login.code !== 0) throw new Error(login.stderr);
@@ -41,13 +40,13 @@ test.after.always(async (t) => {
 
 test('a stored name with escape sequences is shown escaped in TSV, table, record and JSON output', async (t) => {
   const { sam, hostile } = t.context;
-  for (const args of [['client', 'list', '--all'], ['client', 'list', '--all', '--format', 'table'], ['client', 'list', '--all', '--format', 'csv'], ['client', 'show', `#${hostile.id}`, '--format', 'table'], ['client', 'show', `#${hostile.id}`]]) {
+  for (const args of [['client', 'list', '--all'], ['client', 'list', '--all', '--format', 'table'], ['client', 'list', '--all', '--format', 'csv'], ['client', 'show', `#${String(hostile.id)}`, '--format', 'table'], ['client', 'show', `#${String(hostile.id)}`]]) {
     const result = await sam.run(args);
     t.is(result.code, 0, result.stderr);
     t.false(RAW.test(result.stdout.replace(/\r?\n/g, '')), `${args.join(' ')} emitted a control character:\n${JSON.stringify(result.stdout)}`);
     t.true(result.stdout.includes('Evil \\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x7f\\u202eKcor'), args.join(' '));
   }
-  const json = await sam.run(['client', 'show', `#${hostile.id}`, '--format', 'json']);
+  const json = await sam.run(['client', 'show', `#${String(hostile.id)}`, '--format', 'json']);
   t.false(RAW.test(json.stdout.replace(/\n/g, '')), 'no raw C1, DEL or bidi character in JSON either');
   t.is(JSON.parse(json.stdout).fullName, HOSTILE_NAME, 'JSON keeps the exact data');
 });
@@ -82,7 +81,7 @@ test('TSV and CSV neutralise formulas: a leading sign, full-width forms and a se
     t.true(out.includes(`${sep}tel:+33600000002${sep}`), `${format}: a phone keeps its + in RFC 3966 form`);
     t.false(out.includes("'+33"), `${format}: no apostrophe in front of phone numbers`);
   }
-  const json = JSON.parse((await sam.run(['client', 'show', `#${formula.id}`, '--format', 'json'])).stdout);
+  const json = JSON.parse((await sam.run(['client', 'show', `#${String(formula.id)}`, '--format', 'json'])).stdout);
   t.is(json.phone, '+33600000002', 'JSON keeps the E.164 number');
   t.is(json.fullName, 'Dupont;=1+1');
 });
