@@ -57,3 +57,12 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 4 } as const;
 export class DatabaseUnavailable extends AppError {
   readonly exitCode = 1;
 }
+
+/** Longest piece of typed input repeated in a message. */
+const ECHO_MAX = 60;
+
+/** Typed input repeated in a message, in quotes and cut: a 10,000-character look-up is not echoed whole. */
+export function quoted(value: string): string {
+  const chars = [...value];
+  return `"${chars.length > ECHO_MAX ? `${chars.slice(0, ECHO_MAX - 1).join('')}…` : value}"`;
+}

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { quoted, ValidationError } from './errors';
 
 const ROLES = ['management', 'sales', 'support'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,6 +16,6 @@ export const ROLE_INPUTS = Object.keys(ALIASES);
 
 export function parseRole(input: string): Role {
   const role = ALIASES[input.trim().toLowerCase()];
-  if (!role) throw new ValidationError('role', `expected one of ${ROLE_INPUTS.join(', ')}, got "${input}"`);
+  if (!role) throw new ValidationError('role', `expected one of ${ROLE_INPUTS.join(', ')}, got ${quoted(input)}`);
   return role;
 }

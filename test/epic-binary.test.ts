@@ -71,7 +71,7 @@ test.serial('a salesperson: one-time password, then clients; exit codes 0, 1, 2 
 
   const created = await sam.run(['client', 'create', '--name', 'Kevin Casey', '--email', 'kevin@startup.io', '--phone', '06 78 65 30 30', '--company', 'Cool Startup LLC']);
   t.is(created.code, 0, created.stderr);
-  t.is(parseTsv(created.stdout)[0].phone, '+33678653030');
+  t.is(parseTsv(created.stdout)[0].phone, 'tel:+33678653030', 'RFC 3966 form in TSV: README, "Output formats"');
 
   t.is((await sam.run(['client', 'show', 'kevin', 'casey'])).code, 0);
   // Searches and name order name the model in SQL: the bundle must keep the model names.

@@ -102,7 +102,7 @@ test('completion: prefixes with spaces, accents, case and quotes', async (t) => 
   t.deepEqual(await complete(source, 'contract list --client Kev'), ['Kevin Casey']);
   t.deepEqual(await complete(source, 'collaborator list --role s'), ['sales', 'support']);
   t.deepEqual(await complete(source, 'client list --fo'), ['--format']);
-  t.deepEqual(await complete(source, 'client list --format j'), ['json']);
+  t.deepEqual(await complete(source, 'client list --format j'), ['json', 'jsonl']);
   t.deepEqual(await complete(source, 'client show Zzz'), []);
 });
 

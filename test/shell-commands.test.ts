@@ -85,14 +85,19 @@ test.serial('> file writes exact CSV and JSON, without colour codes', async (t) 
   const lines = csv.trimEnd().split('\r\n');
   t.is(lines[0], 'id,fullName,email,phone,companyName,salesContact,createdAt,updatedAt,lastContactAt');
   t.is(lines.length, 3);
-  t.true(lines.some((l) => l.startsWith(`${w.ownClient.id},Kevin Casey,kevin@startup.test,'+33612345678,Cool Startup LLC,Sam Sales,`)));
+  t.true(lines.some((l) => l.startsWith(`${w.ownClient.id},Kevin Casey,kevin@startup.test,tel:+33612345678,Cool Startup LLC,Sam Sales,`)));
   t.is(await shell.run(`event show Casey Launch Party > "${dir}/event.json"`), 0);
   const event = JSON.parse(fs.readFileSync(`${dir}/event.json`, 'utf8'));
   t.is(event.name, 'Casey Launch Party');
-  t.is(event.client[0].email, 'kevin@startup.test');
-  t.is(await shell.run(`client list --mine --format tsv >> ${dir}/mine.csv`), 0);
-  t.true(fs.readFileSync(`${dir}/mine.csv`, 'utf8').includes('id\tfullName'));
+  t.is(event.client.email, 'kevin@startup.test', 'the client contact is one nested object');
+  t.is(await shell.run(`client list --mine --format tsv >> ${dir}/mine.csv`), 2, 'a .csv file is not written as TSV');
+  t.regex(shell.stderr.text(), /mine\.csv is a CSV file name but --format tsv was given/);
+  t.is(await shell.run(`client list --mine >> ${dir}/mine.csv`), 0);
+  const appended = fs.readFileSync(`${dir}/mine.csv`, 'utf8').trimEnd().split('\r\n');
+  t.is(appended.length, 5, 'two more rows');
+  t.is(appended.filter((l) => l.startsWith('id,')).length, 1, 'no second header');
   t.is(shell.stdout.text(), '', 'nothing went to the screen');
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test.serial('an unwritable redirection is an error, not a crash', async (t) => {
@@ -100,7 +105,7 @@ test.serial('an unwritable redirection is an error, not a crash', async (t) => {
   const shell = shellHarness(w.db, w.clock);
   await shell.loginAs('sam@epic.test');
   t.is(await shell.run('client list > /nonexistent-dir/out.csv'), 1);
-  t.regex(shell.stderr.text(), /cannot write \/nonexistent-dir\/out\.csv: ENOENT/);
+  t.regex(shell.stderr.text(), /cannot write \/nonexistent-dir\/out\.csv: no such folder \/nonexistent-dir\n/);
 });
 
 test.serial('CSV neutralises formula cells; TSV has a header line and no colour', async (t) => {
@@ -115,7 +120,7 @@ test.serial('CSV neutralises formula cells; TSV has a header line and no colour'
   shell.stdout.clear();
   t.is(await shell.run('client list --search formula'), 0);
   const rows = parseTsv(shell.stdout.text());
-  t.is(rows[0].companyName, '@SUM(A1)');
+  t.is(rows[0].companyName, "'@SUM(A1)", 'TSV is neutralised too');
   t.false(shell.stdout.text().includes('\u001b['));
 });
 

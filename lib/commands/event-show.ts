@@ -11,6 +11,6 @@ export const eventShow: CommandSpec = {
   output: 'show',
   run: async (ctx, input) => {
     const { event, client } = await ctx.as((s) => showEvent(s, arg(input, 'event')));
-    return recordResult(event, EVENT_COLUMNS, undefined, [{ key: 'client', title: 'Client contact', columns: CLIENT_CONTACT_COLUMNS, rows: [client as never] }]);
+    return recordResult(event, EVENT_COLUMNS, undefined, [{ key: 'client', title: 'Client contact', columns: CLIENT_CONTACT_COLUMNS, rows: [client as never], single: true }]);
   },
 };

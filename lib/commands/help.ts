@@ -1,13 +1,14 @@
-import { UsageError } from '../errors';
+import { quoted, UsageError } from '../errors';
+import type { TextBlock } from '../output/render';
 import { optionsOf, usageOf } from './options';
 import type { CommandSpec } from './types';
 
-function detail(spec: CommandSpec): string {
+function detail(spec: CommandSpec): TextBlock[] {
   const options = optionsOf(spec).map((o) => `  --${o.name}${o.type === 'string' ? ` <${o.placeholder ?? o.name}>` : ''}`.padEnd(34) + o.summary);
-  return [`${spec.summary}`, '', `usage: ${usageOf(spec)}`, ...(options.length ? ['', 'options:', ...options] : [])].join('\n');
+  return [{ heading: spec.name, lines: [spec.summary, `usage: ${usageOf(spec)}`] }, ...(options.length ? [{ heading: 'options', lines: options }] : [])];
 }
 
-/** Lists only what the current user may run, grouped by noun (SPEC §5). */
+/** Lists only what the current user may run, grouped by noun. */
 export const help: CommandSpec = {
   name: 'help',
   summary: 'list the commands you may run, or explain one',
@@ -18,8 +19,8 @@ export const help: CommandSpec = {
     const topic = input.args.command;
     if (topic) {
       const matches = available.filter((s) => s.name === topic || s.name.startsWith(`${topic} `));
-      if (matches.length === 0) throw new UsageError(`no command "${topic}" available to you; type help`);
-      return { message: matches.map(detail).join('\n\n') };
+      if (matches.length === 0) throw new UsageError(`no command ${quoted(topic)} available to you; type help`);
+      return { text: matches.flatMap(detail) };
     }
     const groups = new Map<string, CommandSpec[]>();
     for (const spec of available) {
@@ -28,11 +29,8 @@ export const help: CommandSpec = {
       groups.set(noun, [...(groups.get(noun) ?? []), spec]);
     }
     const width = Math.max(...available.map((s) => s.name.length)) + 2;
-    const lines: string[] = [];
-    for (const [noun, specs] of groups) {
-      lines.push(noun, ...specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`), '');
-    }
-    lines.push('help <command> explains one; names with spaces need no quotes; Tab completes.');
-    return { message: lines.join('\n') };
+    const blocks: TextBlock[] = [...groups].map(([noun, specs]) => ({ heading: noun, lines: specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`) }));
+    blocks.push({ lines: ['help <command> explains one; names with spaces need no quotes; Tab completes.'] });
+    return { text: blocks };
   },
 };

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { quoted, UsageError } from '../errors';
 import type { CommandShape, Input, OptionSpec } from './types';
 
 /** Options that every list, show or destructive command gets, declared once. */
@@ -64,6 +64,6 @@ export function parseInput(spec: CommandShape, words: string[]): Input {
     if ((taken === undefined || taken === '') && arg.required) throw new UsageError(`missing <${arg.name}>; ${usage()}`);
     args[arg.name] = taken === '' ? undefined : taken;
   }
-  if (positional.length > 0) throw new UsageError(`unexpected "${positional.join(' ')}"; ${usage()}`);
+  if (positional.length > 0) throw new UsageError(`unexpected ${quoted(positional.join(' '))}; ${usage()}`);
   return { args, options };
 }

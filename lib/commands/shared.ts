@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { quoted, UsageError } from '../errors';
 import type { Column, Rendered, Row } from '../output/render';
 import type { Listing } from '../services/rows';
 import type { CommandResult, Input } from './types';
@@ -13,7 +13,7 @@ export function limitOf(input: Input): number | undefined {
   }
   const raw = input.options.limit;
   if (raw === undefined) return DEFAULT_LIMIT;
-  if (typeof raw !== 'string' || !/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new UsageError(`--limit expects a whole number from 1, not "${String(raw)}"`);
+  if (typeof raw !== 'string' || !/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new UsageError(`--limit expects a whole number from 1, not ${quoted(String(raw))}`);
   return Number(raw);
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
-import type { Rendered } from '../output/render';
+import type { Rendered, TextBlock } from '../output/render';
 import type { TokenSource } from '../services/settings';
 
 /**
@@ -82,6 +82,8 @@ export interface CommandResult {
   message?: string;
   /** Goes to standard output, formatted by lib/output. */
   data?: Rendered;
+  /** Plain text with headings (help): goes to standard error, only the headings styled. */
+  text?: TextBlock[];
 }
 
 /** What a command line is parsed against. */

@@ -1,20 +1,25 @@
 import chalk from 'chalk';
-import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { format as formatDate } from 'date-fns';
+import { cellText, displayWidth, safeJson, safeText } from './safe-text';
+import { cell, draw, fit, type Cell, type Grid } from './table';
 
 /**
- * The one place that turns command data into text (SPEC §5): aligned, coloured tables on a
- * terminal; TSV, CSV (RFC 4180, formula cells neutralised) or JSON elsewhere.
+ * The one place that turns command data into text: aligned, coloured tables on a terminal;
+ * TSV, CSV (RFC 4180) or JSON elsewhere. Stored text is shown through safe-text.ts, and TSV and
+ * CSV cells that a spreadsheet would run as formulas are neutralised (README, "Output formats").
  */
 
-export const FORMATS = ['table', 'tsv', 'csv', 'json'] as const;
+/** `jsonl`: one JSON object per line, the form that can be appended to. */
+export const FORMATS = ['table', 'tsv', 'csv', 'json', 'jsonl'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Column {
   key: string;
   header: string;
-  kind?: 'text' | 'money' | 'date' | 'bool' | 'number';
+  kind?: 'text' | 'money' | 'date' | 'bool' | 'number' | 'phone';
+  /** On a narrow terminal, columns leave the table in this order (1 first); those without one stay. */
+  dropOrder?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -24,6 +29,8 @@ export interface Section {
   title: string;
   columns: Column[];
   rows: Row[];
+  /** At most one row, shown in JSON as an object (or null), not as an array. */
+  single?: boolean;
 }
 
 export type Rendered =
@@ -33,15 +40,16 @@ export type Rendered =
 export interface Target {
   format: Format;
   color: boolean;
-  /** Shorten long cells to keep a table readable on a terminal. */
+  /** Fit tables to the terminal: cells shortened, columns dropped, rows shown as records. */
   truncate: boolean;
-  /** Terminal columns: cells are shortened further until a table fits. */
+  /** Terminal columns. */
   width?: number;
+  /** Appending to a file that already has content: no header line for TSV and CSV. */
+  continuing?: boolean;
 }
 
-const CELL_MAX = 40;
-const CELL_MIN = 10;
 const DATE_FORMAT = 'yyyy-MM-dd HH:mm';
+const COMPACT_DATE_FORMAT = 'yy-MM-dd HH:mm';
 
 function plainValue(column: Column, value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -58,8 +66,10 @@ function plainValue(column: Column, value: unknown): string {
   }
 }
 
+const isEmpty = (value: unknown) => value === null || value === undefined;
+
 function jsonValue(column: Column, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
+  if (isEmpty(value)) return null;
   if (column.kind === 'date' && value instanceof Date) return value.toISOString();
   return value;
 }
@@ -68,102 +78,144 @@ function toJson(columns: Column[], row: Row): Row {
   return Object.fromEntries(columns.map((c) => [c.key, jsonValue(c, row[c.key])]));
 }
 
-// A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
+// ----- TSV and CSV -----------------------------------------------------------------------------
 
-function csvCell(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+// OWASP CSV injection: a spreadsheet runs a cell starting with one of these (or their full-width
+// forms) as a formula. csv-stringify's `escape_formulas` neutralises a cell starting with one;
+// a separator followed by one starts a new cell in a spreadsheet that splits on it (`Dupont;=1+1`
+// with `;` as separator), so a quote goes after such a separator too.
+const FORMULA_AFTER_SEPARATOR = /([,;|\t\uff0c\uff1b])(\s*)(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])/g;
+
+function spreadsheetCell(column: Column, value: unknown, multiline: boolean): string {
+  if (isEmpty(value)) return '';
+  const text = plainValue(column, value);
+  // A phone number keeps its digits and its +: RFC 3966 form, which no spreadsheet evaluates.
+  if (column.kind === 'phone') return `tel:${safeText(text)}`;
+  const safe = multiline ? safeText(text, { multiline: true }) : cellText(text);
+  return safe.replace(FORMULA_AFTER_SEPARATOR, "$1$2'");
 }
 
-// Tabs and line breaks inside a value would break the TSV grid.
-const tsvCell = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
+interface Block {
+  title?: string;
+  columns: Column[];
+  rows: Row[];
+}
 
 /**
- * Column widths for a terminal: each at most CELL_MAX, then the widest text columns are
- * narrowed one character at a time (never below CELL_MIN, never dates or numbers) until the
- * table fits.
+ * TSV and CSV: a header line of field names, then one line per row. A record with sections
+ * (`client show`) continues with each section as its own block: an empty line, a `# <section>`
+ * line, the section's header line and its rows.
  */
-function columnCaps(columns: Column[], cells: string[][], target: Target): number[] {
-  const caps = columns.map((c, i) => Math.min(CELL_MAX, Math.max([...c.header].length, ...cells.map((r) => [...r[i]].length))));
-  if (!target.truncate) return columns.map(() => Infinity);
-  const shrinkable = (i: number) => (columns[i].kind ?? 'text') === 'text' && caps[i] > CELL_MIN;
-  const total = () => caps.reduce((a, b) => a + b, 0) + 2 * (caps.length - 1);
-  while (target.width && total() > target.width) {
-    const candidates = caps.map((_, i) => i).filter(shrinkable);
-    if (candidates.length === 0) break;
-    const widest = candidates.reduce((a, b) => (caps[b] > caps[a] ? b : a));
-    caps[widest]--;
-  }
-  return caps;
+function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean): string {
+  const csv = format === 'csv';
+  const records: string[][] = [];
+  blocks.forEach((block, b) => {
+    if (block.title !== undefined) records.push([], [`# ${block.title}`]);
+    if (!(b === 0 && continuing)) records.push(block.columns.map((c) => c.key));
+    for (const row of block.rows) records.push(block.columns.map((c) => spreadsheetCell(c, row[c.key], csv)));
+  });
+  return stringify(records, csv ? { record_delimiter: '\r\n', escape_formulas: true } : { delimiter: '\t', quote: false, record_delimiter: '\n', escape_formulas: true });
 }
 
-function grid(columns: Column[], rows: Row[], target: Target): string {
-  const paint = new chalk.Instance({ level: target.color ? 1 : 0 });
-  const cells = rows.map((row) => columns.map((c) => tsvCell(plainValue(c, row[c.key]))));
-  const caps = columnCaps(columns, cells, target);
-  const table = new Table({
-    head: columns.map((c) => paint.bold.cyan(c.header)),
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colAligns: columns.map((c) => (c.kind === 'money' || c.kind === 'number' ? 'right' : 'left')),
-  });
-  rows.forEach((row, r) => {
-    table.push(
-      columns.map((c, i) => {
-        if (row[c.key] === null || row[c.key] === undefined) return paint.dim('—');
-        const chars = [...cells[r][i]];
-        const text = chars.length > caps[i] ? `${chars.slice(0, caps[i] - 1).join('')}…` : cells[r][i];
-        if (c.kind === 'bool') return row[c.key] ? paint.green(text) : paint.yellow(text);
-        return text;
-      }),
-    );
-  });
-  return table.toString();
+// ----- Terminal --------------------------------------------------------------------------------
+
+function painter(target: Target): chalk.Chalk {
+  return new chalk.Instance({ level: target.color ? 1 : 0 });
 }
 
-function delimited(columns: Column[], rows: Row[], format: 'tsv' | 'csv'): string {
-  const records = rows.map((row) => columns.map((c) => plainValue(c, row[c.key])));
-  if (format === 'csv') {
-    return stringify([columns.map((c) => c.key), ...records.map((r) => r.map(csvCell))], { record_delimiter: '\r\n' });
-  }
-  return [columns.map((c) => c.key), ...records.map((r) => r.map(tsvCell))].map((r) => `${r.join('\t')}\n`).join('');
+const EMPTY = '—';
+
+function terminalCell(column: Column, value: unknown, dateFormat = DATE_FORMAT): Cell {
+  if (isEmpty(value)) return cell(EMPTY, true);
+  return cell(cellText(column.kind === 'date' && value instanceof Date ? formatDate(value, dateFormat) : plainValue(column, value)));
 }
 
-function recordTable(data: Extract<Rendered, { kind: 'record' }>, target: Target): string {
-  const paint = new chalk.Instance({ level: target.color ? 1 : 0 });
-  const width = Math.max(...data.columns.map((c) => c.header.length));
-  const lines = data.columns.map((c) => {
-    const value = data.record[c.key];
-    const text = value === null || value === undefined ? paint.dim('—') : plainValue(c, value);
-    return `${paint.bold(c.header.padEnd(width))}  ${text}`;
+function gridOf(columns: Column[], rows: Row[]): Grid {
+  return {
+    columns,
+    cells: rows.map((row) => columns.map((c) => terminalCell(c, row[c.key]))),
+    compact: rows.map((row) => columns.map((c) => (c.kind === 'date' ? terminalCell(c, row[c.key], COMPACT_DATE_FORMAT) : undefined))),
+  };
+}
+
+/** A table that fits the terminal; rows shown as records when no table can. */
+function table(columns: Column[], rows: Row[], target: Target): string {
+  const paint = painter(target);
+  const grid = gridOf(columns, rows);
+  const layout = fit(grid, target.truncate ? target.width : undefined);
+  if (!layout) return rows.map((row) => recordLines(columns, row, target).join('\n')).join('\n\n');
+  return draw(
+    grid,
+    layout,
+    (text) => paint.bold.cyan(text),
+    (text, column, shown) => {
+      if (shown.empty) return paint.dim(text);
+      if (column.kind === 'bool') return shown.text === 'yes' ? paint.green(text) : paint.yellow(text);
+      return text;
+    },
+  );
+}
+
+/** "Header  value" lines; a multi-line value (notes) continues under its first line. */
+function recordLines(columns: Column[], record: Row, target: Target): string[] {
+  const paint = painter(target);
+  const width = Math.max(...columns.map((c) => displayWidth(c.header)));
+  return columns.map((c) => {
+    const value = record[c.key];
+    const label = paint.bold(c.header + ' '.repeat(width - displayWidth(c.header)));
+    if (isEmpty(value)) return `${label}  ${paint.dim(EMPTY)}`;
+    const lines = safeText(plainValue(c, value), { multiline: true }).split('\n');
+    return `${label}  ${lines.join(`\n${' '.repeat(width + 2)}`)}`;
   });
+}
+
+function recordView(data: Extract<Rendered, { kind: 'record' }>, target: Target): string {
+  const paint = painter(target);
+  const lines = recordLines(data.columns, data.record, target);
   for (const section of data.sections ?? []) {
-    lines.push('', paint.bold.underline(section.title), section.rows.length ? grid(section.columns, section.rows, target) : paint.dim('(none)'));
+    lines.push('', paint.bold.underline(section.title), section.rows.length ? table(section.columns, section.rows, target) : paint.dim('(none)'));
   }
   return `${lines.join('\n')}\n`;
 }
 
+// ----- Entry point -----------------------------------------------------------------------------
+
+function recordJson(data: Extract<Rendered, { kind: 'record' }>): Row {
+  const sections = (data.sections ?? []).map((s) => {
+    const rows = s.rows.map((row) => toJson(s.columns, row));
+    return [s.key, s.single ? (rows[0] ?? null) : rows];
+  });
+  return { ...toJson(data.columns, data.record), ...Object.fromEntries(sections) };
+}
+
 export function render(data: Rendered, target: Target): string {
-  if (data.kind === 'list') {
-    switch (target.format) {
-      case 'json':
-        return `${JSON.stringify(data.rows.map((row) => toJson(data.columns, row)), null, 2)}\n`;
-      case 'table':
-        return data.rows.length ? `${grid(data.columns, data.rows, target)}\n` : '';
-      default:
-        return delimited(data.columns, data.rows, target.format);
-    }
+  const { format } = target;
+  if (format === 'json' || format === 'jsonl') {
+    const values = data.kind === 'list' ? data.rows.map((row) => toJson(data.columns, row)) : recordJson(data);
+    if (format === 'json') return `${safeJson(JSON.stringify(values, null, 2))}\n`;
+    return (Array.isArray(values) ? values : [values]).map((value) => `${safeJson(JSON.stringify(value))}\n`).join('');
   }
-  switch (target.format) {
-    case 'json': {
-      const sections = Object.fromEntries((data.sections ?? []).map((s) => [s.key, s.rows.map((row) => toJson(s.columns, row))]));
-      return `${JSON.stringify({ ...toJson(data.columns, data.record), ...sections }, null, 2)}\n`;
-    }
-    case 'table':
-      return recordTable(data, target);
-    default:
-      return delimited(data.columns, [data.record], target.format);
+  if (format === 'table') {
+    if (data.kind === 'record') return recordView(data, target);
+    return data.rows.length ? `${table(data.columns, data.rows, target)}\n` : '';
   }
+  const blocks: Block[] =
+    data.kind === 'list'
+      ? [{ columns: data.columns, rows: data.rows }]
+      : [{ columns: data.columns, rows: [data.record] }, ...(data.sections ?? []).map((s) => ({ title: s.key, columns: s.columns, rows: s.rows }))];
+  return delimited(blocks, format, target.continuing === true);
+}
+
+/** A part of a plain-text answer such as help: an optional heading, then lines as they are. */
+export interface TextBlock {
+  heading?: string;
+  lines: string[];
+}
+
+/** Plain text; only the headings are styled (bold), and not at all without colour. */
+export function renderText(blocks: TextBlock[], color: boolean): string {
+  const paint = new chalk.Instance({ level: color ? 1 : 0 });
+  return `${blocks.map((b) => [...(b.heading ? [paint.bold(safeText(b.heading))] : []), ...b.lines.map((line) => safeText(line))].join('\n')).join('\n\n')}\n`;
 }
 
 /** "showing 30 of 1,204": said on standard error, so that the data stays clean. */
@@ -175,8 +227,10 @@ export function listNote(data: Rendered): string | undefined {
   return `showing ${n(data.rows.length)} of ${n(data.total)} (--limit <n> or --all for more)`;
 }
 
-/** The format a file name asks for: .csv, .json, .tsv; anything else gets TSV. */
-export function formatForFile(file: string): Format {
-  const extension = /\.(csv|json|tsv)$/i.exec(file)?.[1]?.toLowerCase();
-  return (extension as Format | undefined) ?? 'tsv';
+const FILE_FORMATS: Record<string, Format> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', jsonl: 'jsonl', ndjson: 'jsonl' };
+
+/** The format a file name asks for by its extension, if it names one. */
+export function formatForFile(file: string): Format | undefined {
+  const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
+  return extension === undefined ? undefined : FILE_FORMATS[extension];
 }

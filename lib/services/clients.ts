@@ -57,7 +57,7 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
   const found = await findClient(ctx, ref);
   const client = await Client.findByPk(found.id, {
     attributes: { include: [LAST_CONTACT_AT] },
-    include: [...withSalesContact, { model: Contract, include: [{ model: Event }] }],
+    include: [...withSalesContact, { model: Contract, include: [{ model: Event, include: [{ model: Collaborator, as: 'supportContact', attributes: ['id', 'fullName'] }] }] }],
     order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
     transaction: ctx.transaction,
     rejectOnEmpty: true,

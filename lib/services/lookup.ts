@@ -2,7 +2,7 @@ import { col, fn, Op, where, type Includeable, type WhereOptions } from 'sequeli
 import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { Tx } from '../db/context';
-import { NotFound, ValidationError } from '../errors';
+import { NotFound, quoted, ValidationError } from '../errors';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { escapeLike } from './validation';
 
@@ -38,7 +38,7 @@ async function byName<M extends Named>(
   if (matches.length === 1) return matches[0];
   const show = (m: M) => `#${m.id} ${m.get(nameColumn)}`;
   if (matches.length > 1) {
-    throw new ValidationError(undefined, `"${ref}" names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
+    throw new ValidationError(undefined, `${quoted(ref)} names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
   }
   const close = await model.findAll({
     where: {
@@ -53,7 +53,7 @@ async function byName<M extends Named>(
     transaction: tx.transaction,
   });
   const hint = close.length ? `; closest: ${close.map(show).join(', ')}` : '';
-  throw new NotFound(`no ${kind} named "${ref}"${hint}`);
+  throw new NotFound(`no ${kind} named ${quoted(ref)}${hint}`);
 }
 
 async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, id: number, include?: Includeable[]): Promise<M> {
@@ -82,7 +82,7 @@ export function findEvent(tx: Tx, ref: unknown, include?: Includeable[]): Promis
 
 export function findContract(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Contract> {
   const id = ID.exec(parseRef('contract', ref));
-  if (!id) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got "${String(ref)}"`);
+  if (!id) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got ${quoted(String(ref))}`);
   return byId(tx, Contract, 'contract', Number(id[1]), include);
 }
 
@@ -93,7 +93,7 @@ export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOption
   if (id) return byId(tx, Collaborator, 'collaborator', Number(id[1]));
   if (value.includes('@')) {
     const found = await Collaborator.findOne({ where: where(fn('lower', col('email')), value.toLowerCase()), transaction: tx.transaction });
-    if (!found) throw new NotFound(`no collaborator with email "${value}"`);
+    if (!found) throw new NotFound(`no collaborator with email ${quoted(value)}`);
     return found;
   }
   return byName(tx, Collaborator, 'collaborator', 'fullName', value, extra);

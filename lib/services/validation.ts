@@ -1,5 +1,5 @@
 import { addDays, format, isValid, parse } from 'date-fns';
-import { ValidationError } from '../errors';
+import { quoted, ValidationError } from '../errors';
 import { parseRole, type Role } from '../roles';
 
 /**
@@ -10,6 +10,9 @@ import { parseRole, type Role } from '../roles';
 // Control characters would corrupt tables, TSV and terminals; tabs and newlines only in notes.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/;
+// Bidi embeddings, overrides and isolates reorder what a colleague reads; zero-width characters
+// and the BOM hide text (two names that look the same); line and paragraph separators break lines.
+const INVISIBLE = /[\u200b-\u200d\ufeff\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 export function text(field: string, value: unknown, max: number, options: { multiline?: boolean } = {}): string {
   if (typeof value !== 'string') throw new ValidationError(field, 'expected text');
@@ -17,6 +20,7 @@ export function text(field: string, value: unknown, max: number, options: { mult
   if (trimmed.length === 0) throw new ValidationError(field, 'must not be empty');
   if ([...trimmed].length > max) throw new ValidationError(field, `must be at most ${max} characters (got ${[...trimmed].length})`);
   if ((options.multiline ? CONTROL : CONTROL_OR_NEWLINE).test(trimmed)) throw new ValidationError(field, 'must not contain control characters');
+  if (INVISIBLE.test(trimmed)) throw new ValidationError(field, 'must not contain invisible or text-direction characters (zero-width, bidi controls, line separators)');
   return trimmed;
 }
 
@@ -30,7 +34,7 @@ const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9
 
 export function email(value: unknown, field = 'email'): string {
   const clean = text(field, value, 254).toLowerCase();
-  if (!EMAIL.test(clean)) throw new ValidationError(field, `"${clean}" is not a valid email address`);
+  if (!EMAIL.test(clean)) throw new ValidationError(field, `${quoted(clean)} is not a valid email address`);
   return clean;
 }
 
@@ -47,7 +51,7 @@ export function phone(value: unknown): string {
   } catch {
     /* reported below */
   }
-  throw new ValidationError('phone', `"${raw}" is not a valid phone number (for another country than France, start with +)`);
+  throw new ValidationError('phone', `${quoted(raw)} is not a valid phone number (for another country than France, start with +)`);
 }
 
 /** Money is kept in cents as a bigint while computing, and as a "1234.50" string otherwise. */
@@ -56,7 +60,7 @@ export function money(field: string, value: unknown): bigint {
   if (typeof raw !== 'string') throw new ValidationError(field, 'expected an amount in euros, such as 1500 or 1500.50');
   const clean = raw.trim().replace(/[\s€]/g, '').replace(',', '.');
   const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(clean);
-  if (!match) throw new ValidationError(field, `"${raw}" is not an amount in euros (at most 2 decimals, up to 9,999,999,999.99)`);
+  if (!match) throw new ValidationError(field, `${quoted(raw)} is not an amount in euros (at most 2 decimals, up to 9,999,999,999.99)`);
   return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
 }
 
@@ -81,7 +85,7 @@ export function dateTime(field: string, value: unknown): Date {
     // Round-tripping refuses dates that do not exist (2026-02-30) instead of rolling them over.
     if (isValid(parsed) && format(parsed, pattern) === raw) return parsed;
   }
-  throw new ValidationError(field, `"${raw}" is not a date such as 2026-12-24 or 2026-12-24 18:30`);
+  throw new ValidationError(field, `${quoted(raw)} is not a date such as 2026-12-24 or 2026-12-24 18:30`);
 }
 
 /** The end of a range typed as a date and time, or as a day alone: then up to the end of that day. */

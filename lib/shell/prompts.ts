@@ -1,6 +1,10 @@
 import { UsageError } from '../errors';
 import type { Prompter } from '../commands/types';
 
+/** A yes/no question, asked the same way in the shell and in one-shot commands; no is the default. */
+export const confirmQuestion = (question: string) => `${question} [y/N] `;
+export const isYes = (answer: string) => /^y(es)?$/i.test(answer.trim());
+
 /** Questions at the terminal for one-shot commands; the password is masked and never echoed. */
 export function terminalPrompter(): Prompter {
   const { read } = require('read') as typeof import('read');
@@ -9,7 +13,7 @@ export function terminalPrompter(): Prompter {
     interactive: true,
     ask: (question) => ask(question, false),
     askSecret: (question) => ask(question, true),
-    confirm: async (question) => /^y(es)?$/i.test((await ask(`${question} [y/N] `, false)).trim()),
+    confirm: async (question) => isYes(await ask(confirmQuestion(question), false)),
   };
 }
 

@@ -7,8 +7,9 @@ import { needsFirstManager } from '../services/auth';
 import { askFirstManager, createFirstAccount } from '../setup';
 import { ShellSession } from '../session/shell-session';
 import { ensurePrivateDir } from '../paths';
+import { turnOffLibraryColour } from '../output/colour';
 import { complete } from './completion';
-import { terminalPrompter } from './prompts';
+import { confirmQuestion, isYes, terminalPrompter } from './prompts';
 import { Runner, type Streams } from './runner';
 import { tokenize } from './tokenize';
 import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
@@ -37,6 +38,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   // Files the shell creates (history, error log) are for its user only, inside a 0700 folder too.
   process.umask(0o077);
   const Vorpal = require('vorpal') as new () => VorpalShell;
+  if (app.config.noColor) turnOffLibraryColour();
   const vorpal = new Vorpal();
   // vorpal sends SIGTERM to its Ctrl-C handler; SIGTERM means leave (handled below).
   process.removeAllListeners('SIGTERM');
@@ -57,7 +59,8 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     interactive: true,
     ask: async (message) => String(await ask({ type: 'input', message })),
     askSecret: async (message) => String(await ask({ type: 'password', message })),
-    confirm: async (message) => (await ask({ type: 'confirm', message, default: false })) === true,
+    // Asked like every other question, not with inquirer's own yes/no style.
+    confirm: async (message) => isYes(String(await ask({ type: 'input', message: confirmQuestion(message) }))),
   };
   const session = new ShellSession(app, prompt);
   const runner = new Runner({ app, prompt, session, streams });

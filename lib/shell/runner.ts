@@ -1,11 +1,12 @@
-import fs from 'node:fs';
 import chalk from 'chalk';
 import type { App } from '../app';
 import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
-import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
-import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
+import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
+import { checkOutputFile, OutputFileError, writeOutputFile } from '../output/file';
+import { FORMATS, formatForFile, listNote, render, renderText, type Format, type Target } from '../output/render';
+import { errorLine, safeText } from '../output/safe-text';
 import type { SessionBackend } from '../session/backend';
 import type { SessionActor } from '../services/sessions';
 import { tokenize, type Redirect } from './tokenize';
@@ -70,7 +71,7 @@ export class Runner {
 
   private async run(words: string[], redirect?: Redirect): Promise<void> {
     const found = findCommand(words);
-    if (!found) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}": type help for the list`);
+    if (!found) throw new UsageError(`unknown command ${quoted(words.slice(0, 2).join(' '))}: type help for the list`);
     const { spec, rest } = found;
     if (rest.includes('--help')) {
       this.say(`usage: ${usageOf(spec)}`);
@@ -124,12 +125,22 @@ export class Runner {
     if (!(await this.deps.prompt.confirm(spec.confirm(input)))) throw new Cancelled('cancelled: nothing was deleted');
   }
 
+  /** Where the output goes and in which format; `> file` is checked here, before anything runs. */
   private outputTarget(input: Input, redirect?: Redirect): Target {
     const asked = input.options.format;
     if (asked !== undefined && !FORMATS.includes(asked as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const { streams } = this.deps;
     const { noColor } = this.deps.app.config;
-    if (redirect) return { format: (asked as Format) ?? formatForFile(redirect.file), color: false, truncate: false };
+    if (redirect) {
+      const { file, append } = redirect;
+      checkOutputFile(file);
+      const named = formatForFile(file);
+      if (asked !== undefined && named !== undefined && asked !== named) throw new UsageError(`${file} is a ${named.toUpperCase()} file name but --format ${asked} was given`);
+      const format = (asked as Format | undefined) ?? named;
+      if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json or .jsonl, or give --format`);
+      if (append && format === 'json') throw new UsageError(`cannot append to ${file}: a JSON file holds one document, which a second one would break; use > to replace it, or a .jsonl file (one JSON object per line) to append`);
+      return { format, color: false, truncate: false };
+    }
     const terminal = streams.stdoutIsTerminal;
     return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
   }
@@ -155,43 +166,57 @@ export class Runner {
   }
 
   private show(result: CommandResult, target: Target, redirect?: Redirect): void {
-    if (result.data) {
-      const text = render(result.data, target);
-      if (redirect) {
-        try {
-          fs.writeFileSync(redirect.file, text, { flag: redirect.append ? 'a' : 'w' });
-        } catch (error) {
-          throw new ValidationError(undefined, `cannot write ${redirect.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-        }
-      } else {
-        this.deps.streams.stdout.write(text);
+    const { data, message } = result;
+    if (data && redirect) {
+      try {
+        writeOutputFile(redirect.file, redirect.append, (continuing) => render(data, { ...target, continuing }));
+      } catch (error) {
+        // A change that was made is not reported as failed because its record could not be saved.
+        if (!(error instanceof OutputFileError) || !message) throw error;
+        this.say(message, 'green');
+        this.say(`done; could not write ${redirect.file}: ${error.reason}`);
+        return;
       }
-      const note = listNote(result.data);
-      if (note) this.say(note, 'dim');
-      if (redirect) this.say(`written to ${redirect.file}`, 'dim');
+    } else if (data) {
+      this.deps.streams.stdout.write(render(data, target));
     }
-    if (result.message) this.say(result.message, 'green');
+    const note = data && listNote(data);
+    if (note) this.say(note, 'dim');
+    if (data && redirect) this.say(`written to ${redirect.file}`, 'dim');
+    if (message) this.say(message, 'green');
+    if (result.text) this.deps.streams.stderr.write(renderText(result.text, this.colourOnStderr()));
+  }
+
+  private colourOnStderr(): boolean {
+    return this.deps.streams.stderrIsTerminal && !this.deps.app.config.noColor;
   }
 
   private paint(): chalk.Chalk {
-    return new chalk.Instance({ level: this.deps.streams.stderrIsTerminal && !this.deps.app.config.noColor ? 1 : 0 });
+    return new chalk.Instance({ level: this.colourOnStderr() ? 1 : 0 });
   }
 
+  /** A message on standard error; stored names in it are shown safely (lib/output/safe-text.ts). */
   say(text: string, style?: 'green' | 'dim' | 'red'): void {
     const paint = this.paint();
-    this.deps.streams.stderr.write(`${style ? paint[style](text) : text}\n`);
+    const safe = safeText(text, { multiline: true });
+    this.deps.streams.stderr.write(`${style ? paint[style](safe) : safe}\n`);
   }
 
   /** One readable line; an unexpected error gets a reference instead of a stack trace. */
   private report(error: unknown): number {
+    const { stderr } = this.deps.streams;
+    if (error instanceof Cancelled) {
+      // The user said no: a plain notice, not an error.
+      stderr.write(`${errorLine(error.message)}\n`);
+      return error.exitCode;
+    }
     if (error instanceof AppError) {
-      this.say(`error: ${error.message}`, 'red');
+      stderr.write(`${this.paint().red(errorLine(`error: ${error.message}`))}\n`);
       return error.exitCode;
     }
     const reference = this.deps.app.reporter.captureException(error);
     this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
-    if (this.deps.app.config.debug) this.deps.streams.stderr.write(`${String(error)}\n${(error as Error)?.stack ?? ""}\n`);
+    if (this.deps.app.config.debug) stderr.write(`${safeText(`${String(error)}\n${(error as Error)?.stack ?? ''}`, { multiline: true })}\n`);
     return EXIT.failure;
   }
 }
-
