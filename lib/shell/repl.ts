@@ -60,7 +60,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     confirm: async (message) => (await ask({ type: 'confirm', message, default: false })) === true,
   };
   const session = new ShellSession(app, prompt);
-  const runner = new Runner({ app, prompt, session, streams });
+  const runner = new Runner({ app, prompt, session, streams, keepsRunning: true });
 
   ensurePrivateDir(historyDir(app));
   vorpal.historyStoragePath(historyDir(app));

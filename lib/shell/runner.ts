@@ -32,6 +32,8 @@ export interface RunnerDeps {
   prompt: Prompter;
   session: SessionBackend;
   streams: Streams;
+  /** The REPL, which stays open after an unexpected error (a one-shot command ends with it). */
+  keepsRunning?: boolean;
 }
 
 /** Commands that stay open to an account whose password a manager set. */
@@ -189,7 +191,7 @@ export class Runner {
       return error.exitCode;
     }
     const reference = this.deps.app.reporter.captureException(error);
-    this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
+    this.say(`error: something went wrong on our side (reference ${reference})${this.deps.keepsRunning ? '; the shell is still usable' : ''}`, 'red');
     if (this.deps.app.config.debug) this.deps.streams.stderr.write(`${String(error)}\n${(error as Error)?.stack ?? ""}\n`);
     return EXIT.failure;
   }
