@@ -3,7 +3,7 @@ import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, scopeOf, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import { findClient, findCollaborator, findContract, findEvent } from './lookup';
+import { filterCollaborator, findClient, findCollaborator, findContract, findEvent } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { dateRangeEnd, dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
@@ -57,7 +57,7 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
   if (filters.past) conditions.push({ endsAt: { [Op.lt]: now } });
   if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
-  if (filters.support !== undefined) conditions.push({ supportContactId: (await findCollaborator(ctx, filters.support)).id });
+  if (filters.support !== undefined) conditions.push({ supportContactId: await filterCollaborator(ctx, filters.support) });
   if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: dateTime('from', filters.from) } });
   if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: dateRangeEnd('to', filters.to) } });
   const { rows, count } = await Event.findAndCountAll({
