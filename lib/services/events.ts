@@ -1,5 +1,6 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import { Op, where, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
+import { foldColumn, foldText } from '../db/fold';
 import { ValidationError } from '../errors';
 import { assertAllowed, scopeOf, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
@@ -118,9 +119,9 @@ function assertEndsAfterStart(startsAt: Date, endsAt: Date): void {
   if (endsAt <= startsAt) throw new ValidationError('end', 'must be after the start');
 }
 
-/** Names are unique whatever their case, as the events_name_unique index on lower(name) says. */
+/** Names are unique whatever their case and accents, as the events_name_unique index on epic_fold(name) says. */
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number): Promise<void> {
-  const clash = await Event.findOne({ where: where(fn('lower', col('name')), name.toLowerCase()), transaction: ctx.transaction });
+  const clash = await Event.findOne({ where: where(foldColumn('name'), foldText(name)), transaction: ctx.transaction });
   if (clash && clash.id !== exceptId) throw new ValidationError('name', `an event named "${clash.name}" already exists (#${clash.id}): event names must be unique`);
 }
 
