@@ -118,6 +118,7 @@ test.serial('an unexpected error carries its class, code and constraint, never i
     await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
     const crash = await manager.run(['collaborator', 'create', '--name', 'quartzly', '--email', 'q@epic-events.fr', '--role', 'support']);
     t.is(crash.code, 1);
+    t.false(crash.stderr.includes('the shell is still usable'), 'a one-shot command has no shell');
     const reference = /reference ([0-9a-f]{32})/.exec(crash.stderr)?.[1];
     const exception = sentry.items().find((item) => item.event_id === reference);
     t.truthy(exception, crash.stderr);
