@@ -16,8 +16,8 @@ test('defaults follow SPEC §9', (t) => {
 });
 
 test('a bcrypt cost below 10 and nonsense numbers are refused with the variable named', (t) => {
-  t.throws(() => readConfig({ EPIC_BCRYPT_COST: '9' }), { instanceOf: ConfigError, message: /EPIC_BCRYPT_COST must be a whole number from 10 to 20/ });
-  t.throws(() => readConfig({ EPIC_IDLE_MINUTES: 'soon' }), { instanceOf: ConfigError, message: /EPIC_IDLE_MINUTES must be a positive number/ });
+  t.throws(() => readConfig({ EPIC_BCRYPT_COST: '9' }), { instanceOf: ConfigError, message: /^EPIC_BCRYPT_COST \(set in the environment\) must be a whole number from 10 to 20/ });
+  t.throws(() => readConfig({ EPIC_IDLE_MINUTES: 'soon' }), { instanceOf: ConfigError, message: /^EPIC_IDLE_MINUTES \(set in the environment\) must be a positive number/ });
   t.throws(() => readConfig({ EPIC_SESSION_HOURS: '-1' }), { instanceOf: ConfigError });
   t.is(readConfig({ EPIC_BCRYPT_COST: '10' }).bcryptCost, 10);
 });
