@@ -4,12 +4,11 @@ import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { embeddedStatus } from '../lib/db/embedded';
 import { projectRoot } from '../lib/paths';
-import { Client, Event } from '../models';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { emptyDatabase, freshDatabase } from './helpers/database';
+import { emptyDatabase, freshDatabase, runtimeUrlOf } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { shellHarness } from './helpers/shell';
-import { buildWorld, PASSWORD, type World } from './helpers/world';
+import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
 
 /**
  * What the working folder, the environment and the files of a session can do to the process
@@ -188,15 +187,19 @@ function seedAll(databaseUrl: string): Promise<{ code: number; output: string }>
 
 test.serial('the demo seeder refuses a database with collaborators, even through sequelize-cli; demo accounts must change their password', async (t) => {
   const { w, empty } = t.context;
-  const refused = await seedAll(w.db.url);
+  const refused = await seedAll(w.db.ownerUrl);
   t.not(refused.code, 0);
   t.regex(refused.output, /the database already holds collaborators: demo data goes only into an empty one/);
-  t.is(await Client.count({ where: { email: 'kcostner@fieldofdreams.us' } }), 0);
+  const [found] = await w.db.owner.query("SELECT count(*)::int AS n FROM clients WHERE email = 'kcostner@fieldofdreams.us'", { plain: false, raw: true });
+  t.deepEqual(found, [{ n: 0 }]);
 
-  const hugo = epicUser(empty.url);
-  const demo = await hugo.run(['db', 'demo']);
+  const admin = { EPIC_ADMIN_DATABASE_URL: empty.ownerUrl };
+  const migrated = await epicUser('postgres://unused@127.0.0.1:1/x').run(['db', 'migrate'], '', admin);
+  t.is(migrated.code, 0, migrated.stderr);
+  const hugo = epicUser(await runtimeUrlOf(empty));
+  const demo = await hugo.run(['db', 'demo'], '', admin);
   t.is(demo.code, 0, demo.stderr);
-  t.is((await hugo.run(['db', 'demo'])).code, 1, 'a second load is refused');
+  t.is((await hugo.run(['db', 'demo'], '', admin)).code, 1, 'a second load is refused');
   t.is((await hugo.run(['login', 'hugo.bernard@epic-events.fr', '--password-stdin'], 'copper-meadow-falcon-17\n')).code, 0);
   const blocked = await hugo.run(['client', 'list']);
   t.is(blocked.code, 4);
@@ -206,13 +209,13 @@ test.serial('the demo seeder refuses a database with collaborators, even through
 test.serial('event names are unique whatever their case and accents, on this server', async (t) => {
   const { w } = t.context;
   const event = (name: string, contractId: number) =>
-    Event.create({ name, contractId, supportContactId: null, startsAt: new Date('2026-09-01T10:00:00Z'), endsAt: new Date('2026-09-01T12:00:00Z'), location: 'Lyon', attendees: 10 });
+    insertRow(w.db, 'events', { name, contractId, supportContactId: null, startsAt: new Date('2026-09-01T10:00:00Z'), endsAt: new Date('2026-09-01T12:00:00Z'), location: 'Lyon', attendees: 10 });
   const gala = await event('ÉTÉ GALA', w.ownSignedFree.id);
   try {
     for (const name of ['été gala', 'Ete Gala']) {
       await t.throwsAsync(event(name, w.otherSignedFree.id), { name: 'SequelizeUniqueConstraintError' }, name);
     }
   } finally {
-    await gala.destroy();
+    await w.db.owner.query('DELETE FROM events WHERE id = $1', { bind: [gala.id] });
   }
 });

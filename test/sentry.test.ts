@@ -106,7 +106,7 @@ test.serial('a lock-out is a warning; a crash inside a command arrives with a st
 
 test.serial('an unexpected error carries its class, code and constraint, never its message; frames are relative to the install folder', async (t) => {
   const sentry = await fakeSentry();
-  const admin = new pg.Client({ connectionString: t.context.db.url });
+  const admin = new pg.Client({ connectionString: t.context.db.ownerUrl });
   await admin.connect();
   // A database rule the application does not know, whose message holds the name typed: a
   // lower-case single word, which no pattern of the scrubber recognises as a name.
