@@ -38,6 +38,8 @@ export function benchUser(name: string) {
     },
     logInAsSales(): void {
       epic(['login', 'hugo.bernard@epic-events.fr', '--password-stdin'], 'copper-meadow-falcon-17\n');
+      // Demo accounts must choose their own password first.
+      epic(['passwd', '--password-stdin'], 'copper-meadow-falcon-17\nbench-only ember-lighthouse-2026\n');
     },
     epic,
     median,

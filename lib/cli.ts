@@ -1,5 +1,5 @@
 import { createApp, type App } from './app';
-import { ConfigError, loadDotEnv, readConfig } from './config';
+import { ConfigError, dotEnvNote, loadDotEnv, readConfig } from './config';
 import { AppError, EXIT, UsageError } from './errors';
 import { localReporter, type Reporter } from './reporting/reporter';
 import { version } from '../package.json';
@@ -21,7 +21,7 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
   const [what] = argv;
   if (what === 'status') {
     if (app.config.databaseUrl) {
-      process.stdout.write('database: the server of DATABASE_URL (not managed by epic)\n');
+      process.stdout.write(`database: the server of DATABASE_URL${dotEnvNote(app.config.sources, 'DATABASE_URL')} (not managed by epic)\n`);
       return EXIT.ok;
     }
     const status = embedded.embeddedStatus(app.config.dataDir);
@@ -34,7 +34,7 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (what === 'stop') {
-    if (app.config.databaseUrl) throw new UsageError('DATABASE_URL is set: epic does not manage that server');
+    if (app.config.databaseUrl) throw new UsageError(`DATABASE_URL is set${dotEnvNote(app.config.sources, 'DATABASE_URL')}: epic does not manage that server`);
     const stopped = await embedded.stopEmbeddedDatabase(app.config.dataDir);
     process.stderr.write(stopped ? 'embedded database stopped\n' : 'embedded database was not running\n');
     return EXIT.ok;
@@ -129,10 +129,11 @@ function leaveQuietlyWhenOutputCloses(): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  loadDotEnv();
+  const dotEnv = loadDotEnv();
+  for (const warning of dotEnv.warnings) process.stderr.write(`warning: ${warning}\n`);
   let config;
   try {
-    config = readConfig();
+    config = readConfig(process.env, dotEnv.sources);
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, EXIT.usage);
     throw error;

@@ -2,8 +2,15 @@ import type { QueryInterface } from 'sequelize';
 
 /**
  * Demo data for trying the CRM (README lists the accounts). Never run by the application
- * itself: `npm run demo`, or `npx sequelize-cli db:seed:all` against DATABASE_URL.
+ * itself: `npm run demo`, or `npx sequelize-cli db:seed:all` against DATABASE_URL. Its
+ * passwords are published: it refuses a database that already has collaborators however it is
+ * started, and every demo account must choose its own password at its first login.
  */
+
+/** Refusal of a database in use; `epic db demo` shows its message as a conflict. */
+export class DemoRefused extends Error {
+  override name = 'DemoRefused';
+}
 
 export const DEMO_ACCOUNTS = [
   { fullName: 'Gabrielle Laurent', email: 'gabrielle.laurent@epic-events.fr', role: 'management', password: 'violet-harbour-lantern-42' },
@@ -68,11 +75,17 @@ export async function up(queryInterface: QueryInterface): Promise<void> {
   const now = new Date();
   const created = new Date('2026-01-15T09:00:00Z');
   await queryInterface.sequelize.transaction(async (transaction) => {
+    // Locked so that nobody creates the first manager between the check and the inserts.
+    await queryInterface.sequelize.query('LOCK TABLE collaborators IN SHARE ROW EXCLUSIVE MODE', { transaction });
+    const [rows] = await queryInterface.sequelize.query('SELECT EXISTS (SELECT 1 FROM collaborators) AS "inUse"', { transaction });
+    if ((rows as { inUse: boolean }[])[0].inUse) {
+      throw new DemoRefused('the database already holds collaborators: demo data goes only into an empty one');
+    }
     const collaborators = (await queryInterface.bulkInsert(
       'collaborators',
       DEMO_ACCOUNTS.map((a) => ({
         fullName: a.fullName, email: a.email, role: a.role, passwordHash: bcrypt.hashSync(a.password, 10),
-        mustChangePassword: false, failedLoginCount: 0, createdAt: created, updatedAt: created, version: 0,
+        mustChangePassword: true, failedLoginCount: 0, createdAt: created, updatedAt: created, version: 0,
       })),
       { transaction, returning: ['id'] } as object,
     )) as unknown as { id: number }[];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import { ConfigError, loadDotEnv, readConfig } from '../lib/config';
 import { epicUser } from './helpers/epic';
+import { tempDir } from './helpers/temp';
 
 test('defaults follow SPEC §9', (t) => {
   const config = readConfig({ HOME: '/home/alice' });
@@ -15,18 +16,21 @@ test('defaults follow SPEC §9', (t) => {
 });
 
 test('a bcrypt cost below 10 and nonsense numbers are refused with the variable named', (t) => {
-  t.throws(() => readConfig({ EPIC_BCRYPT_COST: '9' }), { instanceOf: ConfigError, message: /EPIC_BCRYPT_COST must be a whole number from 10 to 20/ });
-  t.throws(() => readConfig({ EPIC_IDLE_MINUTES: 'soon' }), { instanceOf: ConfigError, message: /EPIC_IDLE_MINUTES must be a positive number/ });
+  t.throws(() => readConfig({ EPIC_BCRYPT_COST: '9' }), { instanceOf: ConfigError, message: /^EPIC_BCRYPT_COST \(set in the environment\) must be a whole number from 10 to 20/ });
+  t.throws(() => readConfig({ EPIC_IDLE_MINUTES: 'soon' }), { instanceOf: ConfigError, message: /^EPIC_IDLE_MINUTES \(set in the environment\) must be a positive number/ });
   t.throws(() => readConfig({ EPIC_SESSION_HOURS: '-1' }), { instanceOf: ConfigError });
   t.is(readConfig({ EPIC_BCRYPT_COST: '10' }).bcryptCost, 10);
 });
 
 test('a .env file in the working directory is read, without overriding the environment', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-env-'));
-  fs.writeFileSync(path.join(dir, '.env'), 'EPIC_IDLE_MINUTES=5\nEPIC_SESSION_HOURS=8\n');
+  const dir = tempDir('epic-env-');
+  fs.writeFileSync(path.join(dir, '.env'), 'EPIC_IDLE_MINUTES=5\nEPIC_SESSION_HOURS=8\nNODE_OPTIONS=--require=./x.js\n', { mode: 0o600 });
   const env: NodeJS.ProcessEnv = { EPIC_SESSION_HOURS: '10' };
-  loadDotEnv(env, dir);
-  t.like(readConfig(env), { idleMinutes: 5, sessionHours: 10 });
+  const { sources, warnings } = loadDotEnv(env, dir);
+  t.like(readConfig(env, sources), { idleMinutes: 5, sessionHours: 10 });
+  t.deepEqual([...sources.fromDotEnv], ['EPIC_IDLE_MINUTES']);
+  t.is(env.NODE_OPTIONS, undefined, 'not this program\'s variable');
+  t.is(warnings.length, 1);
 });
 
 test('an unreachable database server or a missing database is one clear line, exit code 1', async (t) => {

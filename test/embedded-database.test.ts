@@ -10,6 +10,7 @@ import { embeddedAdminUrl, embeddedStatus, EmbeddedDatabaseError, ensureEmbedded
 import { readConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/open';
 import { projectRoot } from '../lib/paths';
+import { removeEmbeddedDatabase } from './helpers/cluster';
 
 /** The zero-setup database: each test gets its own data folder, so its own server. */
 
@@ -25,7 +26,7 @@ function dataDir(): string {
 }
 
 test.after.always(async () => {
-  for (const dir of folders) await stopEmbeddedDatabase(dir).catch(() => undefined);
+  for (const dir of folders) await removeEmbeddedDatabase(dir);
 });
 
 async function waitFor(condition: () => boolean, seconds: number): Promise<boolean> {
@@ -66,6 +67,17 @@ test('starts on first use, serves two processes at once, and keeps data after a 
   first.kill();
   second.kill();
   t.deepEqual(await read(dir), ['from first', 'from second']);
+});
+
+test('the cluster folds the case of accented letters as a server with a UTF-8 locale does', async (t) => {
+  const client = new pg.Client({ connectionString: await ensureEmbeddedDatabase({ dataDir: dataDir(), idleMinutes: 5 }) });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT lower('ÉTÉ GALA À L''ŒIL') AS lower, upper('été') AS upper");
+    t.deepEqual(rows, [{ lower: 'été gala à l\'œil', upper: 'ÉTÉ' }]);
+  } finally {
+    await client.end();
+  }
 });
 
 test('a server killed with SIGKILL leaves its data, and the next start works', async (t) => {

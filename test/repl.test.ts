@@ -41,13 +41,13 @@ const registered = (s: Shell) => s.vorpal.commands.map((c) => c._name).filter((n
 test.serial('each role gets exactly its commands registered, and logout removes them', async (t) => {
   const { app } = t.context;
   const s = shell(app);
-  t.deepEqual(registered(s), ['exit', 'help', 'login']);
+  t.deepEqual(registered(s), ['exit', 'help', 'login', 'logout']);
   for (const [email, role] of [['maud@epic.test', 'management'], ['sam@epic.test', 'sales'], ['paul@epic.test', 'support']] as const) {
     await s.session.login(email, PASSWORD);
     s.sync();
     t.deepEqual(registered(s), availableTo(role).map((spec) => spec.name).sort(), role);
     await type(s, 'logout');
-    t.deepEqual(registered(s), ['exit', 'help', 'login'], `after ${role} logs out`);
+    t.deepEqual(registered(s), ['exit', 'help', 'login', 'logout'], `after ${role} logs out`);
   }
 });
 

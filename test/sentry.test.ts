@@ -104,6 +104,39 @@ test.serial('a lock-out is a warning; a crash inside a command arrives with a st
   }
 });
 
+test.serial('an unexpected error carries its class, code and constraint, never its message; frames are relative to the install folder', async (t) => {
+  const sentry = await fakeSentry();
+  const admin = new pg.Client({ connectionString: t.context.db.ownerUrl });
+  await admin.connect();
+  // A database rule the application does not know, whose message holds the name typed: a
+  // lower-case single word, which no pattern of the scrubber recognises as a name.
+  await admin.query(`CREATE FUNCTION planted_refusal() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused: %', NEW."fullName"; END $$;
+    CREATE TRIGGER planted_refusal BEFORE INSERT ON collaborators FOR EACH ROW EXECUTE FUNCTION planted_refusal()`);
+  try {
+    const manager = epicUser(t.context.db.url, { SENTRY_DSN: sentry.dsn });
+    await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
+    const crash = await manager.run(['collaborator', 'create', '--name', 'quartzly', '--email', 'q@epic-events.fr', '--role', 'support']);
+    t.is(crash.code, 1);
+    t.false(crash.stderr.includes('the shell is still usable'), 'a one-shot command has no shell');
+    const reference = /reference ([0-9a-f]{32})/.exec(crash.stderr)?.[1];
+    const exception = sentry.items().find((item) => item.event_id === reference);
+    t.truthy(exception, crash.stderr);
+    const [value] = (exception!.exception as { values: { type: string; value: string }[] }).values.slice(-1);
+    t.is(value.type, 'SequelizeDatabaseError');
+    t.is(value.value, 'code P0001');
+    const raw = sentry.raw();
+    t.false(raw.includes('quartzly'), 'the name typed is not sent');
+    t.false(raw.includes(projectRoot()), 'no absolute path of the install folder');
+    t.false(raw.includes(manager.home), 'nothing of the home folder');
+    t.regex(raw, /"filename":"app:\/\/\/dist\/cli\.js"/);
+  } finally {
+    await admin.query('DROP TRIGGER planted_refusal ON collaborators; DROP FUNCTION planted_refusal()');
+    await admin.end();
+    await sentry.close();
+  }
+});
+
 test('planted personal data is scrubbed from every field of an event and a breadcrumb', (t) => {
   const planted = ['Kevin Casey', 'kevin@startup.io', '+33678653030', '06 78 65 30 30', '$2b$12$abcdefghijklmnopqrstuuN0123456789abcdefghijklmnopqrstu', 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8', 'hunter2 password'];
   const text = `failed for "hunter2 password" Kevin Casey kevin@startup.io +33678653030 06 78 65 30 30 $2b$12$abcdefghijklmnopqrstuuN0123456789abcdefghijklmnopqrstu q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8`;

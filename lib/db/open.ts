@@ -1,6 +1,6 @@
 import { ConnectionError } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
-import type { Config } from '../config';
+import { dotEnvNote, type Config } from '../config';
 import { DatabaseUnavailable } from '../errors';
 import { assertOrdinaryAccount, checkAccount, migrateAsOwner } from './accounts';
 import { createSequelize } from './connection';
@@ -32,7 +32,7 @@ export async function startEmbedded(config: Config): Promise<string> {
   try {
     return await ensureEmbeddedDatabase({ dataDir: config.dataDir, idleMinutes: config.dbIdleMinutes, port: config.dbPort });
   } catch (error) {
-    if (error instanceof EmbeddedDatabaseError) throw new DatabaseUnavailable(error.message);
+    if (error instanceof EmbeddedDatabaseError) throw new DatabaseUnavailable(`${error.message}${dotEnvNote(config.sources, 'EPIC_DATA_DIR', 'EPIC_DB_PORT')}`);
     throw error;
   }
 }
@@ -41,7 +41,11 @@ export async function startEmbedded(config: Config): Promise<string> {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000']);
 
 /** A DatabaseUnavailable saying where, when the server could not be reached or refused the login. */
-export function unreachable(error: unknown, config: Config, where = config.databaseUrl ? 'the server of DATABASE_URL' : 'the embedded database'): DatabaseUnavailable | undefined {
+export function unreachable(
+  error: unknown,
+  config: Config,
+  where = config.databaseUrl ? `the server of DATABASE_URL${dotEnvNote(config.sources, 'DATABASE_URL')}` : 'the embedded database',
+): DatabaseUnavailable | undefined {
   const code = (error as { code?: string; parent?: { code?: string } }).code ?? (error as { parent?: { code?: string } }).parent?.code;
   if (!(error instanceof ConnectionError) && !(code !== undefined && UNREACHABLE_CODES.has(code))) return undefined;
   const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;

@@ -49,11 +49,46 @@ interface ScrubbableBreadcrumb {
 
 const SAFE_CONTEXTS = ['os', 'runtime', 'app', 'device', 'trace'];
 
-export function scrubEvent<E extends ScrubbableEvent>(event: E): E {
+interface Described {
+  code?: unknown;
+  parent?: { code?: unknown; constraint?: unknown };
+  original?: { code?: unknown; constraint?: unknown };
+  constraint?: unknown;
+  cause?: unknown;
+}
+
+const IDENTIFIER = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * What an error is, without its message: its code (a SQLSTATE, an errno code) and the
+ * constraint it names. Messages are free text that can hold any value typed (a name in
+ * lower case, a single word) that no pattern recognises.
+ */
+export function describeError(error: unknown): string {
+  const e = (error ?? {}) as Described;
+  const code = e.parent?.code ?? e.original?.code ?? e.code;
+  const constraint = e.parent?.constraint ?? e.original?.constraint ?? e.constraint;
+  const parts = [
+    typeof code === 'string' && IDENTIFIER.test(code) ? `code ${code}` : undefined,
+    typeof constraint === 'string' && IDENTIFIER.test(constraint) ? `constraint ${constraint}` : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : '(message withheld)';
+}
+
+/**
+ * `original` is the error captured (Sentry's hint.originalException): each exception value,
+ * from the outermost error inwards through `cause`, keeps its class and gets a description in
+ * place of its message.
+ */
+export function scrubEvent<E extends ScrubbableEvent>(event: E, original?: unknown): E {
   if (event.message) event.message = scrubText(event.message);
   if (event.logentry) event.logentry = { message: scrubText(event.logentry.message ?? event.logentry.formatted ?? '') };
-  for (const value of event.exception?.values ?? []) {
-    if (value.value) value.value = scrubText(value.value);
+  // Sentry lists the innermost cause first and the captured error last.
+  const values = [...(event.exception?.values ?? [])].reverse();
+  let error: unknown = original;
+  for (const value of values) {
+    value.value = describeError(error);
+    error = (error as Described | undefined)?.cause;
     for (const frame of value.stacktrace?.frames ?? []) delete frame.vars;
   }
   event.breadcrumbs = event.breadcrumbs?.map((crumb) => scrubBreadcrumb(crumb)).filter((crumb): crumb is ScrubbableBreadcrumb => crumb !== null);

@@ -1,6 +1,7 @@
 import * as Sentry from '@sentry/node';
 import { Collaborator, Contract } from '../../models';
 import { currentActor } from '../db/context';
+import { projectRoot } from '../paths';
 import type { Reporter } from './reporter';
 import { scrubBreadcrumb, scrubEvent } from './scrub';
 import type { Transaction } from 'sequelize';
@@ -95,8 +96,12 @@ export function startSentry(options: SentryOptions): Reporter {
       httpBodies: [],
       urlQueryParams: false,
     },
-    integrations: (defaults) => defaults.filter((integration) => !DROPPED_INTEGRATIONS.has(integration.name)),
-    beforeSend: (event) => scrubEvent(event),
+    integrations: (defaults) => [
+      ...defaults.filter((integration) => !DROPPED_INTEGRATIONS.has(integration.name)),
+      // Stack frames name files relative to the install folder, which may be in a home folder.
+      Sentry.rewriteFramesIntegration({ root: projectRoot() }),
+    ],
+    beforeSend: (event, hint) => scrubEvent(event, hint.originalException),
     beforeBreadcrumb: (crumb) => scrubBreadcrumb(crumb),
     // A Sentry that is slow or down must not hold a command: sending happens in the background.
     shutdownTimeout: 2000,

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
-import { findClient, findCollaborator } from './lookup';
+import { filterCollaborator, findClient, findCollaborator } from './lookup';
 import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { email, escapeLike, NAME_MAX, optionalText, phone, text } from './validation';
 
@@ -24,7 +24,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   assertAllowed(ctx.actor, 'client.list');
   const conditions: WhereOptions[] = [];
   if (filters.mine) conditions.push({ salesContactId: ctx.actor.id });
-  if (filters.sales !== undefined) conditions.push({ salesContactId: (await findCollaborator(ctx, filters.sales)).id });
+  if (filters.sales !== undefined) conditions.push({ salesContactId: await filterCollaborator(ctx, filters.sales) });
   if (filters.search !== undefined) {
     if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
     // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.

@@ -1,9 +1,10 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
+import { Op, where, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
+import { foldColumn, foldText } from '../db/fold';
 import { ValidationError } from '../errors';
 import { assertAllowed, scopeOf, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import { findClient, findCollaborator, findContract, findEvent } from './lookup';
+import { filterCollaborator, findClient, findCollaborator, findContract, findEvent } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { dateRangeEnd, dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
@@ -57,7 +58,7 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
   if (filters.past) conditions.push({ endsAt: { [Op.lt]: now } });
   if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
-  if (filters.support !== undefined) conditions.push({ supportContactId: (await findCollaborator(ctx, filters.support)).id });
+  if (filters.support !== undefined) conditions.push({ supportContactId: await filterCollaborator(ctx, filters.support) });
   if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: dateTime('from', filters.from) } });
   if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: dateRangeEnd('to', filters.to) } });
   const { rows, count } = await Event.findAndCountAll({
@@ -118,9 +119,9 @@ function assertEndsAfterStart(startsAt: Date, endsAt: Date): void {
   if (endsAt <= startsAt) throw new ValidationError('end', 'must be after the start');
 }
 
-/** Names are unique whatever their case, as the events_name_unique index on lower(name) says. */
+/** Names are unique whatever their case and accents, as the events_name_unique index on epic_fold(name) says. */
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number): Promise<void> {
-  const clash = await Event.findOne({ where: where(fn('lower', col('name')), name.toLowerCase()), transaction: ctx.transaction });
+  const clash = await Event.findOne({ where: where(foldColumn('name'), foldText(name)), transaction: ctx.transaction });
   if (clash && clash.id !== exceptId) throw new ValidationError('name', `an event named "${clash.name}" already exists (#${clash.id}): event names must be unique`);
 }
 

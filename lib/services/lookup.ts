@@ -1,7 +1,8 @@
 import { col, fn, Op, where, type Includeable, type WhereOptions } from 'sequelize';
 import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
-import type { Tx } from '../db/context';
+import type { ServiceContext, Tx } from '../db/context';
+import { isAllowed } from '../permissions';
 import { NotFound, quoted, ValidationError } from '../errors';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { escapeLike } from './validation';
@@ -97,6 +98,26 @@ export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOption
     return found;
   }
   return byName(tx, Collaborator, 'collaborator', 'fullName', value, extra);
+}
+
+/**
+ * The collaborator a list filter (`--sales`, `--support`) names. Someone who may list
+ * collaborators gets the usual answers (not found, closest matches). Anyone else must not be
+ * able to test whether an email or a name belongs to a colleague: the filter then matches
+ * whoever it names exactly, and an unknown name or email simply matches nothing — the same
+ * empty list as a colleague with no records.
+ */
+export async function filterCollaborator(ctx: ServiceContext, ref: unknown): Promise<number | number[]> {
+  if (isAllowed(ctx.actor.role, 'collaborator.list')) return (await findCollaborator(ctx, ref)).id;
+  const value = parseRef('collaborator', ref);
+  const id = ID.exec(value);
+  const named = id
+    ? { id: Number(id[1]) }
+    : value.includes('@')
+      ? where(fn('lower', col('email')), value.toLowerCase())
+      : where(foldColumn('fullName'), foldText(value));
+  const found = await Collaborator.findAll({ attributes: ['id'], where: named, transaction: ctx.transaction });
+  return found.map((collaborator) => collaborator.id);
 }
 
 /** Names starting with what was typed, for tab completion. */

@@ -15,12 +15,27 @@ export function tokenFilePath(configDir: string): string {
   return path.join(configDir, 'session');
 }
 
+/** Refuses, before any session is created, a token path that no file can replace. */
+export function checkTokenPath(configDir: string): void {
+  const file = tokenFilePath(configDir);
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TokenFileError(`cannot save the session in ${file}: it is a folder; remove it and log in again`);
+  }
+}
+
 export function writeToken(configDir: string, token: string): void {
   ensurePrivateDir(configDir);
+  checkTokenPath(configDir);
   const file = tokenFilePath(configDir);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'wx' });
-  fs.renameSync(tmp, file);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    // Never leave a copy of the token behind.
+    fs.rmSync(tmp, { force: true });
+    throw new TokenFileError(`cannot save the session in ${file} (${(error as NodeJS.ErrnoException).code})`);
+  }
 }
 
 export function readToken(configDir: string): string | undefined {
@@ -39,6 +54,33 @@ export function readToken(configDir: string): string | undefined {
   return fs.readFileSync(file, 'utf8').trim() || undefined;
 }
 
+/** What a token looks like; anything else in a refused file is not worth a query. */
+const TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
+
+/**
+ * The token of a file `readToken` refuses (wrong mode, owner, or a link), for logout to revoke
+ * it before deleting the file: its content is only hashed and compared, never trusted. A
+ * link's target is read only if it is a small regular file, without blocking.
+ */
+export function tokenToRevoke(configDir: string): string | undefined {
+  const file = tokenFilePath(configDir);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.size > 1024) return undefined;
+    const content = fs.readFileSync(fd, 'utf8').trim();
+    return TOKEN.test(content) ? content : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Removes the token file, or the link in its place (never the link's target). */
 export function deleteToken(configDir: string): void {
   fs.rmSync(tokenFilePath(configDir), { force: true });
 }

@@ -5,7 +5,7 @@ import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';
 import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
 import { logInFor, type SessionBackend } from './backend';
-import { deleteToken, readToken, writeToken } from './token-file';
+import { checkTokenPath, deleteToken, readToken, tokenToRevoke, writeToken } from './token-file';
 
 export const SESSION_EXPIRED = 'your session has expired: log in again with `epic login`';
 export const ONE_SHOT_SESSION_ENDED = 'session ended: log in again with `epic login`';
@@ -21,6 +21,7 @@ export class TokenSession implements SessionBackend {
   }
 
   async login(email: string, password: string): Promise<LoginOutcome> {
+    checkTokenPath(this.configDir);
     const { token, actor } = await logInFor(this.app, email, password);
     const previous = this.safeToken();
     if (previous) await this.close(previous);
@@ -31,7 +32,7 @@ export class TokenSession implements SessionBackend {
 
   /** Ends the session in the database first, then deletes the file. */
   async logout(): Promise<void> {
-    const token = this.safeToken();
+    const token = tokenToRevoke(this.configDir);
     if (token) await this.close(token);
     deleteToken(this.configDir);
     this.known = undefined;

@@ -37,6 +37,10 @@ export interface Shell {
 export function createShell(app: App, streams: Streams = terminalStreams()): Shell {
   // Files the shell creates (history, error log) are for its user only, inside a 0700 folder too.
   process.umask(0o077);
+  // vorpal loads babel-polyfill (core-js 2, end of life) unless a polyfill is said to be in
+  // place. Node 20 has every built-in it adds, and package.json overrides core-js with version
+  // 3, which babel-polyfill cannot load (README, "Dependencies"): it must stay unloaded.
+  (globalThis as { _babelPolyfill?: boolean })._babelPolyfill = true;
   const Vorpal = require('vorpal') as new () => VorpalShell;
   if (app.config.noColor) turnOffLibraryColour();
   const vorpal = new Vorpal();
@@ -63,7 +67,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     confirm: async (message) => isYes(String(await ask({ type: 'input', message: confirmQuestion(message) }))),
   };
   const session = new ShellSession(app, prompt);
-  const runner = new Runner({ app, prompt, session, streams });
+  const runner = new Runner({ app, prompt, session, streams, keepsRunning: true });
 
   ensurePrivateDir(historyDir(app));
   vorpal.historyStoragePath(historyDir(app));

@@ -33,6 +33,8 @@ export interface RunnerDeps {
   prompt: Prompter;
   session: SessionBackend;
   streams: Streams;
+  /** The REPL, which stays open after an unexpected error (a one-shot command ends with it). */
+  keepsRunning?: boolean;
 }
 
 /** Commands that stay open to an account whose password a manager set. */
@@ -215,7 +217,7 @@ export class Runner {
       return error.exitCode;
     }
     const reference = this.deps.app.reporter.captureException(error);
-    this.say(`error: something went wrong on our side (reference ${reference}); the shell is still usable`, 'red');
+    this.say(`error: something went wrong on our side (reference ${reference})${this.deps.keepsRunning ? '; the shell is still usable' : ''}`, 'red');
     if (this.deps.app.config.debug) stderr.write(`${safeText(`${String(error)}\n${(error as Error)?.stack ?? ''}`, { multiline: true })}\n`);
     return EXIT.failure;
   }

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../lib/app';
 import type { Clock } from '../../lib/clock';
 import { readConfig } from '../../lib/config';
 import type { Reporter } from '../../lib/reporting/reporter';
 import type { TestDatabase } from './database';
+import { tempDir } from './temp';
 
 /**
  * The application as the shell builds it, on a test database, with a clock the test moves
@@ -13,7 +12,7 @@ import type { TestDatabase } from './database';
  * database's own.
  */
 export function testApp(db: TestDatabase, clock: Clock, options: { env?: Record<string, string>; reporter?: Reporter } = {}): App {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-app-'));
+  const home = tempDir('epic-app-');
   const config = readConfig({
     HOME: home,
     DATABASE_URL: db.url,

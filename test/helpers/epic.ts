@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../lib/paths';
+import { tempDir } from './temp';
 
 export const EPIC = path.join(projectRoot(), 'bin', 'epic.js');
 
@@ -14,7 +13,7 @@ export interface EpicResult {
 
 /** A private HOME-like setup for one user of the real `epic` binary, on one test database. */
 export function epicUser(databaseUrl: string, extraEnv: Record<string, string> = {}) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-user-'));
+  const home = tempDir('epic-user-');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -25,7 +24,8 @@ export function epicUser(databaseUrl: string, extraEnv: Record<string, string> =
     TZ: 'Europe/Paris',
     ...extraEnv,
   };
-  const run = (args: string[], input = '', moreEnv: Record<string, string> = {}): Promise<EpicResult> =>
+  /** moreEnv adds to the user's environment; a variable given as undefined is left out. */
+  const run = (args: string[], input = '', moreEnv: Record<string, string | undefined> = {}): Promise<EpicResult> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [EPIC, ...args], { cwd: home, env: { ...env, ...moreEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../lib/paths';
+import { ensureEmbeddedDatabase } from '../lib/db/embedded';
+import { removeEmbeddedDatabase } from './helpers/cluster';
+import { TEST_DATA_DIR } from './helpers/database';
+
+/**
+ * `npm test`: ava, with what the test files share set up around it and removed after it,
+ * whatever the outcome. Every temporary folder a test makes lands in one private folder of
+ * this run; without DATABASE_URL, the embedded PostgreSQL of .test-data that the test files
+ * share is started first, with an idle time longer than any run (its watchdog must not stop
+ * it between two short connections of a slow run), and stopped and deleted at the end, its
+ * cluster included (in /var/lib/epic-events when running as root). Arguments go to ava; its
+ * exit code is the run's.
+ */
+async function main(): Promise<number> {
+  if (!process.env.DATABASE_URL) await ensureEmbeddedDatabase({ dataDir: TEST_DATA_DIR, idleMinutes: 24 * 60 });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-test-run-'));
+  const ava = path.join(projectRoot(), 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
+  const child = spawn(process.execPath, [ava, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
+  try {
+    if (!process.env.DATABASE_URL) await removeEmbeddedDatabase(TEST_DATA_DIR);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return code;
+}
+
+main().then((code) => process.exit(code));
