@@ -1,10 +1,18 @@
-import { UsageError } from '../errors';
+import { Interrupted, UsageError } from '../errors';
 import type { Prompter } from '../commands/types';
 
 /** Questions at the terminal for one-shot commands; the password is masked and never echoed. */
 export function terminalPrompter(): Prompter {
   const { read } = require('read') as typeof import('read');
-  const ask = (prompt: string, silent: boolean) => read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr });
+  const ask = (prompt: string, silent: boolean) =>
+    read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr }).catch((error: Error) => {
+      // `read` rejects with "canceled" on Ctrl-C: the user's choice, not a fault.
+      if (error.message === 'canceled') {
+        process.stderr.write('\n');
+        throw new Interrupted();
+      }
+      throw error;
+    });
   return {
     interactive: true,
     ask: (question) => ask(question, false),

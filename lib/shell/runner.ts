@@ -4,6 +4,7 @@ import type { App } from '../app';
 import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
+import { translateDatabaseError } from '../db/errors';
 import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../errors';
 import { FORMATS, formatForFile, listNote, render, type Format, type Target } from '../output/render';
 import type { SessionBackend } from '../session/backend';
@@ -183,7 +184,9 @@ export class Runner {
   }
 
   /** One readable line; an unexpected error gets a reference instead of a stack trace. */
-  private report(error: unknown): number {
+  private report(thrown: unknown): number {
+    // A connection lost outside a transaction (the session's own queries) is said the same way.
+    const error = translateDatabaseError(thrown);
     if (error instanceof AppError) {
       this.say(`error: ${error.message}`, 'red');
       return error.exitCode;
