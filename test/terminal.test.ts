@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import pg from 'pg';
+import { embeddedStatus, stopEmbeddedDatabase } from '../lib/db/embedded';
 import { freshDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { Terminal } from './helpers/terminal';
@@ -101,15 +102,19 @@ test('a completed name holding ">>" is quoted: it shows the client and writes no
   t.false(fs.existsSync(path.join(user.home, 'x.txt')));
 });
 
-test('a long line that wraps is not overwritten by its output', async (t) => {
+test('a long line that wraps is not overwritten by its output, at any length', async (t) => {
   const { terminal } = await loggedIn(t);
-  const search = 'a'.repeat(90);
-  const screen = (await terminal.run(`client list --search ${search}`, MAUD)).trim();
-  const rows = await terminal.screen();
-  const at = rows.findIndex((row) => row.includes('client list --search'));
-  const typed = (rows[at] + rows[at + 1]).replace(/^.*?> /, '');
-  t.is(typed, `client list --search ${search}`, screen);
-  t.regex(rows[at + 2], /nothing found|no client/, screen);
+  const prompt = 'epic (Maud Manager · management)> ';
+  // Two rows, and exactly two full rows (the terminal's edge case).
+  for (const length of [90, 160 - prompt.length - 'client list --search '.length]) {
+    const search = 'a'.repeat(length);
+    await terminal.run(`client list --search ${search}`, MAUD);
+    const rows = await terminal.screen();
+    const at = rows.map((row) => row.startsWith(`${prompt}client list --search`)).lastIndexOf(true);
+    const typed = (rows[at] + rows[at + 1]).slice(prompt.length);
+    t.is(typed, `client list --search ${search}`, rows.join('\n'));
+    t.regex(rows.slice(at + 2).join('\n'), /^(\s*\n)?nothing found/, rows.join('\n'));
+  }
 });
 
 test('client list at 80 columns: every client is listed once, and the prompt comes back below', async (t) => {
@@ -137,7 +142,7 @@ test('history keeps commands only, in the user’s own folder', async (t) => {
 });
 
 test('Ctrl-C at first run cancels setup; the shell then works and Ctrl-D leaves', async (t) => {
-  const empty = await freshEmpty();
+  const empty = await freshDatabase();
   try {
     const { terminal } = await open(t, empty.url);
     await terminal.waitFor(/Your full name:/);
@@ -155,7 +160,7 @@ test('Ctrl-C at first run cancels setup; the shell then works and Ctrl-D leaves'
 });
 
 test('first run: a refused password asks for the password again, an empty name says how to come back', async (t) => {
-  const empty = await freshEmpty();
+  const empty = await freshDatabase();
   try {
     const { terminal } = await open(t, empty.url);
     await terminal.waitFor(/Your full name:/);
@@ -178,7 +183,7 @@ test('first run: a refused password asks for the password again, an empty name s
     await terminal.press('Enter');
     await terminal.waitFor(/Created and logged in as Alice Martin/);
 
-    const other = await freshEmpty();
+    const other = await freshDatabase();
     try {
       const { terminal: second } = await open(t, other.url);
       await second.waitFor(/Your full name:/);
@@ -215,7 +220,44 @@ test('the server restarted under an open shell: the next command just works', as
   t.notRegex(screen, /something went wrong|error:/);
 });
 
-/** A migrated database without any collaborator. */
-function freshEmpty() {
-  return freshDatabase();
-}
+test('the embedded server stopped under an open shell: db stop warns, and the next command starts it again', async (t) => {
+  // No DATABASE_URL: the user's own embedded server, in their data folder.
+  const { terminal, user } = await open(t, '', {});
+  const dataDir = user.env.EPIC_DATA_DIR;
+  try {
+    await terminal.waitFor(/Your full name:/, 90_000);
+    for (const [answer, next] of [['Alice Martin', /Your email/], ['alice@epic-events.fr', /Choose a password/], ['a sunny day at the lake', /Same password again/]] as const) {
+      await terminal.type(answer);
+      await terminal.press('Enter');
+      await terminal.waitFor(next);
+    }
+    await terminal.type('a sunny day at the lake');
+    await terminal.press('Enter');
+    const alice = /^epic \(Alice Martin · management\)>/m;
+    await terminal.waitFor(alice);
+    // At a terminal it asks; "no" leaves the server running.
+    const asking = await Terminal.open(user.env, { args: ['db', 'stop'] });
+    t.context.terminals.push(asking);
+    await asking.waitFor(/connection\(s\) to the embedded database are open \(shells in use\)\. Stop it anyway\? \[y\/N\]/);
+    await asking.type('n');
+    await asking.press('Enter');
+    t.regex(await asking.waitFor(/\[exit \d+\]/), /cancelled: the embedded database is still running[\s\S]*\[exit 1\]/);
+    t.true(embeddedStatus(dataDir).running);
+    const refused = await user.run(['db', 'stop']);
+    t.is(refused.code, 2, refused.stderr);
+    t.regex(refused.stderr, /connection\(s\) to the embedded database are open.*--force/);
+    t.true(embeddedStatus(dataDir).running);
+    const stopped = await user.run(['db', 'stop', '--force']);
+    t.is(stopped.code, 0, stopped.stderr);
+    t.false(embeddedStatus(dataDir).running);
+    const screen = await terminal.run('collaborator list', alice);
+    t.regex(screen.slice(screen.lastIndexOf('collaborator list')), /^\s*1\s+Alice Martin/m);
+    t.notRegex(screen, /something went wrong|error:/);
+    t.true(embeddedStatus(dataDir).running, 'started again');
+  } finally {
+    await terminal.close();
+    const { clusterDir } = embeddedStatus(dataDir);
+    await stopEmbeddedDatabase(dataDir).catch(() => undefined);
+    if (clusterDir) fs.rmSync(clusterDir, { recursive: true, force: true });
+  }
+});
