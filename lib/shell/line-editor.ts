@@ -128,10 +128,13 @@ export function vorpalEditor(output: NodeJS.WriteStream = process.stdout): LineE
       shell.on('client_prompt_submit', (line) => {
         submitted = line;
         historyLengthBefore = shell.cmdHistory._hist.length;
-        // inquirer moves the cursor up by the rows a wrapped line took, after drawing it: the
-        // output would then overwrite the line's last rows. Move back down to a fresh line.
+        // inquirer moves the cursor up by floor(width / columns) rows after drawing the line
+        // (the prompt, a space, the text): the output would then overwrite the line's last rows.
+        // Move back down to a fresh line. A line exactly one row wide gets a blank row from
+        // inquirer already.
         const columns = output.columns;
-        if (output.isTTY && columns) output.write('\n'.repeat(Math.floor((prompt.length + line.length) / columns)));
+        const width = prompt.length + 1 + line.length;
+        if (output.isTTY && columns) output.write('\n'.repeat(Math.floor(width / columns) - (width === columns ? 1 : 0)));
       });
       // One catch-all command: the shell parses lines itself, so vorpal's own parsing
       // (minimist, pipes, help) never sees the user's text.

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { EPIC } from './epic';
 
@@ -71,8 +72,35 @@ export class Terminal {
     return (await this.screen(true)).join('\n');
   }
 
+  /** Ends the session and waits until the processes it ran have exited (they may still be writing files). */
   async close(): Promise<void> {
+    const processes = await this.processes().catch(() => []);
+    const socket = await tmux('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}']).then(({ stdout }) => stdout.trim(), () => '');
     await tmux('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
+    if (socket) fs.rmSync(socket, { force: true });
+    const until = Date.now() + 10_000;
+    while (processes.some(alive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of processes.filter(alive)) process.kill(pid, 'SIGKILL');
+  }
+
+  /** The pane's shell and its children (the `epic` process). */
+  private async processes(): Promise<number[]> {
+    const { stdout } = await tmux('tmux', ['-L', this.socket, 'list-panes', '-F', '#{pane_pid}']);
+    const shell = Number(stdout.trim());
+    const children = await tmux('pgrep', ['-P', String(shell)]).then(
+      ({ stdout: pids }) => pids.split('\n').filter(Boolean).map(Number),
+      () => [],
+    );
+    return [shell, ...children];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
