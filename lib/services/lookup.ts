@@ -102,7 +102,7 @@ export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOption
 /**
  * Names starting with what was typed, for tab completion, in folded order: the comparison and
  * the order use the C collation on the folded name, which an index serves as a range
- * (migration 20261130000001). A collaborator is also found by the start of their email.
+ * (migration 20261130000002). A collaborator is also found by the start of their email.
  */
 export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'collaborator', prefix: string, limit: number): Promise<string[]> {
   const [table, column] = ({ client: ['clients', 'fullName'], event: ['events', 'name'], collaborator: ['collaborators', 'fullName'] } as const)[kind];
