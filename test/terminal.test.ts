@@ -42,7 +42,7 @@ async function open(t: Context, url: string, options: { args?: string[]; columns
   return { terminal, user };
 }
 
-async function loggedIn(t: Context, options: { columns?: number } = {}) {
+async function loggedIn(t: Context, options: { columns?: number; rows?: number } = {}) {
   const opened = await open(t, t.context.w.db.url, options);
   const { terminal } = opened;
   await terminal.waitFor(/^epic>/m);
@@ -208,12 +208,15 @@ test('Ctrl-C at a one-shot prompt exits 130, cancelled', async (t) => {
 });
 
 test('the server restarted under an open shell: the next command just works', async (t) => {
-  const { terminal } = await loggedIn(t);
+  // Tall enough for two records on one screen.
+  const { terminal } = await loggedIn(t, { rows: 150 });
   await terminal.run('client show Kevin Casey', MAUD);
   // What a restart does to open connections: the server ends them (57P01).
   const admin = new pg.Client({ connectionString: t.context.w.db.url });
   await admin.connect();
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  // This process's own pool is emptied first, so that only the shell's connections are ended.
+  await (t.context.w.db.sequelize.connectionManager as unknown as { pool: { destroyAllNow(): Promise<void> } }).pool.destroyAllNow();
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()');
   await admin.end();
   const screen = await terminal.run('client show Élodie Durand', MAUD);
   t.regex(screen, /elodie@example\.test/);
