@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize-typescript';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { embeddedStatus } from './db/embedded';
 import { openDatabase } from './db/open';
 import { localReporter, type Reporter } from './reporting/reporter';
 import { cryptoTokens, type TokenSource } from './services/settings';
@@ -32,6 +33,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     tokens: options.tokens ?? cryptoTokens,
     reporter,
     db() {
+      // An open shell outlives the embedded server (`epic db stop`, the idle watchdog): its
+      // next command starts the server again on a new pool rather than using dead connections.
+      if (opening && !config.databaseUrl && !embeddedStatus(config.dataDir).running) {
+        const stale = opening;
+        opening = undefined;
+        stale.then((sequelize) => sequelize.close()).catch(() => undefined);
+      }
       opening ??= openDatabase(config, { keepAlive: options.keepAlive }).then(
         (sequelize) => {
           reporter.watchModels?.();

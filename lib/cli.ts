@@ -1,6 +1,6 @@
 import { createApp, type App } from './app';
 import { ConfigError, dotEnvNote, loadDotEnv, readConfig } from './config';
-import { AppError, EXIT, UsageError } from './errors';
+import { AppError, Cancelled, EXIT, UsageError } from './errors';
 import { localReporter, type Reporter } from './reporting/reporter';
 import { version } from '../package.json';
 
@@ -35,6 +35,7 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
   }
   if (what === 'stop') {
     if (app.config.databaseUrl) throw new UsageError(`DATABASE_URL is set${dotEnvNote(app.config.sources, 'DATABASE_URL')}: epic does not manage that server`);
+    if (embedded.embeddedStatus(app.config.dataDir).running && !argv.includes('--force')) await confirmStop(await embedded.countClients(app.config.dataDir));
     const stopped = await embedded.stopEmbeddedDatabase(app.config.dataDir);
     process.stderr.write(stopped ? 'embedded database stopped\n' : 'embedded database was not running\n');
     return EXIT.ok;
@@ -47,7 +48,16 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
     process.stderr.write(`demo data loaded (${files.join(', ')}); the accounts are listed in the README\n`);
     return EXIT.ok;
   }
-  throw new UsageError('usage: epic db status | epic db stop | epic db migrate [--admin-url URL] [--new-runtime-password] | epic db demo');
+  throw new UsageError('usage: epic db status | epic db stop [--force] | epic db migrate [--admin-url URL] [--new-runtime-password] | epic db demo');
+}
+
+/** Open shells lose their connection when the server stops (their next command starts it again): ask first. */
+async function confirmStop(connections: number): Promise<void> {
+  if (connections === 0) return;
+  const what = `${connections} connection(s) to the embedded database are open (shells in use)`;
+  if (!(process.stdin.isTTY && process.stderr.isTTY)) throw new UsageError(`${what}: add --force to stop it anyway`);
+  const { terminalPrompter } = require('./shell/prompts') as typeof import('./shell/prompts');
+  if (!(await terminalPrompter().confirm(`${what}. Stop it anyway?`))) throw new Cancelled('cancelled: the embedded database is still running');
 }
 
 /** The owner's URL: --admin-url, EPIC_ADMIN_DATABASE_URL, or the embedded server's owner. */

@@ -28,7 +28,15 @@ export class Conflict extends AppError {
 
 /** The user changed their mind (declined a confirmation, pressed Ctrl-C at a question). */
 export class Cancelled extends AppError {
-  readonly exitCode = 1;
+  readonly exitCode: number = 1;
+}
+
+/** Ctrl-C at a question of a one-shot command: status 130, as shells report an interrupted program. */
+export class Interrupted extends Cancelled {
+  readonly exitCode = EXIT.interrupted;
+  constructor() {
+    super('cancelled');
+  }
 }
 
 export class UsageError extends AppError {
@@ -51,7 +59,7 @@ export class AuthenticationFailed extends AppError {
   readonly exitCode = 4;
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 4 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, denied: 4, interrupted: 130 } as const;
 
 /** The database cannot be reached or started: said plainly, with what to do. */
 export class DatabaseUnavailable extends AppError {

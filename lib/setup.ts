@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { App } from './app';
 import { parseInput } from './commands/options';
-import { EXIT, UsageError } from './errors';
+import { EXIT, UsageError, ValidationError } from './errors';
 import { createFirstManager } from './services/auth';
 import type { CommandShape, Prompter } from './commands/types';
 
@@ -32,7 +32,7 @@ export async function askFirstManager(prompt: Prompter, given: Partial<FirstMana
   let password = given.password;
   if (password === undefined) {
     password = await prompt.askSecret('Choose a password (15 characters or more; a phrase is best): ');
-    if ((await prompt.askSecret('Same password again: ')) !== password) throw new UsageError('the two passwords differ; nothing was created');
+    if ((await prompt.askSecret('Same password again: ')) !== password) throw new ValidationError('password', 'the two passwords differ; nothing was created');
   }
   return { fullName, email, password };
 }

@@ -1,29 +1,53 @@
 import test from 'ava';
 import { ManualClock } from '../lib/clock';
-import { createShell, offerFirstRun } from '../lib/shell/repl';
+import { Interrupted } from '../lib/errors';
+import { offerFirstRun } from '../lib/shell/first-run';
+import { ShellSession } from '../lib/session/shell-session';
 import { QueryTypes } from 'sequelize';
 import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
-import { capture, scriptedPrompter } from './helpers/shell';
+import { scriptedPrompter } from './helpers/shell';
 
-test('on an empty database the shell creates the first manager, asking again after a refusal, and logs in', async (t) => {
+async function emptyApp() {
   const db = await freshDatabase();
+  return { db, app: testApp(db, new ManualClock()) };
+}
+
+test.serial('on an empty database the first manager is created and logged in; a refused password asks only the password again', async (t) => {
+  const { db, app } = await emptyApp();
   try {
-    const app = testApp(db, new ManualClock());
-    const err = capture();
-    const shell = createShell(app, { stdout: capture().stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
-    const prompt = scriptedPrompter(['Alice Martin', 'alice@epic-events.fr', 'too short', 'too short', 'Alice Martin', 'alice@epic-events.fr', 'a sunny day at the lake', 'a sunny day at the lake']);
-    await offerFirstRun(app, shell.runner, shell.session, prompt);
-    t.regex(err.text(), /No account exists yet/);
-    t.regex(err.text(), /password: must be at least 15 characters long/);
-    t.regex(err.text(), /Created and logged in as Alice Martin \(management\)/);
-    t.is(shell.session.role(), 'management');
+    const said: string[] = [];
+    const session = new ShellSession(app, scriptedPrompter());
+    const prompt = scriptedPrompter(['Alice Martin', 'alice@epic-events.fr', 'too short', 'too short', 'a sunny day at the lake', 'a sunny day at the lake']);
+    await offerFirstRun(app, session, prompt, (text) => said.push(text));
+    t.deepEqual(prompt.asked.filter((q) => /name/.test(q)), ['Your full name: ']);
+    t.deepEqual(prompt.asked.filter((q) => /email/.test(q)), ['Your email (your login): ']);
+    t.regex(said.join('\n'), /password: must be at least 15 characters long/);
+    t.regex(said.join('\n'), /Created and logged in as Alice Martin \(management\)/);
+    t.is(session.role(), 'management');
     const managers = await db.owner.query('SELECT role, email, "mustChangePassword" FROM collaborators', { type: QueryTypes.SELECT });
     t.deepEqual(managers, [{ role: 'management', email: 'alice@epic-events.fr', mustChangePassword: false }]);
     // Once someone exists, nothing is offered.
     const again = scriptedPrompter([]);
-    await offerFirstRun(app, shell.runner, shell.session, again);
+    await offerFirstRun(app, session, again, () => undefined);
     t.deepEqual(again.asked, []);
+  } finally {
+    await db.drop();
+  }
+});
+
+test.serial('an empty name, or Ctrl-C, leaves setup for later and says how to come back', async (t) => {
+  const { db, app } = await emptyApp();
+  try {
+    const said: string[] = [];
+    const session = new ShellSession(app, scriptedPrompter());
+    await offerFirstRun(app, session, scriptedPrompter(['']), (text) => said.push(text));
+    t.regex(said.at(-1)!, /No account was created; .*`epic setup`/);
+    const interrupted = { ...scriptedPrompter(['Alice Martin']), askSecret: async () => Promise.reject(new Interrupted()) };
+    interrupted.ask = scriptedPrompter(['Alice Martin', 'alice@epic-events.fr']).ask;
+    await offerFirstRun(app, session, interrupted, (text) => said.push(text));
+    t.regex(said.at(-1)!, /setup cancelled; .*`epic setup`/);
+    t.deepEqual(await db.owner.query('SELECT id FROM collaborators', { type: QueryTypes.SELECT }), []);
   } finally {
     await db.drop();
   }

@@ -6,7 +6,7 @@ export const contractDelete: CommandSpec = {
   name: 'contract delete',
   summary: 'delete a contract that has no event',
   availability: { when: 'permitted', action: 'contract.delete' },
-  args: [{ name: 'contract', required: true }],
+  args: [{ name: 'contract', required: true, complete: 'contract' }],
   confirm: (input) => `Delete contract ${input.args.contract}?`,
   run: async (ctx, input) => {
     const contract = await ctx.as((s) => deleteContract(s, arg(input, 'contract')));

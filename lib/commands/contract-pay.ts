@@ -8,7 +8,7 @@ export const contractPay: CommandSpec = {
   summary: 'record a payment: lowers the amount due',
   availability: { when: 'permitted', action: 'contract.pay' },
   args: [
-    { name: 'contract', required: true },
+    { name: 'contract', required: true, complete: 'contract' },
     { name: 'amount', required: true },
   ],
   run: async (ctx, input) => {

@@ -7,7 +7,7 @@ export const contractShow: CommandSpec = {
   name: 'contract show',
   summary: 'show a contract',
   availability: { when: 'permitted', action: 'contract.show' },
-  args: [{ name: 'contract', required: true }],
+  args: [{ name: 'contract', required: true, complete: 'contract' }],
   output: 'show',
   run: async (ctx, input) => recordResult(await ctx.as((s) => showContract(s, arg(input, 'contract'))), CONTRACT_COLUMNS),
 };

@@ -7,7 +7,7 @@ export const contractUpdate: CommandSpec = {
   name: 'contract update',
   summary: "change a contract's amounts",
   availability: { when: 'permitted', action: 'contract.update' },
-  args: [{ name: 'contract', required: true }],
+  args: [{ name: 'contract', required: true, complete: 'contract' }],
   options: [
     { name: 'total', type: 'string', placeholder: 'amount', summary: 'new total amount in euros' },
     { name: 'due', type: 'string', placeholder: 'amount', summary: 'new amount due in euros' },

@@ -11,7 +11,7 @@ export const eventCreate: CommandSpec = {
   summary: "create the event of a signed contract of one of your clients",
   availability: { when: 'permitted', action: 'event.create' },
   options: [
-    { name: 'contract', type: 'string', placeholder: 'id', summary: 'the signed contract', required: true },
+    { name: 'contract', type: 'string', placeholder: 'id', summary: 'the signed contract', complete: 'contract', required: true },
     ...EVENT_DETAIL_OPTIONS.map((o) => ({ ...o, required: REQUIRED.has(o.name) })),
   ],
   run: async (ctx, input) => {

@@ -10,7 +10,7 @@ import type { TokenSource } from '../services/settings';
  */
 
 /** What a positional or an option value completes to. */
-export type Completion = 'client' | 'event' | 'collaborator' | 'role' | 'format';
+export type Completion = 'client' | 'event' | 'collaborator' | 'contract' | 'role' | 'format';
 
 export interface ArgSpec {
   name: string;

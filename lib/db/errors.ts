@@ -1,5 +1,5 @@
-import { ForeignKeyConstraintError, OptimisticLockError, UniqueConstraintError, DatabaseError } from 'sequelize';
-import { AppError, Conflict, PermissionDenied, ValidationError } from '../errors';
+import { ConnectionError, ForeignKeyConstraintError, OptimisticLockError, UniqueConstraintError, DatabaseError } from 'sequelize';
+import { AppError, Conflict, DatabaseUnavailable, PermissionDenied, ValidationError } from '../errors';
 
 /** What each named constraint means, for a refusal the services did not catch first. */
 const CONSTRAINT_MESSAGES: Record<string, [field: string | undefined, message: string]> = {
@@ -29,8 +29,22 @@ const DEPENDENTS: Record<string, string> = {
   events: 'it still has an event',
 };
 
+// Network failures, a server shutting down or starting, a refused login, a database that does not exist.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '28P01', '28000', '3D000']);
+
+/** The database could not be reached, refused the login, or went away: not a fault of the program. */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  const cause = (error as { parent?: { code?: string; message?: string } }).parent ?? (error as { code?: string; message?: string });
+  return (cause.code !== undefined && UNREACHABLE_CODES.has(cause.code)) || /Connection terminated/.test(cause.message ?? '');
+}
+
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  if (isUnreachable(error)) {
+    const cause = (error as { parent?: Error }).parent?.message || (error as Error).message;
+    return new DatabaseUnavailable(`database not reachable: ${cause}`);
+  }
   if (error instanceof OptimisticLockError) {
     return new Conflict('this record was changed by someone else since you loaded it: reload it and try again');
   }

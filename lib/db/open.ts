@@ -1,10 +1,10 @@
-import { ConnectionError } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { dotEnvNote, type Config } from '../config';
 import { DatabaseUnavailable } from '../errors';
 import { assertOrdinaryAccount, checkAccount, migrateAsOwner } from './accounts';
 import { createSequelize } from './connection';
 import { EmbeddedDatabaseError, embeddedAdminUrl, ensureEmbeddedDatabase } from './embedded';
+import { isUnreachable } from './errors';
 
 /**
  * The database: DATABASE_URL when set (the runtime role's URL), the embedded server otherwise.
@@ -37,17 +37,13 @@ export async function startEmbedded(config: Config): Promise<string> {
   }
 }
 
-// Network failures, a refused login, a database that does not exist.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000']);
-
 /** A DatabaseUnavailable saying where, when the server could not be reached or refused the login. */
 export function unreachable(
   error: unknown,
   config: Config,
   where = config.databaseUrl ? `the server of DATABASE_URL${dotEnvNote(config.sources, 'DATABASE_URL')}` : 'the embedded database',
 ): DatabaseUnavailable | undefined {
-  const code = (error as { code?: string; parent?: { code?: string } }).code ?? (error as { parent?: { code?: string } }).parent?.code;
-  if (!(error instanceof ConnectionError) && !(code !== undefined && UNREACHABLE_CODES.has(code))) return undefined;
+  if (!isUnreachable(error)) return undefined;
   const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;
   return new DatabaseUnavailable(`cannot reach ${where}: ${cause}`);
 }

@@ -1,4 +1,4 @@
-import { col, fn, Op, where, type Includeable, type WhereOptions } from 'sequelize';
+import { cast, col, fn, Op, QueryTypes, where, type Includeable, type WhereOptions } from 'sequelize';
 import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { ServiceContext, Tx } from '../db/context';
@@ -120,15 +120,40 @@ export async function filterCollaborator(ctx: ServiceContext, ref: unknown): Pro
   return found.map((collaborator) => collaborator.id);
 }
 
-/** Names starting with what was typed, for tab completion. */
+/**
+ * Names starting with what was typed, for tab completion, in folded order: the comparison and
+ * the order use the C collation on the folded name, which an index serves as a range
+ * (migration 20261130000002). A collaborator is also found by the start of their email.
+ */
 export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'collaborator', prefix: string, limit: number): Promise<string[]> {
-  const [model, column] = ({ client: [Client, 'fullName'], event: [Event, 'name'], collaborator: [Collaborator, 'fullName'] } as const)[kind];
-  const rows = await (model as ModelCtor<Named>).findAll({
-    attributes: [column],
-    where: where(foldColumn(column), Op.like, foldText(`${escapeLike(prefix)}%`)),
-    order: [[column, 'ASC']],
+  const [table, column] = ({ client: ['clients', 'fullName'], event: ['events', 'name'], collaborator: ['collaborators', 'fullName'] } as const)[kind];
+  const folded = `epic_fold("${column}") COLLATE "C"`;
+  const pattern = `${escapeLike(foldPrefix(prefix))}%`;
+  const byName = `SELECT "${column}" AS name FROM ${table} WHERE ${folded} LIKE epic_fold(:pattern) ORDER BY ${folded} LIMIT :limit`;
+  const byEmail = `SELECT email AS name FROM collaborators WHERE lower(email) COLLATE "C" LIKE lower(:pattern) ORDER BY lower(email) COLLATE "C" LIMIT :limit`;
+  const query = (sql: string) =>
+    Client.sequelize!.query<{ name: string }>(sql, { replacements: { pattern, limit }, type: QueryTypes.SELECT, transaction: tx.transaction });
+  // A collaborator's email is offered when what was typed is no name's start.
+  let rows = prefix.includes('@') && kind === 'collaborator' ? [] : await query(byName);
+  if (rows.length === 0 && kind === 'collaborator') rows = await query(byEmail);
+  return rows.map((row) => row.name);
+}
+
+/** Contracts whose id starts with the digits typed, with their client's name to tell them apart. */
+export async function contractsStartingWith(tx: Tx, digits: string, limit: number): Promise<{ id: number; clientName: string }[]> {
+  if (!/^\d*$/.test(digits)) return [];
+  const contracts = await Contract.findAll({
+    attributes: ['id'],
+    include: [{ model: Client, attributes: ['fullName'] }],
+    where: digits === '' ? {} : where(cast(col('Contract.id'), 'text'), Op.like, `${digits}%`),
+    order: [['id', 'ASC']],
     limit,
     transaction: tx.transaction,
   });
-  return rows.map((row) => String(row.get(column)));
+  return contracts.map((contract) => ({ id: contract.id, clientName: contract.client?.fullName ?? '' }));
+}
+
+/** Spaces typed twice are one in the name the line will be read as. */
+function foldPrefix(prefix: string): string {
+  return prefix.replace(/\s+/g, ' ');
 }

@@ -1,61 +1,164 @@
 import { findCommand } from '../commands';
 import { optionsOf } from '../commands/options';
-import type { Completion } from '../commands/types';
+import type { CommandSpec, Completion } from '../commands/types';
 import type { Tx } from '../db/context';
 import { FORMATS } from '../output/render';
 import { ROLE_INPUTS } from '../roles';
-import { namesStartingWith } from '../services/lookup';
+import { contractsStartingWith, namesStartingWith } from '../services/lookup';
+import type { Completed } from './line-editor';
 
 /** A screenful at most. */
 export const MAX_CANDIDATES = 20;
 
 export interface CompletionSource {
-  /** A read as the logged-in collaborator: row-level security shows names only to a session. */
+  /** One read-only transaction for the candidates' query. */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The commands the current user may run: only those complete. */
+  commands(): CommandSpec[];
 }
 
-const QUOTE = /^["']/;
+/** One way to finish the word or value being typed. */
+export interface Candidate {
+  /** Replaces the text from the start of the value: a stored name, quoted when it must be. */
+  insert: string;
+  /** Shown when several candidates are listed. */
+  label: string;
+}
+
+export interface Candidates {
+  /** Where, in the line, the text the candidates replace begins. */
+  start: number;
+  typed: string;
+  candidates: Candidate[];
+}
 
 /**
- * Candidates for the word being typed at the end of `line` (SPEC §5). Vorpal completes only
- * the last space-separated word, so for a name the candidate is that word followed by the rest
- * of the full name: `client show Kevin C` offers `Casey`, `client show kev` offers
- * `kevin Casey`, and the completed line runs as typed since names take the remaining words.
- * A value opened with a quote is completed with its closing quote.
+ * What Tab does with the line up to the cursor: one candidate replaces what was typed
+ * (from the stored name, so `coeu` becomes `Cœur Lenoir`); several fill in their common
+ * part first, and a second Tab lists them.
  */
-export async function complete(source: CompletionSource, line: string): Promise<string[]> {
-  const words = line.split(' ');
-  const last = words[words.length - 1];
-  const found = findCommand(words.slice(0, -1).filter((w) => w !== ''));
-  if (!found) return [];
+export async function completeLine(source: CompletionSource, before: string, tabs: number): Promise<Completed> {
+  const found = await candidatesFor(source, before);
+  if (!found || found.candidates.length === 0) return {};
+  const head = before.slice(0, found.start);
+  const { candidates, typed } = found;
+  if (candidates.length === 1) return { line: `${head}${candidates[0].insert} ` };
+  const common = commonPrefix(candidates.map((c) => c.insert));
+  // Only a longer spelling of what was typed: `kevin` becomes `Kevin C`, never shorter text.
+  if (common.length > typed.length && common.toLowerCase().startsWith(typed.toLowerCase())) return { line: `${head}${common}` };
+  return tabs >= 2 ? { list: candidates.map((c) => c.label) } : {};
+}
+
+/** The candidates for the word or value that ends `before`, or nothing when there is none. */
+export async function candidatesFor(source: CompletionSource, before: string): Promise<Candidates | undefined> {
+  const words = splitWords(before);
+  const current = words.pop() ?? { text: '', start: before.length };
+  const typedWords = words.map((w) => w.text);
+  const found = findCommand(typedWords);
+  const available = source.commands();
+  if (!found || !available.includes(found.spec)) return commandWords(available, typedWords, current);
   const { spec, rest } = found;
   const options = optionsOf(spec);
-  if (last.startsWith('--')) return options.map((o) => `--${o.name}`).filter((name) => name.startsWith(last));
-  const optionAt = rest.map((w) => w.startsWith('--')).lastIndexOf(true);
-  let kind: Completion | undefined;
-  let typed: string[];
-  if (optionAt >= 0) {
-    const option = options.find((o) => `--${o.name}` === rest[optionAt]);
-    if (!option || option.type !== 'string') return [];
-    kind = option.complete;
-    typed = [...rest.slice(optionAt + 1), last];
-  } else {
-    kind = spec.args?.find((a) => a.rest)?.complete ?? spec.args?.[0]?.complete;
-    typed = [...rest, last];
+  if (current.text.startsWith('-')) {
+    const names = options.map((o) => `--${o.name}`).filter((name) => name.startsWith(current.text));
+    return { start: current.start, typed: current.text, candidates: names.map((name) => ({ insert: name, label: name })) };
   }
-  typed = typed.filter((w, i) => w !== '' || i === typed.length - 1);
-  if (!kind) return [];
+  // The value being typed: after the last option that takes one, or the positionals.
+  const restWords = words.slice(words.length - rest.length);
+  const optionAt = rest.map((w) => w.startsWith('--')).lastIndexOf(true);
+  const option = optionAt >= 0 ? options.find((o) => `--${o.name}` === rest[optionAt]) : undefined;
+  let kind: Completion | undefined;
+  let valueWords: { text: string; start: number }[];
+  if (option && option.type === 'string') {
+    kind = option.complete;
+    valueWords = restWords.slice(optionAt + 1);
+  } else {
+    const positional = restWords.filter((w, i) => !w.text.startsWith('--') && (optionAt < 0 || i > optionAt));
+    const args = spec.args ?? [];
+    const restArg = args.findIndex((a) => a.rest);
+    const index = restArg >= 0 && positional.length >= restArg ? restArg : positional.length;
+    kind = args[index]?.complete;
+    valueWords = restArg >= 0 && index === restArg ? positional.slice(restArg) : [];
+  }
+  if (!kind) return undefined;
+  const start = valueWords[0]?.start ?? current.start;
+  const typed = before.slice(start);
+  return { start, typed, candidates: await valuesFor(source, kind, typed) };
+}
+
+async function valuesFor(source: CompletionSource, kind: Completion, typed: string): Promise<Candidate[]> {
+  const text = typed.replace(/^["']/, '');
   if (kind === 'role' || kind === 'format') {
     const choices: readonly string[] = kind === 'role' ? ROLE_INPUTS : FORMATS;
-    return choices.filter((choice) => choice.startsWith(last.toLowerCase()));
+    return choices.filter((choice) => choice.startsWith(text.toLowerCase())).map((choice) => ({ insert: choice, label: choice }));
   }
-  const quote = QUOTE.exec(typed[0])?.[0] ?? '';
-  const prefix = typed.join(' ').slice(quote.length);
-  const done = typed.slice(0, -1).join(' ').length + (typed.length > 1 ? 1 : 0);
-  const names = await source.read((tx) => namesStartingWith(tx, kind!, prefix, MAX_CANDIDATES));
-  const lastTyped = typed.length === 1 ? last.slice(quote.length) : last;
-  return names.map((name) => {
-    const remainder = name.slice(Math.max(0, done - quote.length));
-    return `${typed.length === 1 ? quote : ''}${lastTyped}${remainder.slice(lastTyped.length)}${quote}`;
-  });
+  if (kind === 'contract') {
+    const contracts = await source.read((tx) => contractsStartingWith(tx, text.replace(/^#/, ''), MAX_CANDIDATES));
+    return contracts.filter((c) => !hasControl(c.clientName)).map((c) => ({ insert: String(c.id), label: `#${c.id} ${c.clientName}` }));
+  }
+  const names = await source.read((tx) => namesStartingWith(tx, kind, text, MAX_CANDIDATES));
+  // A value opened with a quote stays quoted.
+  const opened = /^["']/.test(typed);
+  return names.filter((name) => !hasControl(name)).map((name) => ({ insert: opened || needsQuotes(name) ? quote(name) : name, label: name }));
+}
+
+/** Command names: `cl` gives `client`, `client s` gives `show`, among what the user may run. */
+function commandWords(available: CommandSpec[], typed: string[], current: { text: string; start: number }): Candidates {
+  const next = new Set<string>();
+  for (const spec of available) {
+    const words = spec.name.split(' ');
+    if (words.length <= typed.length) continue;
+    if (typed.every((word, i) => words[i] === word.toLowerCase()) && words[typed.length].startsWith(current.text.toLowerCase())) next.add(words[typed.length]);
+  }
+  return { start: current.start, typed: current.text, candidates: [...next].map((word) => ({ insert: word, label: word })) };
+}
+
+/** The words of a line with where each starts; quotes group words, as the tokenizer reads them. */
+function splitWords(line: string): { text: string; start: number }[] {
+  const words: { text: string; start: number }[] = [];
+  let quote: string | undefined;
+  let word: { text: string; start: number } | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (!quote && /\s/.test(c)) {
+      if (word) words.push(word);
+      word = undefined;
+      continue;
+    }
+    word ??= { text: '', start: i };
+    if (quote ? c === quote : c === '"' || c === "'") quote = quote ? undefined : c;
+    word.text += c;
+  }
+  words.push(word ?? { text: '', start: line.length });
+  return words;
+}
+
+/**
+ * Names holding what the shell would read otherwise (`>` sends output to a file, quotes,
+ * backslashes, `--`, runs of spaces) are inserted in double quotes, so the completed line
+ * names the record and nothing else.
+ */
+export function needsQuotes(name: string): boolean {
+  return /[>"'\\]|\s\s|^\s|\s$|[^\S ]|(^|\s)--/.test(name);
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Control, bidi and zero-width characters: such a stored name is never offered. */
+function hasControl(text: string): boolean {
+  return /[\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/.test(text);
+}
+
+/** The longest start shared by every text, letter case aside; spelled as the first one. */
+function commonPrefix(texts: string[]): string {
+  const [first, ...others] = texts;
+  let length = first.length;
+  for (const other of others) {
+    let i = 0;
+    while (i < length && i < other.length && first[i].toLowerCase() === other[i].toLowerCase()) i++;
+    length = i;
+  }
+  return first.slice(0, length);
 }

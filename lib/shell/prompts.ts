@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { Interrupted, UsageError } from '../errors';
 import type { Prompter } from '../commands/types';
 
 /** A yes/no question, asked the same way in the shell and in one-shot commands; no is the default. */
@@ -8,7 +8,15 @@ export const isYes = (answer: string) => /^y(es)?$/i.test(answer.trim());
 /** Questions at the terminal for one-shot commands; the password is masked and never echoed. */
 export function terminalPrompter(): Prompter {
   const { read } = require('read') as typeof import('read');
-  const ask = (prompt: string, silent: boolean) => read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr });
+  const ask = (prompt: string, silent: boolean) =>
+    read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr }).catch((error: Error) => {
+      // `read` rejects with "canceled" on Ctrl-C: the user's choice, not a fault.
+      if (error.message === 'canceled') {
+        process.stderr.write('\n');
+        throw new Interrupted();
+      }
+      throw error;
+    });
   return {
     interactive: true,
     ask: (question) => ask(question, false),

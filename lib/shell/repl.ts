@@ -1,81 +1,42 @@
 import path from 'node:path';
 import type { App } from '../app';
-import type { CommandSpec, Prompter } from '../commands/types';
-import { optionsOf } from '../commands/options';
-import { AppError, Cancelled, EXIT } from '../errors';
-import { needsFirstManager } from '../services/auth';
-import { askFirstManager, createFirstAccount } from '../setup';
+import { findCommand } from '../commands';
+import { EXIT } from '../errors';
 import { ShellSession } from '../session/shell-session';
 import { ensurePrivateDir } from '../paths';
-import { turnOffLibraryColour } from '../output/colour';
-import { complete } from './completion';
-import { confirmQuestion, isYes, terminalPrompter } from './prompts';
+import { completeLine, type CompletionSource } from './completion';
+import { offerFirstRun } from './first-run';
+import { vorpalEditor, type EditorHandlers, type LineEditor } from './line-editor';
+import { terminalPrompter } from './prompts';
 import { Runner, type Streams } from './runner';
 import { tokenize } from './tokenize';
-import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
 
 /**
- * The persistent shell (SPEC §5), on vorpal. Vorpal only draws the prompt, keeps history and
- * completes words: every line goes to the Runner, the same as one-shot commands use, so
- * vorpal's own parsing (minimist, pipes, help) never sees the user's text.
+ * The persistent shell. The line editor only draws the prompt, keeps history and offers
+ * completions: every line goes to the Runner, the same as one-shot commands use.
  */
 
+/** History is the operating-system user's own (their configuration folder), never the shared data folder. */
 export function historyDir(app: App): string {
-  return path.join(app.config.dataDir, 'history');
+  return path.join(app.config.configDir, 'history');
 }
 
 export interface Shell {
-  vorpal: VorpalShell;
   runner: Runner;
   session: ShellSession;
-  /** Registers exactly the commands the current role may run, and sets prompt and history. */
+  /** What the line editor calls: a line typed, Tab, Ctrl-C, Ctrl-D. */
+  handlers: EditorHandlers;
+  /** Sets the prompt and the history for who is logged in now. */
   sync(): void;
   /** Resolves with the exit code once the user leaves. */
   closed: Promise<number>;
 }
 
-export function createShell(app: App, streams: Streams = terminalStreams()): Shell {
+export function createShell(app: App, editor: LineEditor, streams: Streams = terminalStreams()): Shell {
   // Files the shell creates (history, error log) are for its user only, inside a 0700 folder too.
   process.umask(0o077);
-  // vorpal loads babel-polyfill (core-js 2, end of life) unless a polyfill is said to be in
-  // place. Node 20 has every built-in it adds, and package.json overrides core-js with version
-  // 3, which babel-polyfill cannot load (README, "Dependencies"): it must stay unloaded.
-  (globalThis as { _babelPolyfill?: boolean })._babelPolyfill = true;
-  const Vorpal = require('vorpal') as new () => VorpalShell;
-  if (app.config.noColor) turnOffLibraryColour();
-  const vorpal = new Vorpal();
-  // vorpal sends SIGTERM to its Ctrl-C handler; SIGTERM means leave (handled below).
-  process.removeAllListeners('SIGTERM');
-  let active: VorpalInstance | undefined;
-  let cancelRequested = false;
-  const ask = async (question: object) => {
-    if (!active) throw new Error('no command is running to ask from');
-    const { answer } = await active.prompt({ name: 'answer', ...question });
-    // Ctrl-C at a question ends it with an empty answer: that is a cancellation, not an answer
-    // (an empty password must not count as a failed login).
-    if (cancelRequested) {
-      cancelRequested = false;
-      throw new Cancelled('cancelled');
-    }
-    return answer;
-  };
-  const prompt: Prompter = {
-    interactive: true,
-    ask: async (message) => String(await ask({ type: 'input', message })),
-    askSecret: async (message) => String(await ask({ type: 'password', message })),
-    // Asked like every other question, not with inquirer's own yes/no style.
-    confirm: async (message) => isYes(String(await ask({ type: 'input', message: confirmQuestion(message) }))),
-  };
-  const session = new ShellSession(app, prompt);
-  const runner = new Runner({ app, prompt, session, streams, keepsRunning: true });
-
-  ensurePrivateDir(historyDir(app));
-  vorpal.historyStoragePath(historyDir(app));
-
-  let pendingLine = '';
-  vorpal.on('client_prompt_submit', (line) => {
-    pendingLine = line;
-  });
+  const session = new ShellSession(app, editor);
+  const runner = new Runner({ app, prompt: editor, session, streams, keepsRunning: true });
 
   let finished: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => {
@@ -85,106 +46,57 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
   const close = (code: number) => {
     if (closing) return;
     closing = true;
-    vorpal.hide();
+    editor.stop();
     finished(code);
   };
 
-  const run = async function (this: VorpalInstance) {
-    active = this;
-    if (mayHoldPassword(pendingLine)) forgetLastHistoryLine(vorpal);
-    try {
-      await runner.executeLine(pendingLine);
-    } finally {
-      active = undefined;
-      sync();
-      if (runner.exitRequested) close(EXIT.ok);
-    }
-  };
-
-  const registered = new Map<string, VorpalCommand>();
-  let currentHistory: string | undefined;
-  const register = (spec: CommandSpec) => {
-    const command = vorpal.command(spec.name, spec.summary);
-    // Options are declared for Tab completion only: the Runner parses the line itself.
-    for (const option of optionsOf(spec)) command.option(`--${option.name}${option.type === 'string' ? ` <${option.placeholder ?? option.name}>` : ''}`, option.summary);
-    command.allowUnknownOptions();
-    command.parse(() => spec.name);
-    command.autocomplete({ data: () => safeComplete(vorpal.ui.input()) });
-    command.action(run);
-    registered.set(spec.name, command);
-  };
-  const safeComplete = async (line: string): Promise<string[]> => {
-    // A completer that rejects would kill the REPL. Names are read in the session, so an idle
-    // (locked) or ended one lists nothing.
-    return complete({ read: (work) => session.read(work) }, line).catch(() => []);
-  };
-
-  /** Registers exactly the commands the current role may run; removes the others (SPEC §5). */
   const sync = () => {
-    const wanted = new Set(runner.available().map((spec) => spec.name));
-    for (const [name, command] of registered) {
-      if (!wanted.has(name)) {
-        command.remove();
-        registered.delete(name);
-      }
-    }
-    for (const spec of runner.available()) if (!registered.has(spec.name)) register(spec);
     const id = session.collaboratorId();
-    const history = id === undefined ? 'logged-out' : `collaborator-${id}`;
-    if (history !== currentHistory) {
-      // vorpal appends the new history to the one in memory: empty it first.
-      vorpal.cmdHistory._hist.length = 0;
-      vorpal.history(history);
-      currentHistory = history;
-    }
-    vorpal.delimiter(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
+    ensurePrivateDir(historyDir(app));
+    editor.useHistory(historyDir(app), id === undefined ? 'logged-out' : `collaborator-${id}`);
+    editor.setPrompt(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
   };
 
-  for (const builtIn of ['exit', 'help']) vorpal.find(builtIn)?.remove();
-  // Unknown words, or commands of another role: the Runner says which.
-  vorpal.catch('[words...]').parse(() => '__').allowUnknownOptions().action(run);
+  // Names are read in the session: an idle (locked) or ended one lists nothing.
+  const completion: CompletionSource = { read: (work) => session.read(work), commands: () => runner.available() };
+  const handlers: EditorHandlers = {
+    line: async (line) => {
+      if (!keepsInHistory(line)) editor.forgetLastHistoryLine();
+      try {
+        await runner.executeLine(line);
+      } finally {
+        sync();
+        if (runner.exitRequested) close(EXIT.ok);
+      }
+    },
+    // A completion that fails offers nothing.
+    complete: async (before, tabs) => completeLine(completion, before, tabs).catch(() => ({})),
+    interrupt: (typed) => {
+      if (!typed) runner.say('(type exit or press Ctrl-D to leave)', 'dim');
+    },
+    end: () => close(EXIT.ok),
+  };
 
-  vorpal.sigint(() => {
-    // Ctrl-C cancels the question a command is asking, or drops the line being typed (vorpal's
-    // own handler would exit on the second press, skipping the pool close and the flush).
-    if (active) {
-      cancelRequested = true;
-      vorpal.ui.submit('');
-      return;
-    }
-    const typed = vorpal.ui.input().trim() !== '';
-    vorpal.ui.imprint();
-    if (!typed) runner.say('(type exit or press Ctrl-D to leave)', 'dim');
-    vorpal.ui.submit('');
-  });
-  vorpal.on('client_keypress', (event) => {
-    if (event.key?.ctrl && event.key.name === 'd' && vorpal.ui.input() === '') close(EXIT.ok);
-  });
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => close(EXIT.ok));
-
-  return { vorpal, runner, session, sync, closed };
+  return { runner, session, handlers, sync, closed };
 }
 
 /**
- * `login alice@x.fr hunter2`: a password typed as an argument by mistake. Such a line is
- * refused (login takes only an email, passwd nothing), and must not stay in the history file.
+ * Only known commands stay in the history: a password typed at the prompt by mistake is
+ * not a command, and `login alice@x.fr hunter2` (a password typed as an argument, refused
+ * since login takes only an email, passwd nothing) is forgotten too.
  */
-function mayHoldPassword(line: string): boolean {
+export function keepsInHistory(line: string): boolean {
   let words: string[];
   try {
     words = tokenize(line).words;
   } catch {
-    words = line.trim().split(/\s+/);
+    return false;
   }
-  const positional = words.slice(1).filter((word) => !word.startsWith('--'));
-  if (words[0] === 'login') return positional.length > 1;
-  return words[0] === 'passwd' && positional.length > 0;
-}
-
-function forgetLastHistoryLine(vorpal: VorpalShell): void {
-  const history = vorpal.cmdHistory;
-  history._hist.pop();
-  if (history._storageKey) history._localStorage.setItem(history._storageKey, JSON.stringify(history._hist));
+  const found = findCommand(words);
+  if (!found) return false;
+  const positional = found.rest.filter((word) => !word.startsWith('--'));
+  if (found.spec.name === 'login') return positional.length <= 1;
+  return found.spec.name !== 'passwd' || positional.length === 0;
 }
 
 function terminalStreams(): Streams {
@@ -200,41 +112,15 @@ function terminalStreams(): Streams {
 }
 
 export async function runRepl(app: App): Promise<number> {
-  const shell = createShell(app);
-  await offerFirstRun(app, shell.runner, shell.session, terminalPrompter());
+  const editor = vorpalEditor({ noColor: app.config.noColor });
+  const shell = createShell(app, editor);
+  // Before the editor takes the terminal: first-run questions are plain masked prompts.
+  await offerFirstRun(app, shell.session, terminalPrompter(), (text, style) => shell.runner.say(text, style));
   shell.sync();
-  shell.vorpal.show();
+  editor.start(shell.handlers);
   const code = await shell.closed;
   // Leaving ends the session in the database too; an unreachable database must not hold the exit.
   await shell.session.logout().catch(() => undefined);
   process.stderr.write('\n');
   return code;
-}
-
-/**
- * On an empty database, the first manager account is created here and logged in (SPEC §5).
- * A refused answer (a weak password, say) asks again; an empty name gives up for now.
- */
-export async function offerFirstRun(app: App, runner: Runner, session: ShellSession, terminal: Prompter): Promise<void> {
-  try {
-    await app.db();
-    if (!(await needsFirstManager({ sequelize: await app.db(), clock: app.clock }))) return;
-  } catch (error) {
-    if (error instanceof AppError) return runner.say(`error: ${error.message}`, 'red');
-    throw error;
-  }
-  runner.say('Welcome to Epic Events CRM. No account exists yet: create the first manager account (an empty name to skip).');
-  for (;;) {
-    try {
-      const fullName = await terminal.ask('Your full name: ');
-      if (fullName.trim() === '') return;
-      const account = await askFirstManager(terminal, { fullName });
-      await createFirstAccount(app, account);
-      const who = await session.login(account.email, account.password);
-      return runner.say(`Created and logged in as ${who.fullName} (${who.role}). Type help to see what you can do.`, 'green');
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      runner.say(`error: ${error.message}`, 'red');
-    }
-  }
 }

@@ -3,6 +3,7 @@ import type { App } from '../app';
 import { availableTo, findCommand } from '../commands';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
+import { translateDatabaseError } from '../db/errors';
 import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
 import { checkOutputFile, OutputFileError, writeOutputFile } from '../output/file';
 import { FORMATS, formatForFile, listNote, render, renderText, type Format, type Target } from '../output/render';
@@ -205,8 +206,10 @@ export class Runner {
   }
 
   /** One readable line; an unexpected error gets a reference instead of a stack trace. */
-  private report(error: unknown): number {
+  private report(thrown: unknown): number {
     const { stderr } = this.deps.streams;
+    // A connection lost outside a transaction (the session's own queries) is said the same way.
+    const error = translateDatabaseError(thrown);
     if (error instanceof Cancelled) {
       // The user said no: a plain notice, not an error.
       stderr.write(`${errorLine(error.message)}\n`);
