@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 
-/** Everything the CRM reads from its environment (SPEC §9), parsed once and validated. */
+/** Everything the CRM reads from its environment (README, "Configuration"), parsed once and validated. */
 export interface Config {
   /** The runtime role's URL on a server; unset: the embedded database. */
   databaseUrl: string | undefined;

@@ -3,7 +3,7 @@ import { ValidationError } from './errors';
 const ROLES = ['management', 'sales', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** French names are accepted as input too (SPEC §2). */
+/** French names are accepted as input too: the staff is French-speaking. */
 const ALIASES: Record<string, Role> = {
   management: 'management',
   gestion: 'management',

@@ -8,7 +8,7 @@ import { Client, Collaborator, Contract, Event } from '../models';
 import { freshDatabase } from './helpers/database';
 import { buildWorld, insertCollaborator, insertRow, PASSWORD, sessionRunner, snapshot, type World } from './helpers/world';
 
-/** SPEC §3 and §4 rules beyond the permission table, through the services. */
+/** Business rules beyond the permission table, through the services. */
 const test = anyTest as TestFn<{ w: World }>;
 
 test.before(async (t) => {

@@ -1,11 +1,10 @@
-import type { CommandSpec } from './types';
+import { session } from './declare';
 
-export const logout: CommandSpec = {
+export const logout = session('logged-in', {
   name: 'logout',
   summary: 'log out (and revoke the stored session)',
-  availability: { when: 'logged-in' },
   run: async (ctx) => {
     await ctx.session.logout();
     return { message: 'Logged out.' };
   },
-};
+});

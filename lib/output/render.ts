@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { format as formatDate } from 'date-fns';
 
 /**
- * The one place that turns command data into text (SPEC §5): aligned, coloured tables on a
+ * The one place that turns command data into text: aligned, coloured tables on a
  * terminal; TSV, CSV (RFC 4180, formula cells neutralised) or JSON elsewhere.
  */
 

@@ -4,10 +4,11 @@ import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { Tx } from '../db/context';
 import { NotFound, ValidationError } from '../errors';
 import { Client, Collaborator, Contract, Event } from '../../models';
+import type { Role } from '../roles';
 import { escapeLike } from './validation';
 
 /**
- * Identifiers typed by staff (SPEC §5): `12` or `#12`, or a name matched case- and
+ * Identifiers typed by staff (README, "Using the shell"): `12` or `#12`, or a name matched case- and
  * accent-insensitively. An unknown or ambiguous name lists the closest matches with their ids.
  */
 
@@ -110,4 +111,11 @@ export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'coll
     transaction: tx.transaction,
   });
   return rows.map((row) => String(row.get(column)));
+}
+
+/** A collaborator named for a job only one role does (`--support`, `--sales`, `--to`): any other role is refused. */
+export async function findCollaboratorWithRole(tx: Tx, ref: unknown, role: Role, field: string): Promise<Collaborator> {
+  const found = await findCollaborator(tx, ref);
+  if (found.role !== role) throw new ValidationError(field, `${found.fullName} is ${found.role}, not ${role}`);
+  return found;
 }

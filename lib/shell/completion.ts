@@ -17,7 +17,7 @@ export interface CompletionSource {
 const QUOTE = /^["']/;
 
 /**
- * Candidates for the word being typed at the end of `line` (SPEC §5). Vorpal completes only
+ * Candidates for the word being typed at the end of `line`. Vorpal completes only
  * the last space-separated word, so for a name the candidate is that word followed by the rest
  * of the full name: `client show Kevin C` offers `Casey`, `client show kev` offers
  * `kevin Casey`, and the completed line runs as typed since names take the remaining words.

@@ -14,7 +14,7 @@ import { tokenize } from './tokenize';
 import type { VorpalCommand, VorpalInstance, VorpalShell } from './vorpal-types';
 
 /**
- * The persistent shell (SPEC §5), on vorpal. Vorpal only draws the prompt, keeps history and
+ * The persistent shell (README, "Using the shell"), on vorpal. Vorpal only draws the prompt, keeps history and
  * completes words: every line goes to the Runner, the same as one-shot commands use, so
  * vorpal's own parsing (minimist, pipes, help) never sees the user's text.
  */
@@ -112,7 +112,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
     return complete({ read: (work) => session.read(work) }, line).catch(() => []);
   };
 
-  /** Registers exactly the commands the current role may run; removes the others (SPEC §5). */
+  /** Registers exactly the commands the current role may run; removes the others. */
   const sync = () => {
     const wanted = new Set(runner.available().map((spec) => spec.name));
     for (const [name, command] of registered) {
@@ -165,7 +165,7 @@ export function createShell(app: App, streams: Streams = terminalStreams()): She
 function mayHoldPassword(line: string): boolean {
   let words: string[];
   try {
-    words = tokenize(line).words;
+    words = tokenize(line).words.map((word) => word.text);
   } catch {
     words = line.trim().split(/\s+/);
   }
@@ -203,7 +203,7 @@ export async function runRepl(app: App): Promise<number> {
 }
 
 /**
- * On an empty database, the first manager account is created here and logged in (SPEC §5).
+ * On an empty database, the first manager account is created here and logged in.
  * A refused answer (a weak password, say) asks again; an empty name gives up for now.
  */
 export async function offerFirstRun(app: App, runner: Runner, session: ShellSession, terminal: Prompter): Promise<void> {

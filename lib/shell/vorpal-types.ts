@@ -1,6 +1,6 @@
 /**
- * The part of vorpal 1.12 this shell uses. @types/vorpal lacks some of it (on(),
- * historyStoragePath(), autocomplete with the typed word), so it is declared here.
+ * The part of vorpal 1.12 this shell uses, declared here: @types/vorpal lacks some of it (on(),
+ * historyStoragePath(), autocomplete with the typed word), so the project does not depend on it.
  */
 export interface VorpalShell {
   on(event: 'client_prompt_submit', listener: (line: string) => void): this;
