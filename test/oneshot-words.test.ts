@@ -57,4 +57,9 @@ test.serial('a noun alone lists its verbs', async (t) => {
   t.regex(result.stderr, /client list +list clients/);
   t.regex(result.stderr, /client reassign/);
   t.notRegex(result.stderr, /client create/, 'only what a manager may run');
+  for (const argv of [['client', 'create', '--bogus'], ['client', 'create', '--help']]) {
+    const refused = await user.run(argv);
+    t.is(refused.code, 4, argv.join(' '));
+    t.is(refused.stderr, 'error: permission denied: "client create" is not available to management\n');
+  }
 });

@@ -47,14 +47,27 @@ export type OptionDecl = FlagOption | TextOption | IntegerOption | OneOfOption |
 export type OptionDecls = Readonly<Record<string, OptionDecl>>;
 
 type Extra = Omit<Described, 'summary'>;
+type None = Record<never, never>;
 
+// Each builder keeps the literal types of what it is given (`required: true`, the choices), so
+// that the handler's input is typed from them. NoInfer: the declaration a builder is written in
+// must not widen them.
 export const flag = (summary: string) => ({ kind: 'flag', summary }) as const satisfies FlagOption;
-export const text = <const X extends Extra = Record<never, never>>(summary: string, extra?: X) => ({ kind: 'text', summary, ...extra }) as { kind: 'text'; summary: string } & NoInfer<X>;
-export const integer = <const X extends Extra & { min: number; max: number }>(summary: string, extra: X) => ({ kind: 'integer', summary, ...extra }) as { kind: 'integer'; summary: string } & NoInfer<X>;
-export const oneOf = <const T extends readonly string[], const X extends Extra = Record<never, never>>(choices: T, summary: string, extra?: X) =>
+
+export const text = <const X extends Extra = None>(summary: string, extra?: X) =>
+  ({ kind: 'text', summary, ...extra }) as { kind: 'text'; summary: string } & NoInfer<X>;
+
+export const integer = <const X extends Extra & { min: number; max: number }>(summary: string, extra: X) =>
+  ({ kind: 'integer', summary, ...extra }) as { kind: 'integer'; summary: string } & NoInfer<X>;
+
+export const oneOf = <const T extends readonly string[], const X extends Extra = None>(choices: T, summary: string, extra?: X) =>
   ({ kind: 'one-of', choices, summary, placeholder: choices.join('|'), ...extra }) as { kind: 'one-of'; choices: T; summary: string } & NoInfer<X>;
-export const date = <const X extends Extra & { untilEndOfDay?: boolean } = Record<never, never>>(summary: string, extra?: X) => ({ kind: 'date', summary, placeholder: 'date', ...extra }) as { kind: 'date'; summary: string } & NoInfer<X>;
-export const money = <const X extends Extra = Record<never, never>>(summary: string, extra?: X) => ({ kind: 'money', summary, placeholder: 'amount', ...extra }) as { kind: 'money'; summary: string } & NoInfer<X>;
+
+export const date = <const X extends Extra & { untilEndOfDay?: boolean } = None>(summary: string, extra?: X) =>
+  ({ kind: 'date', summary, placeholder: 'date', ...extra }) as { kind: 'date'; summary: string } & NoInfer<X>;
+
+export const money = <const X extends Extra = None>(summary: string, extra?: X) =>
+  ({ kind: 'money', summary, placeholder: 'amount', ...extra }) as { kind: 'money'; summary: string } & NoInfer<X>;
 
 /** The same option, required: `event create` needs what `event update` may leave out. */
 export function requiring<const O extends OptionDecls, const K extends keyof O>(options: O, names: readonly K[]): { [P in keyof O]: P extends K ? O[P] & { required: true } : O[P] } {
@@ -95,7 +108,7 @@ export type ArgValues<A extends readonly ArgSpec[]> = {
 };
 
 /** Lists get --format and --limit/--all (the parser turns them into `limit`, undefined for all); shows get --format. */
-type OutputOptions<Out> = Out extends 'list' ? typeof LIST : Out extends 'show' ? typeof FORMAT : Record<never, never>;
+type OutputOptions<Out> = Out extends 'list' ? typeof LIST : Out extends 'show' ? typeof FORMAT : None;
 
 export interface TypedInput<O extends OptionDecls, A extends readonly ArgSpec[]> {
   args: ArgValues<A>;
@@ -122,7 +135,7 @@ interface Declaration<N extends string, O extends OptionDecls, A extends readonl
  * for roles the table lets do `client.list`). A name with no action in the table does not
  * compile.
  */
-export function permitted<const N extends PermittedName, const O extends OptionDecls = Record<never, never>, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
+export function permitted<const N extends PermittedName, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
   declaration: Declaration<N, O, A, Out>,
 ): CommandSpec {
   const action = ACTIONS.find((a) => a === declaration.name.replace(' ', '.'));
@@ -131,7 +144,7 @@ export function permitted<const N extends PermittedName, const O extends OptionD
 }
 
 /** A command of the session itself (login, help, exit...), open according to the login state. */
-export function session<const N extends string, const O extends OptionDecls = Record<never, never>, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
+export function session<const N extends string, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
   when: Exclude<Availability['when'], 'permitted'>,
   declaration: Declaration<N, O, A, Out>,
 ): CommandSpec {

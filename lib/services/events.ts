@@ -51,7 +51,6 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
     if (mineScope(ctx.actor, 'event') === 'assigned') conditions.push({ supportContactId: ctx.actor.id });
     else conditions.push({ '$contract.client.salesContactId$': ctx.actor.id });
   }
-  if (filters.upcoming && filters.past) throw new ValidationError(undefined, 'give --upcoming or --past, not both');
   if (filters.from && filters.to && filters.from >= filters.to) throw new ValidationError('from', 'must be before --to');
   if (filters.unassigned) conditions.push({ supportContactId: null });
   if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
