@@ -36,23 +36,23 @@ test('a list shows 30 rows by default, --limit n of them, --all every one', (t) 
 test('integers are checked against their bounds, and the message names both', (t) => {
   for (const typed of ['0', String(MAX_LIMIT + 1), 'many', '-3']) {
     const error = t.throws(() => parse('client list', `--limit ${typed}`), { instanceOf: ValidationError });
-    t.is(error?.message, `--limit: expected a whole number from 1 to ${MAX_LIMIT}`);
+    t.is(error?.message, `limit: expected a whole number from 1 to ${MAX_LIMIT}`);
   }
   t.is(parse('event update', 'Gala --attendees 1000000').options.attendees, 1_000_000);
-  t.throws(() => parse('event update', 'Gala --attendees 1000001'), { message: '--attendees: expected a whole number from 0 to 1000000' });
+  t.throws(() => parse('event update', 'Gala --attendees 1000001'), { message: 'attendees: expected a whole number from 0 to 1000000' });
 });
 
 test('one-of options take one of their choices, in any case', (t) => {
   t.is(parse('client list', '--format JSON').options.format, 'json');
-  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: '--format: expected one of table, tsv, csv, json, got "xml"' });
+  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: 'format: expected one of table, tsv, csv, json, got "xml"' });
   t.is(parse('collaborator list', '--role commercial').options.role, 'commercial');
-  t.throws(() => parse('collaborator list', '--role boss'), { message: /^--role: expected one of management, gestion, sales, commercial, support/ });
+  t.throws(() => parse('collaborator list', '--role boss'), { message: /^role: expected one of management, gestion, sales, commercial, support/ });
 });
 
 test('money is normalised, and a negative amount "must be positive"', (t) => {
   t.is(parse('contract update', '3 --total 1 500,5 €').options.total, '1500.50');
-  t.throws(() => parse('contract update', '3 --due -5'), { instanceOf: ValidationError, message: '--due: must be positive (got -5)' });
-  t.throws(() => parse('contract update', '3 --due 12.345'), { message: /^--due: "12.345" is not an amount in euros/ });
+  t.throws(() => parse('contract update', '3 --due -5'), { instanceOf: ValidationError, message: 'due: must be positive (got -5)' });
+  t.throws(() => parse('contract update', '3 --due 12.345'), { message: /^due: "12.345" is not an amount in euros/ });
 });
 
 test('dates are local times; one the clocks skip is named as such', (t) => {
@@ -60,9 +60,9 @@ test('dates are local times; one the clocks skip is named as such', (t) => {
   // A day alone, as an upper bound, is the whole day.
   t.deepEqual(parse('event list', '--to 2026-06-30').options.to, new Date(2026, 6, 1));
   t.deepEqual(parse('event list', '--to 2026-06-30 12:00').options.to, new Date(2026, 5, 30, 12));
-  t.throws(() => parse('event list', '--from 2026-02-30'), { message: '--from: "2026-02-30" is not a date such as 2026-12-24 or 2026-12-24 18:30' });
+  t.throws(() => parse('event list', '--from 2026-02-30'), { message: 'from: "2026-02-30" is not a date such as 2026-12-24 or 2026-12-24 18:30' });
   t.throws(() => parse('event update', 'Gala --start 2026-03-29 02:30'), {
-    message: '--start: 2026-03-29 02:30 does not exist in the time zone Europe/Paris: the clocks skip it (daylight saving time)',
+    message: 'start: 2026-03-29 02:30 does not exist in the time zone Europe/Paris: the clocks skip it (daylight saving time)',
   });
 });
 

@@ -62,9 +62,9 @@ test('messages state their rule: the maximum, positive amounts, a skipped local 
     await shell.run(line);
     return shell.stderr.text();
   };
-  t.regex(await said('client list --limit 100000'), /--limit: expected a whole number from 1 to 10000/);
+  t.regex(await said('client list --limit 100000'), /limit: expected a whole number from 1 to 10000/);
   t.regex(await said(`contract pay ${w.otherSigned.id} -5`), /amount: must be positive/);
-  t.regex(await said(`contract update ${w.otherSigned.id} --due -5`), /--due: must be positive/);
+  t.regex(await said(`contract update ${w.otherSigned.id} --due -5`), /error: due: must be positive/);
   const sales = await shellOf(w, 'sonia@epic.test');
   sales.stderr.clear();
   t.is(await sales.run('event update Durand Wedding --start 2027-03-28 02:15'), 1);

@@ -87,7 +87,8 @@ export const LIST = {
   all: flag('show every row'),
 } as const;
 export const YES = { yes: flag('do not ask for confirmation') } as const;
-export const ROLE = (summary: string, extra: Extra = {}) => oneOf(ROLE_INPUTS, summary, { complete: 'role', placeholder: 'role', ...extra });
+export const ROLE = <const X extends Extra = None>(summary: string, extra?: X) =>
+  ({ ...oneOf(ROLE_INPUTS, summary, { complete: 'role', placeholder: 'role' }), ...extra }) as ReturnType<typeof oneOf<typeof ROLE_INPUTS>> & NoInfer<X>;
 
 type ValueOf<O> = O extends FlagOption
   ? boolean

@@ -47,7 +47,8 @@ const endsOptions = (word: Word) => !word.quoted && word.text === '--';
 
 /** The value of an option of this kind, checked with the rules the services use, so the wording is the same. */
 function valueOf(name: string, option: OptionDecl, raw: string): unknown {
-  const field = `--${name}`;
+  // Named as the services name their fields, so that a rule reads the same wherever it is checked.
+  const field = name;
   switch (option.kind) {
     case 'flag':
       return true;
