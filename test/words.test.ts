@@ -1,8 +1,10 @@
 import anyTest, { type TestFn } from 'ava';
 import { idleMinutes } from '../lib/session/shell-session';
+import { createShell } from '../lib/shell/repl';
+import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
-import { parseTsv, shellHarness } from './helpers/shell';
-import { buildWorld, type World } from './helpers/world';
+import { capture, parseTsv, shellHarness } from './helpers/shell';
+import { buildWorld, PASSWORD, type World } from './helpers/world';
 
 /** What people type at the shell, and the words it answers with. The world's clock is 2026-06-01. */
 const test = anyTest as TestFn<{ w: World }>;
@@ -94,4 +96,27 @@ test('filters refuse contradictions the same way on every noun', async (t) => {
   }
   const support = await shellOf(w, 'paul@epic.test');
   t.regex((await refusal(support, 'client list --mine')).text, /support staff have no clients of their own/);
+});
+
+test.serial('in the vorpal shell too: a noun alone lists its verbs, another role is refused first', async (t) => {
+  const { w } = t.context;
+  const out = capture();
+  const err = capture();
+  const app = testApp(w.db, w.clock);
+  const shell = createShell(app, { stdout: out.stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
+  const type = async (line: string) => {
+    (shell.vorpal as unknown as { emit(event: string, line: string): void }).emit('client_prompt_submit', line);
+    await (shell.vorpal as unknown as { exec(line: string): Promise<unknown> }).exec(line);
+  };
+  await shell.session.login('paul@epic.test', PASSWORD);
+  shell.sync();
+  await type('client');
+  t.regex(err.text(), /client list +list clients/);
+  t.notRegex(err.text(), /client create/);
+  err.clear();
+  await type('client create --bogus');
+  t.is(err.text(), 'error: permission denied: "client create" is not available to support\n');
+  t.is(out.text(), '');
+  await type('exit');
+  t.is(await shell.closed, 0);
 });
