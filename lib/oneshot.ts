@@ -12,11 +12,15 @@ import { TokenSession } from './session/token-session';
  * loaded on this path.
  */
 
-/** The lines a --password-stdin reads, refused with the reason when they are not there. */
-function passwordLines(lines: string[], count: number, where: string): string[] {
+/**
+ * The lines a --password-stdin reads, refused with the reason when they are not there: no
+ * password at all, or fewer lines than the command reads (a manager's own password after a
+ * one-time one, say).
+ */
+function passwordLines(lines: string[], count: number, firstRead: boolean, where: string): string[] {
   const taken = lines.splice(0, count);
-  if (taken.length === 0 || taken[0] === '') throw new UsageError(`no password on standard input${where}`);
-  if (taken.length < count) throw new UsageError(`--password-stdin needs ${count} lines on standard input, one per password${where}`);
+  if (firstRead && (taken.length === 0 || taken[0] === '')) throw new UsageError(`no password on standard input${where}`);
+  if (taken.length < count) throw new UsageError(`standard input ended early: expected ${count - taken.length} more line(s)${where}`);
   return taken;
 }
 
@@ -44,9 +48,10 @@ function oneShotRunner(app: App, stdinLines: Streams['stdinLines']): Runner {
 export function runOneShot(app: App, argv: string[]): Promise<number> {
   let lines: string[] | undefined;
   const fromStdin = async (count: number) => {
+    const firstRead = lines === undefined;
     // The newline ending the last line does not start another (empty) one.
     lines ??= fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
-    return passwordLines(lines, count, '');
+    return passwordLines(lines, count, firstRead, '');
   };
   return oneShotRunner(app, process.stdin.isTTY ? undefined : fromStdin).execute(unquoted(argv));
 }
@@ -61,7 +66,7 @@ export async function runScript(app: App, script: string): Promise<number> {
   if (lines[lines.length - 1] === '') lines.pop();
   const total = lines.length;
   const lineNumber = () => total - lines.length;
-  const runner = oneShotRunner(app, async (count) => passwordLines(lines, count, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`));
+  const runner = oneShotRunner(app, async (count) => passwordLines(lines, count, true, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`));
   while (lines.length > 0) {
     const line = lines.shift()!;
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
