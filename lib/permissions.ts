@@ -18,12 +18,17 @@ export const PERMISSIONS = {
   'collaborator.update': { management: 'any' },
   'collaborator.delete': { management: 'any' },
   'collaborator.reset-password': { management: 'any' },
+  'collaborator.history': { management: 'any' },
+  'collaborator.activity': { management: 'any' },
   'client.list': { management: 'any', sales: 'any', support: 'any' },
   'client.show': { management: 'any', sales: 'any', support: 'any' },
   'client.create': { sales: 'any' },
   'client.update': { sales: 'own' },
   'client.delete': { sales: 'own' },
   'client.reassign': { management: 'any' },
+  'client.history': { management: 'any', sales: 'any', support: 'any' },
+  'client.contact': { management: 'any', sales: 'own' },
+  'client.contacts': { management: 'any', sales: 'any', support: 'any' },
   'contract.list': { management: 'any', sales: 'any', support: 'any' },
   'contract.show': { management: 'any', sales: 'any', support: 'any' },
   'contract.create': { management: 'any' },
@@ -31,6 +36,7 @@ export const PERMISSIONS = {
   'contract.sign': { management: 'any', sales: 'own' },
   'contract.pay': { management: 'any', sales: 'own' },
   'contract.delete': { management: 'any' },
+  'contract.history': { management: 'any', sales: 'any', support: 'any' },
   'event.list': { management: 'any', sales: 'any', support: 'any' },
   'event.show': { management: 'any', sales: 'any', support: 'any' },
   'event.create': { sales: 'own' },
@@ -38,6 +44,7 @@ export const PERMISSIONS = {
   'event.assign': { management: 'any' },
   'event.unassign': { management: 'any' },
   'event.delete': { sales: 'own' },
+  'event.history': { management: 'any', sales: 'any', support: 'any' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
 export type Action = keyof typeof PERMISSIONS;

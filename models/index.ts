@@ -1,7 +1,8 @@
 import { Client } from './Client';
+import { ClientContact } from './ClientContact';
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 import { Event } from './Event';
 
-export { Client, Collaborator, Contract, Event };
-export const MODELS = [Collaborator, Client, Contract, Event];
+export { Client, ClientContact, Collaborator, Contract, Event };
+export const MODELS = [Collaborator, Client, Contract, Event, ClientContact];

@@ -81,6 +81,7 @@ const event = (contractId: number, supportContactId: number | null) =>
 async function recordsFor(salesContactId: number, supportContactId: number | null, name: string): Promise<Records> {
   const clientId = await client(salesContactId);
   const signed = await contract(clientId, true);
+  await insert(`INSERT INTO client_contacts ("clientId", "at", note) VALUES ($1, now(), 'First call')`, [clientId]);
   return {
     client: clientId,
     contract: signed,
@@ -343,6 +344,23 @@ function statementOf(action: Action, r: Records): [string, unknown[]] {
       return [`UPDATE events SET "supportContactId" = NULL WHERE id = $1`, [r.event]];
     case 'event.delete':
       return ['DELETE FROM events WHERE id = $1', [r.event]];
+    // History rows exist for every fixture: the owner's inserts were recorded too.
+    case 'client.history':
+      return [`SELECT id FROM history WHERE "recordTable" = 'clients' AND "recordId" = $1`, [r.client]];
+    case 'contract.history':
+      return [`SELECT id FROM history WHERE "recordTable" = 'contracts' AND "recordId" = $1`, [r.contract]];
+    case 'event.history':
+      return [`SELECT id FROM history WHERE "recordTable" = 'events' AND "recordId" = $1`, [r.event]];
+    case 'collaborator.history':
+      return [`SELECT id FROM history WHERE "recordTable" = 'collaborators' AND "recordId" = $1`, [r.collaborator]];
+    // What the database can withhold of one person's activity: their changes to accounts (the
+    // rest is each record's history, which everyone logged in may read).
+    case 'collaborator.activity':
+      return [`SELECT id FROM history WHERE "recordTable" = 'collaborators' AND "actorId" IS NULL`, []];
+    case 'client.contact':
+      return [`INSERT INTO client_contacts ("clientId", "collaboratorId", "at", note) VALUES ($1, (SELECT epic_actor_id()), now(), 'Called')`, [r.client]];
+    case 'client.contacts':
+      return ['SELECT id FROM client_contacts WHERE "clientId" = $1', [r.client]];
   }
 }
 

@@ -95,8 +95,11 @@ test('-- ends the options: what follows is positional', (t) => {
   t.throws(() => parse('client list', '-- --mine'), { instanceOf: UsageError, message: /^unexpected "--mine"/ });
 });
 
-test('a command of the permission table runs as the action its name says, and every action has its command', (t) => {
+test('a command of the permission table runs as the action its name says, or the one it names, and every action has its command', (t) => {
   const permitted = COMMANDS.flatMap((spec) => (spec.availability.when === 'permitted' ? [[spec.name, spec.availability.action]] : []));
-  for (const [name, action] of permitted) t.is(action, name.replace(' ', '.'));
+  const named = permitted.filter(([name]) => !name.includes(' '));
+  for (const [name, action] of permitted.filter(([name]) => name.includes(' '))) t.is(action, name.replace(' ', '.'));
+  // The one-word commands: each names its action.
+  t.deepEqual(named, [['activity', 'collaborator.activity']]);
   t.deepEqual(permitted.map(([, action]) => action).sort(), [...ACTIONS].sort());
 });

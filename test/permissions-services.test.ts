@@ -4,8 +4,10 @@ import type { ServiceContext } from '../lib/db/context';
 import { cryptoTokens } from '../lib/services/settings';
 import * as clients from '../lib/services/clients';
 import * as collaborators from '../lib/services/collaborators';
+import * as contacts from '../lib/services/contacts';
 import * as contracts from '../lib/services/contracts';
 import * as events from '../lib/services/events';
+import * as history from '../lib/services/history';
 import { ACTIONS, type Action } from '../lib/permissions';
 import { ALL, SPEC, type Role, type Target } from './helpers/permission-spec';
 import { freshDatabase } from './helpers/database';
@@ -29,12 +31,17 @@ const INVOKE: Record<Action, Invoke> = {
   'collaborator.update': (ctx, w) => collaborators.updateCollaborator(ctx, String(w.otherSupport.id), { fullName: 'Pia Renamed' }),
   'collaborator.delete': (ctx, w) => collaborators.deleteCollaborator(ctx, String(w.otherSupport.id)),
   'collaborator.reset-password': (ctx, w) => collaborators.resetPassword(ctx, String(w.otherSupport.id), undefined, deps),
+  'collaborator.history': (ctx, w) => history.recordHistory(ctx, 'collaborators', String(w.otherSales.id)),
+  'collaborator.activity': (ctx, w) => history.activity(ctx, String(w.otherSales.id)),
   'client.list': (ctx) => clients.listClients(ctx),
   'client.show': (ctx, w, t) => clients.showClient(ctx, String(pick(t, w.ownClient, w.otherClient).id)),
   'client.create': (ctx) => clients.createClient(ctx, { fullName: 'New Client', email: 'new@client.test', phone: '0612345678' }),
   'client.update': (ctx, w, t) => clients.updateClient(ctx, String(pick(t, w.ownClient, w.otherClient).id), { companyName: 'Renamed' }),
   'client.delete': (ctx, w, t) => clients.deleteClient(ctx, String(pick(t, w.ownProspect, w.otherProspect).id)),
   'client.reassign': (ctx, w, t) => clients.reassignClient(ctx, String(pick(t, w.ownClient, w.otherClient).id), String(w.otherSales.id)),
+  'client.history': (ctx, w, t) => history.recordHistory(ctx, 'clients', String(pick(t, w.ownClient, w.otherClient).id)),
+  'client.contact': (ctx, w, t) => contacts.recordContact(ctx, String(pick(t, w.ownClient, w.otherClient).id), { note: 'Called about the date' }),
+  'client.contacts': (ctx, w, t) => contacts.listContacts(ctx, String(pick(t, w.ownClient, w.otherClient).id)),
   'contract.list': (ctx) => contracts.listContracts(ctx),
   'contract.show': (ctx, w, t) => contracts.showContract(ctx, String(pick(t, w.ownSigned, w.otherSigned).id)),
   'contract.create': (ctx, w, t) => contracts.createContract(ctx, { client: String(pick(t, w.ownClient, w.otherClient).id), total: '500' }),
@@ -42,6 +49,7 @@ const INVOKE: Record<Action, Invoke> = {
   'contract.sign': (ctx, w, t) => contracts.signContract(ctx, String(pick(t, w.ownUnsigned, w.otherUnsigned).id)),
   'contract.pay': (ctx, w, t) => contracts.payContract(ctx, String(pick(t, w.ownSigned, w.otherSigned).id), '100'),
   'contract.delete': (ctx, w, t) => contracts.deleteContract(ctx, String(pick(t, w.ownUnsigned, w.otherUnsigned).id)),
+  'contract.history': (ctx, w, t) => history.recordHistory(ctx, 'contracts', String(pick(t, w.ownSigned, w.otherSigned).id)),
   'event.list': (ctx) => events.listEvents(ctx),
   'event.show': (ctx, w, t) => events.showEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
   'event.create': (ctx, w, t) =>
@@ -50,6 +58,7 @@ const INVOKE: Record<Action, Invoke> = {
   'event.assign': (ctx, w, t) => events.assignSupport(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id), String(w.otherSupport.id)),
   'event.unassign': (ctx, w, t) => events.unassignSupport(ctx, String(pick(t, w.assignedEvent, w.othersEvent).id)),
   'event.delete': (ctx, w, t) => events.deleteEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
+  'event.history': (ctx, w, t) => history.recordHistory(ctx, 'events', String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
 };
 
 test.before(async (t) => {

@@ -24,12 +24,17 @@ const LINES: Record<Action, (w: World, t: Target) => string> = {
   'collaborator.update': () => 'collaborator update Pia Support --name Pia Renamed',
   'collaborator.delete': () => 'collaborator delete Pia Support --yes',
   'collaborator.reset-password': () => 'collaborator reset-password pia@epic.test',
+  'collaborator.history': () => 'collaborator history Sonia Sales',
+  'collaborator.activity': () => 'activity --by Sonia Sales --since 2026-01-01',
   'client.list': () => 'client list',
   'client.show': (_w, t) => `client show ${pick(t, 'Kevin Casey', 'Élodie Durand')}`,
   'client.create': () => 'client create --name New Client --email new@client.test --phone 0612345678',
   'client.update': (_w, t) => `client update ${pick(t, 'Kevin Casey', 'Élodie Durand')} --company Renamed`,
   'client.delete': (_w, t) => `client delete ${pick(t, 'Olivia Prospect', 'Oscar Prospect')} --yes`,
   'client.reassign': (_w, t) => `client reassign ${pick(t, 'Kevin Casey', 'Élodie Durand')} --to Sonia Sales`,
+  'client.history': (_w, t) => `client history ${pick(t, 'Kevin Casey', 'Élodie Durand')}`,
+  'client.contact': (_w, t) => `client contact ${pick(t, 'Kevin Casey', 'Élodie Durand')} --note Called about the date --by phone`,
+  'client.contacts': (_w, t) => `client contacts ${pick(t, 'Kevin Casey', 'Élodie Durand')}`,
   'contract.list': () => 'contract list',
   'contract.show': (w, t) => `contract show ${pick(t, w.ownSigned, w.otherSigned).id}`,
   'contract.create': (_w, t) => `contract create --client ${pick(t, 'Kevin Casey', 'Élodie Durand')} --total 500`,
@@ -37,6 +42,7 @@ const LINES: Record<Action, (w: World, t: Target) => string> = {
   'contract.sign': (w, t) => `contract sign ${pick(t, w.ownUnsigned, w.otherUnsigned).id}`,
   'contract.pay': (w, t) => `contract pay ${pick(t, w.ownSigned, w.otherSigned).id} 100`,
   'contract.delete': (w, t) => `contract delete ${pick(t, w.ownUnsigned, w.otherUnsigned).id} --yes`,
+  'contract.history': (w, t) => `contract history ${pick(t, w.ownSigned, w.otherSigned).id}`,
   'event.list': () => 'event list',
   'event.show': (_w, t) => `event show ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')}`,
   'event.create': (w, t) => `event create --contract ${pick(t, w.ownSignedFree, w.otherSignedFree).id} --name New Event --start 2026-09-01 10:00 --end 2026-09-01 18:00 --location Paris --attendees 10`,
@@ -44,6 +50,7 @@ const LINES: Record<Action, (w: World, t: Target) => string> = {
   'event.assign': (_w, t) => `event assign ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --support Pia Support`,
   'event.unassign': (_w, t) => `event unassign ${pick(t, 'Casey Launch Party', 'Durand Wedding')}`,
   'event.delete': (_w, t) => `event delete ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --yes`,
+  'event.history': (_w, t) => `event history ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')}`,
 };
 
 const EMAIL: Record<Role, string> = { management: 'maud@epic.test', sales: 'sam@epic.test', support: 'paul@epic.test' };

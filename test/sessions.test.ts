@@ -69,6 +69,16 @@ test.serial('a REPL session ends at its next command after a role change', (t) =
 test.serial('a REPL session ends at its next command after its collaborator is deleted', (t) =>
   endsTheShell(t, (w, email) => w.as(w.manager, (ctx) => deleteCollaborator(ctx, email))));
 
+test.serial("the shell's session is a row of the database, deleted by logout", async (t) => {
+  const { w } = t.context;
+  const account = await newAccount(w);
+  const count = async () => (await ownerRead<{ count: string }>(w, 'SELECT count(*) FROM sessions WHERE "collaboratorId" = $1', [account.id]))[0].count;
+  const shell = await loggedIn(w, account.email);
+  t.is(await count(), '1');
+  t.is(await shell.run('logout'), 0);
+  t.is(await count(), '0');
+});
+
 /** A terminal whose confirmation stays open until the test answers it. */
 function heldConfirmation() {
   let opened!: () => void;

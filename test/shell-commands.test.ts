@@ -83,7 +83,7 @@ test.serial('> file writes exact CSV and JSON, without colour codes', async (t) 
   const csv = fs.readFileSync(`${dir}/mine.csv`, 'utf8');
   t.false(csv.includes('\u001b['));
   const lines = csv.trimEnd().split('\r\n');
-  t.is(lines[0], 'id,fullName,email,phone,companyName,salesContact,createdAt,updatedAt');
+  t.is(lines[0], 'id,fullName,email,phone,companyName,salesContact,createdAt,updatedAt,lastContactAt');
   t.is(lines.length, 3);
   t.true(lines.some((l) => l.startsWith(`${w.ownClient.id},Kevin Casey,kevin@startup.test,'+33612345678,Cool Startup LLC,Sam Sales,`)));
   t.is(await shell.run(`event show Casey Launch Party > "${dir}/event.json"`), 0);

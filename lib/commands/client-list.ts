@@ -1,4 +1,4 @@
-import { CLIENT_COLUMNS } from '../output/columns';
+import { CLIENT_FOLLOW_UP_COLUMNS } from '../output/columns';
 import { listClients } from '../services/clients';
 import { flag, permitted, text } from './declare';
 import { listResult } from './shared';
@@ -11,6 +11,9 @@ export const clientList = permitted({
     mine: flag('only my clients'),
     search: text('name, email, company or phone containing the text', { placeholder: 'text' }),
     sales: text('clients of this sales collaborator', { placeholder: 'collaborator', complete: 'collaborator' }),
+    // Days or a date: the service reads which, so it stays text here.
+    'not-contacted-since': text('no interaction logged since (30: the last 30 days)', { placeholder: 'days|date' }),
   },
-  run: async (ctx, { options }) => listResult(await ctx.as((s) => listClients(s, options)), CLIENT_COLUMNS),
+  run: async (ctx, { options }) =>
+    listResult(await ctx.as((s) => listClients(s, { ...options, notContactedSince: options['not-contacted-since'] })), CLIENT_FOLLOW_UP_COLUMNS),
 });

@@ -132,14 +132,20 @@ interface Declaration<N extends string, O extends OptionDecls, A extends readonl
 }
 
 /**
- * A command the permission table governs: its action is its name (`client list` runs only
- * for roles the table lets do `client.list`). A name with no action in the table does not
- * compile.
+ * A name that is not `noun verb` (`activity`) names its action; a name that is one must not,
+ * so that a command and its action cannot drift apart.
  */
-export function permitted<const N extends PermittedName, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
-  declaration: Declaration<N, O, A, Out>,
+type ActionOf<N extends string> = N extends PermittedName ? { action?: never } : { action: Action };
+
+/**
+ * A command the permission table governs: its action is its name (`client list` runs only
+ * for roles the table lets do `client.list`), or the action it names. A name with no action
+ * in the table, or an action not in it, does not compile.
+ */
+export function permitted<const N extends string, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
+  declaration: Declaration<N, O, A, Out> & ActionOf<N>,
 ): CommandSpec {
-  const action = ACTIONS.find((a) => a === declaration.name.replace(' ', '.'));
+  const action = declaration.action ?? ACTIONS.find((a) => a === declaration.name.replace(' ', '.'));
   if (!action) throw new Error(`"${declaration.name}" is not in the permission table`);
   return declare(declaration, { when: 'permitted', action });
 }

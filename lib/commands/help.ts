@@ -36,7 +36,8 @@ export const help = session('always', {
     }
     const groups = new Map<string, CommandSpec[]>();
     for (const spec of available) {
-      const noun = spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
+      // A permitted command goes with the noun of its action: `activity` with the collaborators.
+      const noun = spec.availability.when === 'permitted' ? spec.availability.action.split('.')[0] : spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
       groups.set(noun, [...(groups.get(noun) ?? []), spec]);
     }
     const width = Math.max(...available.map((s) => s.name.length), ...SYSTEM_SHELL.map(([name]) => name.length)) + 2;

@@ -1,17 +1,23 @@
+import { activity } from './activity';
+import { clientContact } from './client-contact';
+import { clientContacts } from './client-contacts';
 import { clientCreate } from './client-create';
 import { clientDelete } from './client-delete';
+import { clientHistory } from './client-history';
 import { clientList } from './client-list';
 import { clientReassign } from './client-reassign';
 import { clientShow } from './client-show';
 import { clientUpdate } from './client-update';
 import { collaboratorCreate } from './collaborator-create';
 import { collaboratorDelete } from './collaborator-delete';
+import { collaboratorHistory } from './collaborator-history';
 import { collaboratorList } from './collaborator-list';
 import { collaboratorResetPassword } from './collaborator-reset-password';
 import { collaboratorShow } from './collaborator-show';
 import { collaboratorUpdate } from './collaborator-update';
 import { contractCreate } from './contract-create';
 import { contractDelete } from './contract-delete';
+import { contractHistory } from './contract-history';
 import { contractList } from './contract-list';
 import { contractPay } from './contract-pay';
 import { contractShow } from './contract-show';
@@ -20,6 +26,7 @@ import { contractUpdate } from './contract-update';
 import { eventAssign } from './event-assign';
 import { eventCreate } from './event-create';
 import { eventDelete } from './event-delete';
+import { eventHistory } from './event-history';
 import { eventList } from './event-list';
 import { eventShow } from './event-show';
 import { eventUnassign } from './event-unassign';
@@ -37,10 +44,11 @@ import type { CommandSpec } from './types';
 /** Every command, in the order help lists them. */
 export const COMMANDS: CommandSpec[] = [
   login, logout, whoami, passwd, help, exit,
-  clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign,
-  contractList, contractShow, contractCreate, contractUpdate, contractSign, contractPay, contractDelete,
-  eventList, eventShow, eventCreate, eventUpdate, eventAssign, eventUnassign, eventDelete,
-  collaboratorList, collaboratorShow, collaboratorCreate, collaboratorUpdate, collaboratorResetPassword, collaboratorDelete,
+  clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign, clientContact, clientContacts, clientHistory,
+  contractList, contractShow, contractCreate, contractUpdate, contractSign, contractPay, contractDelete, contractHistory,
+  eventList, eventShow, eventCreate, eventUpdate, eventAssign, eventUnassign, eventDelete, eventHistory,
+  collaboratorList, collaboratorShow, collaboratorCreate, collaboratorUpdate, collaboratorResetPassword, collaboratorDelete, collaboratorHistory,
+  activity,
 ];
 
 /** The commands available logged out (role undefined) or to a role: what the shell registers. */

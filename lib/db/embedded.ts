@@ -436,14 +436,17 @@ export async function stopEmbeddedDatabase(dataDir: string): Promise<boolean> {
   return true;
 }
 
-/** Client backends connected to the embedded server, this one excepted (any role sees them all). */
+/**
+ * Connections to the embedded server's databases, this one excepted, as the runtime role sees
+ * them: the database of every backend, but the type only of its own role's (tests and
+ * migrations connect as other roles). Besides clients, only short-lived workers (autovacuum)
+ * are attached to a database, which at worst delays a stop.
+ */
 export async function countClients(dataDir: string): Promise<number> {
   const state = readState(layout(dataDir).stateFile);
   if (!state) return 0;
   return withClient(runtimeUrl(state), async (client) => {
-    const result = await client.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    );
+    const result = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()');
     return result.rows[0].n as number;
   });
 }

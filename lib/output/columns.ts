@@ -54,3 +54,30 @@ export const CLIENT_CONTACT_COLUMNS: Column[] = [
   { key: 'companyName', header: 'Company' },
   { key: 'salesContact', header: 'Sales contact' },
 ];
+
+/** Lists and shows of clients add the latest logged interaction. */
+export const CLIENT_FOLLOW_UP_COLUMNS: Column[] = [...CLIENT_COLUMNS, { key: 'lastContactAt', header: 'Last contact', kind: 'date' }];
+
+/** One changed field per row; From and To hold amounts, dates, names or flags alike. */
+export const HISTORY_COLUMNS: Column[] = [
+  { key: 'at', header: 'When', kind: 'date' },
+  { key: 'by', header: 'By' },
+  { key: 'action', header: 'Change' },
+  { key: 'field', header: 'Field' },
+  { key: 'old', header: 'From' },
+  { key: 'new', header: 'To' },
+];
+
+/** What one collaborator changed: the record is named on each row. */
+export const ACTIVITY_COLUMNS: Column[] = [
+  { key: 'at', header: 'When', kind: 'date' },
+  { key: 'record', header: 'Record' },
+  ...HISTORY_COLUMNS.slice(2),
+];
+
+export const CONTACT_COLUMNS: Column[] = [
+  { key: 'at', header: 'When', kind: 'date' },
+  { key: 'by', header: 'By' },
+  { key: 'channel', header: 'How' },
+  { key: 'note', header: 'Note' },
+];

@@ -51,6 +51,9 @@ function plainValue(column: Column, value: unknown): string {
     case 'bool':
       return value ? 'yes' : 'no';
     default:
+      // A column of mixed values (a history's From and To) shows each as its own kind would.
+      if (value instanceof Date) return formatDate(value, DATE_FORMAT);
+      if (typeof value === 'boolean') return value ? 'yes' : 'no';
       return String(value);
   }
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
+import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
@@ -12,6 +13,8 @@ export interface ClientFilters {
   mine?: boolean;
   search?: string;
   sales?: string;
+  /** Days (`30`) or a local date: clients with no interaction since. */
+  notContactedSince?: string;
   limit?: number;
 }
 
@@ -33,7 +36,9 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
     const digits = phoneSearchDigits(filters.search);
     conditions.push(digits ? { [Op.or]: [text, { phone: { [Op.like]: `%${digits}%` } }] } : text);
   }
+  if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
   const { rows, count } = await Client.findAndCountAll({
+    attributes: { include: [LAST_CONTACT_AT] },
     where: { [Op.and]: conditions },
     include: withSalesContact,
     // Alphabetical as people read it: Élodie among the E, not after Z.
@@ -48,12 +53,16 @@ export interface ClientDetails {
   client: ClientRow;
   contracts: ContractRow[];
   events: EventRow[];
+  recentContacts: ContactRow[];
 }
+
+const RECENT_CONTACTS = 5;
 
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
   assertAllowed(ctx.actor, 'client.show');
   const found = await findClient(ctx, ref);
   const client = await Client.findByPk(found.id, {
+    attributes: { include: [LAST_CONTACT_AT] },
     include: [...withSalesContact, { model: Contract, include: [{ model: Event }] }],
     order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
     transaction: ctx.transaction,
@@ -69,6 +78,7 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
       event.contract = k;
       return eventRow(event);
     }),
+    recentContacts: (await contactsOf(ctx, client, RECENT_CONTACTS)).rows,
   };
 }
 

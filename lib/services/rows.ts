@@ -29,6 +29,8 @@ export interface ClientRow {
   salesContact: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The latest logged interaction, where the query read it (lists and show). */
+  lastContactAt?: Date | null;
 }
 
 export interface ContractRow {
@@ -79,6 +81,7 @@ export function collaboratorRow(c: Collaborator): CollaboratorRow {
 }
 
 export function clientRow(c: Client): ClientRow {
+  const lastContactAt = c.get('lastContactAt') as Date | null | undefined;
   return {
     id: c.id,
     fullName: c.fullName,
@@ -89,6 +92,7 @@ export function clientRow(c: Client): ClientRow {
     salesContact: c.salesContact?.fullName ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    ...(lastContactAt !== undefined && { lastContactAt }),
   };
 }
 

@@ -198,6 +198,8 @@ export async function runRepl(app: App): Promise<number> {
   shell.sync();
   shell.vorpal.show();
   const code = await shell.closed;
+  // Leaving ends the session in the database too; an unreachable database must not hold the exit.
+  await shell.session.logout().catch(() => undefined);
   process.stderr.write('\n');
   return code;
 }

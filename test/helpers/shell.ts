@@ -70,3 +70,19 @@ export function parseTsv(text: string): Record<string, string>[] {
   const keys = header.split('\t');
   return lines.map((line) => Object.fromEntries(line.split('\t').map((value, i) => [keys[i], value])));
 }
+
+/** A shell harness logged in as this collaborator. */
+export async function loggedInShell(db: TestDatabase, clock: ManualClock, email: string): Promise<ShellHarness> {
+  const shell = shellHarness(db, clock);
+  await shell.loginAs(email);
+  return shell;
+}
+
+/** Runs a line that must succeed; returns what it printed on standard output (its messages are in `stderr`). */
+export async function runOk(shell: ShellHarness, line: string): Promise<string> {
+  shell.stdout.clear();
+  shell.stderr.clear();
+  const code = await shell.run(line);
+  if (code !== 0) throw new Error(`${line}: exit ${code}: ${shell.stderr.text()}`);
+  return shell.stdout.text();
+}

@@ -155,7 +155,7 @@ export async function buildWorld(db: TestDatabase, clock = new ManualClock('2026
 
 /** Empties the database and builds the world again: for tests whose every case must start afresh. */
 export async function rebuildWorld(w: World): Promise<World> {
-  await w.db.owner.query('TRUNCATE sessions, events, contracts, clients, collaborators RESTART IDENTITY CASCADE');
+  await w.db.owner.query('TRUNCATE history, sessions, events, contracts, clients, collaborators RESTART IDENTITY CASCADE');
   return buildWorld(w.db, w.clock);
 }
 
@@ -171,5 +171,7 @@ export async function snapshot(db = lastDatabase!): Promise<string> {
     await dump('SELECT * FROM contracts ORDER BY id'),
     await dump('SELECT * FROM events ORDER BY id'),
     await dump('SELECT id, "tokenHash", "collaboratorId", "expiresAt" FROM sessions ORDER BY id'),
+    await dump('SELECT * FROM client_contacts ORDER BY id'),
+    await dump('SELECT * FROM history ORDER BY id'),
   ]);
 }

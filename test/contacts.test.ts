@@ -1,0 +1,100 @@
+import anyTest, { type TestFn } from 'ava';
+import { QueryTypes } from 'sequelize';
+import { freshDatabase } from './helpers/database';
+import { loggedInShell, parseTsv, runOk } from './helpers/shell';
+import { buildWorld, type World } from './helpers/world';
+
+/** The contact log, the last contact of a client, and the follow-up filter. */
+const test = anyTest as TestFn<{ w: World }>;
+
+// Days start at local midnight: in Paris (UTC+2 in summer) a local day differs from the UTC one.
+process.env.TZ = 'Europe/Paris';
+
+test.before(async (t) => {
+  // 2026-06-01 11:00 in Paris.
+  t.context.w = await buildWorld(await freshDatabase());
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+const shellOf = (w: World, email: string) => loggedInShell(w.db, w.clock, email);
+
+test.serial("a client's last contact is its latest interaction, not its last edit", async (t) => {
+  const { w } = t.context;
+  const sam = await shellOf(w, 'sam@epic.test');
+  await runOk(sam, 'client contact Kevin Casey --note Called about the launch --at 2026-05-20 10:00 --by phone');
+  await runOk(sam, 'client contact Kevin Casey --note Lunch at the venue --at 2026-05-28 12:30 --by Meeting');
+  // Logged last, but it happened first.
+  await runOk(sam, 'client contact Kevin Casey --note Sent the quote --at 2026-05-10 09:00 --by email');
+  t.regex(sam.stderr.text(), /Logged a contact with Kevin Casey/);
+  await runOk(sam, 'client update Kevin Casey --company Casey & Co');
+
+  const shown = JSON.parse(await runOk(sam, 'client show Kevin Casey --format json'));
+  t.is(shown.lastContactAt, '2026-05-28T10:30:00.000Z');
+  t.deepEqual(
+    shown.recentContacts.map((c: Record<string, string>) => [c.at, c.by, c.channel, c.note]),
+    [
+      ['2026-05-28T10:30:00.000Z', 'Sam Sales', 'meeting', 'Lunch at the venue'],
+      ['2026-05-20T08:00:00.000Z', 'Sam Sales', 'phone', 'Called about the launch'],
+      ['2026-05-10T07:00:00.000Z', 'Sam Sales', 'email', 'Sent the quote'],
+    ],
+  );
+  const table = await runOk(sam, 'client show Kevin Casey --format table');
+  t.regex(table, /Last contact\s+2026-05-28 12:30/);
+  t.regex(table, /Recent contacts\nWhen\s+By\s+How\s+Note\s*\n2026-05-28 12:30\s+Sam Sales\s+meeting\s+Lunch at the venue/);
+
+  const list = parseTsv(await runOk(sam, 'client list --format tsv'));
+  t.is(list.find((r) => r.fullName === 'Kevin Casey')?.lastContactAt, '2026-05-28 12:30');
+  t.is(list.find((r) => r.fullName === 'Élodie Durand')?.lastContactAt, '');
+
+  const log = parseTsv(await runOk(sam, 'client contacts Kevin Casey --format tsv'));
+  t.deepEqual(log.map((r) => r.note), ['Lunch at the venue', 'Called about the launch', 'Sent the quote']);
+  t.is((parseTsv(await runOk(sam, 'client contacts Kevin Casey --limit 1 --format tsv'))).length, 1);
+});
+
+test.serial('a manager logs an interaction in their own name; the log and its history say who', async (t) => {
+  const { w } = t.context;
+  const maud = await shellOf(w, 'maud@epic.test');
+  await runOk(maud, 'client contact Élodie Durand --note Apologised for the delay');
+  const [entry] = parseTsv(await runOk(maud, 'client contacts elodie durand --format tsv'));
+  t.like(entry, { by: 'Maud Manager', channel: '', note: 'Apologised for the delay', at: '2026-06-01 11:00' });
+  const [recorded] = await w.db.owner.query<Record<string, unknown>>(`SELECT * FROM history WHERE "recordTable" = 'client_contacts' ORDER BY id DESC LIMIT 1`, { type: QueryTypes.SELECT });
+  t.like(recorded, { actorId: w.manager.id, actorName: 'Maud Manager', action: 'insert' });
+  t.like((recorded.changes as Record<string, unknown>).clientId, { new: w.otherClient.id, newName: 'Élodie Durand' });
+});
+
+test.serial('an interaction in the future, an unknown channel or no note is refused', async (t) => {
+  const { w } = t.context;
+  const sam = await shellOf(w, 'sam@epic.test');
+  t.is(await sam.run('client contact Kevin Casey --note Tomorrow --at 2026-06-01 11:30'), 1);
+  t.regex(sam.stderr.text(), /at: is in the future/);
+  t.is(await sam.run('client contact Kevin Casey --note Faxed --by fax'), 1);
+  t.regex(sam.stderr.text(), /by: expected one of phone, email, meeting, got "fax"/);
+  t.is(await sam.run('client contact Kevin Casey --by phone'), 2);
+  t.regex(sam.stderr.text(), /missing --note/);
+});
+
+test.serial('--not-contacted-since counts days from local midnight (Europe/Paris)', async (t) => {
+  const { w } = t.context;
+  const sam = await shellOf(w, 'sam@epic.test');
+  const sonia = await shellOf(w, 'sonia@epic.test');
+  const prospects = async (since: string) =>
+    parseTsv(await runOk(sam, `client list --not-contacted-since ${since} --format tsv`))
+      .map((r) => r.fullName)
+      .filter((name) => name.endsWith('Prospect'));
+  // Clients never contacted are due a follow-up whatever the date.
+  t.deepEqual(await prospects('2026-01-01'), ['Olivia Prospect', 'Oscar Prospect']);
+  // Both on 31 May in UTC; on either side of midnight in Paris.
+  await runOk(sam, 'client contact Olivia Prospect --note Late call --at 2026-05-31 23:30');
+  await runOk(sonia, 'client contact Oscar Prospect --note Early call --at 2026-06-01 00:30');
+  t.deepEqual(await prospects('2026-06-01'), ['Olivia Prospect']);
+  t.deepEqual(await prospects('0'), ['Olivia Prospect']);
+  t.deepEqual(await prospects('2026-06-01 00:31'), ['Olivia Prospect', 'Oscar Prospect']);
+  t.deepEqual(await prospects('1'), []);
+  // Since 31 May 00:00 in Paris: only the client last called on 28 May is due.
+  const due = parseTsv(await runOk(sam, 'client list --not-contacted-since 1 --format tsv')).map((r) => r.fullName);
+  t.deepEqual(due, ['Kevin Casey']);
+  t.is(await sam.run('client list --not-contacted-since last week'), 1);
+  t.regex(sam.stderr.text(), /not-contacted-since: "last week" is not a date/);
+});
