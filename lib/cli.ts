@@ -103,7 +103,11 @@ async function migrateCommand(app: App, argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-async function dispatch(app: App, argv: string[]): Promise<number> {
+/** `epic --help` and `epic -h` are `epic help`: one overview, whichever way it is asked for. */
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+async function dispatch(app: App, given: string[]): Promise<number> {
+  const argv = HELP_FLAGS.has(given[0]) ? ['help', ...given.slice(1)] : given;
   const [first] = argv;
   if (first === 'db') return dbCommand(app, argv.slice(1));
   if (first === 'setup') {

@@ -1,6 +1,6 @@
 /**
  * The typed errors services throw. The shell turns each into one readable line and an exit
- * code (SPEC §5): 1 for bad input, not found and conflicts, 2 for usage, 4 for not logged in
+ * code: 1 for bad input, not found and conflicts, 2 for usage, 4 for not logged in
  * or permission denied. Anything else is unexpected and gets an error reference.
  */
 export abstract class AppError extends Error {

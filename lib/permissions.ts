@@ -1,8 +1,8 @@
-import { PermissionDenied } from './errors';
+import { PermissionDenied, ValidationError } from './errors';
 import type { Role } from './roles';
 
 /**
- * SPEC §4 as data: role × action → scope. It is the only place that says who may do what;
+ * Who may do what (README, "Who may do what"), as data: role × action → scope. It is the only place that says who may do what;
  * the services enforce it and the shell registers commands from it.
  *  - any:      every record
  *  - own:      records of a client whose sales contact is the actor
@@ -75,6 +75,21 @@ function describe(action: Action, scope?: Exclude<Scope, 'any'>): string {
   if (!scope) return `${what} ${noun}s`;
   if (scope === 'assigned') return `${what} only ${noun}s assigned to them`;
   return `${what} only ${noun === 'client' ? 'their own clients' : `${noun}s of their own clients`}`;
+}
+
+const PEOPLE: Record<Role, string> = { management: 'managers', sales: 'salespeople', support: 'support staff' };
+const MINE_HINT = { client: '--sales', contract: '--client', event: '--support or --client' } as const;
+
+/**
+ * What `--mine` means, the same for every noun: the records the table makes the actor's own
+ * for updating them (`own`: of their clients; `assigned`: events they run). A role that owns
+ * no record of the noun (managers everywhere, support for clients and contracts) is refused
+ * rather than shown an empty list.
+ */
+export function mineScope(actor: Actor, noun: keyof typeof MINE_HINT): 'own' | 'assigned' {
+  const scope = scopeOf(actor.role, `${noun}.update`);
+  if (scope === 'own' || scope === 'assigned') return scope;
+  throw new ValidationError('mine', `${PEOPLE[actor.role]} have no ${noun}s of their own: filter with ${MINE_HINT[noun]}`);
 }
 
 /**

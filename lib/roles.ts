@@ -3,8 +3,11 @@ import { quoted, ValidationError } from './errors';
 const ROLES = ['management', 'sales', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** French names are accepted as input too (SPEC §2). */
-const ALIASES: Record<string, Role> = {
+/** French names are accepted as input too: the staff is French-speaking. */
+export const ROLE_INPUTS = ['management', 'gestion', 'sales', 'commercial', 'support'] as const;
+export type RoleInput = (typeof ROLE_INPUTS)[number];
+
+const ALIASES: Record<RoleInput, Role> = {
   management: 'management',
   gestion: 'management',
   sales: 'sales',
@@ -12,10 +15,9 @@ const ALIASES: Record<string, Role> = {
   support: 'support',
 };
 
-export const ROLE_INPUTS = Object.keys(ALIASES);
-
 export function parseRole(input: string): Role {
-  const role = ALIASES[input.trim().toLowerCase()];
-  if (!role) throw new ValidationError('role', `expected one of ${ROLE_INPUTS.join(', ')}, got ${quoted(input)}`);
-  return role;
+  const typed = input.trim().toLowerCase();
+  const role = ROLE_INPUTS.find((name) => name === typed);
+  if (role) return ALIASES[role];
+  throw new ValidationError('role', `expected one of ${ROLE_INPUTS.join(', ')}, got ${quoted(input)}`);
 }

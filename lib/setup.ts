@@ -1,23 +1,22 @@
 import fs from 'node:fs';
 import type { App } from './app';
-import { parseInput } from './commands/options';
+import { flag, text } from './commands/declare';
+import { parseTyped } from './commands/options';
+import { unquoted } from './shell/tokenize';
 import { EXIT, UsageError, ValidationError } from './errors';
 import { createFirstManager } from './services/auth';
-import type { CommandShape, Prompter } from './commands/types';
+import type { Prompter } from './commands/types';
 
 /**
- * First run (SPEC §5): the first management account, only on an empty database. Used by
+ * First run: the first management account, only on an empty database. Used by
  * `epic setup` for scripted installs and by the shell when it finds no collaborator.
  */
 
-const SETUP: CommandShape = {
-  name: 'setup',
-  options: [
-    { name: 'name', type: 'string', placeholder: 'full name', summary: 'your full name' },
-    { name: 'email', type: 'string', summary: 'your email (your login)' },
-    { name: 'password-stdin', type: 'boolean', summary: 'read the password from standard input' },
-  ],
-};
+const SETUP_OPTIONS = {
+  name: text('your full name', { placeholder: 'full name' }),
+  email: text('your email (your login)'),
+  'password-stdin': flag('read the password from standard input'),
+} as const;
 
 export interface FirstManager {
   fullName: string;
@@ -43,12 +42,12 @@ export async function createFirstAccount(app: App, account: FirstManager) {
 
 /** `epic setup --name <name> --email <email> --password-stdin`, or the same asked at a terminal. */
 export async function runSetup(app: App, argv: string[], prompt: Prompter): Promise<number> {
-  const input = parseInput(SETUP, argv);
-  const given: Partial<FirstManager> = {
-    fullName: input.options.name as string | undefined,
-    email: input.options.email as string | undefined,
-  };
-  if (input.options['password-stdin']) given.password = fs.readFileSync(0, 'utf8').split(/\r?\n/)[0];
+  const { options } = parseTyped({ name: 'setup', options: SETUP_OPTIONS }, unquoted(argv));
+  const given: Partial<FirstManager> = { fullName: options.name, email: options.email };
+  if (options['password-stdin']) {
+    given.password = fs.readFileSync(0, 'utf8').split(/\r?\n/)[0];
+    if (given.password === '') throw new UsageError('no password on standard input');
+  }
   if (!prompt.interactive && (given.fullName === undefined || given.email === undefined || given.password === undefined)) {
     throw new UsageError('not on a terminal: give --name, --email and --password-stdin');
   }

@@ -4,7 +4,7 @@ import type { SequelizeStatic } from '../lib/db/migration-types';
 export async function up(queryInterface: QueryInterface, Sequelize: SequelizeStatic): Promise<void> {
   const { DataTypes } = Sequelize;
   await queryInterface.sequelize.transaction(async (transaction) => {
-    // pg_trgm serves substring search, unaccent the accent-insensitive match (SPEC §6).
+    // pg_trgm serves substring search, unaccent the accent-insensitive match of names and searches.
     await queryInterface.sequelize.query('CREATE EXTENSION IF NOT EXISTS pg_trgm', { transaction });
     await queryInterface.sequelize.query('CREATE EXTENSION IF NOT EXISTS unaccent', { transaction });
     // unaccent() is only STABLE; an IMMUTABLE wrapper with a fixed dictionary may be indexed.

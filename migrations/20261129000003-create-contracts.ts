@@ -35,7 +35,7 @@ export async function up(queryInterface: QueryInterface, Sequelize: SequelizeSta
        CREATE INDEX contracts_unpaid_idx ON contracts ("clientId") WHERE "amountDue" > 0;`,
       { transaction },
     );
-    // Signing is one-way (SPEC §3).
+    // Signing is one-way: a signed contract cannot be unsigned.
     await queryInterface.sequelize.query(
       `CREATE FUNCTION contracts_keep_signed() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN

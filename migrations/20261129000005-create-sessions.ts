@@ -13,7 +13,7 @@ export async function up(queryInterface: QueryInterface, Sequelize: SequelizeSta
           type: DataTypes.INTEGER,
           allowNull: false,
           references: { model: 'collaborators', key: 'id' },
-          // Deleting a collaborator revokes their sessions (SPEC §7).
+          // Deleting a collaborator revokes their sessions.
           onDelete: 'CASCADE',
           onUpdate: 'CASCADE',
         },

@@ -1,7 +1,7 @@
 import { Model } from 'sequelize-typescript';
 
 /**
- * What every record table has (SPEC §3): an id, its timestamps, and the version column of
+ * What every record table has: an id, its timestamps, and the version column of
  * optimistic locking (enabled per table with `version: true`). Declared only: Sequelize adds them.
  */
 export abstract class VersionedRecord extends Model {

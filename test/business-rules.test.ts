@@ -8,7 +8,7 @@ import { Client, Collaborator, Contract, Event } from '../models';
 import { freshDatabase } from './helpers/database';
 import { buildWorld, insertCollaborator, insertRow, PASSWORD, sessionRunner, snapshot, type World } from './helpers/world';
 
-/** SPEC §3 and §4 rules beyond the permission table, through the services. */
+/** Business rules beyond the permission table, through the services. */
 const test = anyTest as TestFn<{ w: World }>;
 
 test.before(async (t) => {
@@ -81,7 +81,7 @@ test.serial('contract amounts: two decimals, due within total, payments never be
   const id = String(w.ownUnsigned.id);
   for (const [total, due, message] of [
     ['12.345', undefined, /at most 2 decimals/],
-    ['-5', undefined, /not an amount/],
+    ['-5', undefined, /total: must be positive/],
     ['0', undefined, /more than 0/],
     ['abc', undefined, /not an amount/],
     ['100', '100.01', /must not exceed the total amount \(100\.00\)/],

@@ -6,7 +6,7 @@ import { ConfigError, loadDotEnv, readConfig } from '../lib/config';
 import { epicUser } from './helpers/epic';
 import { tempDir } from './helpers/temp';
 
-test('defaults follow SPEC §9', (t) => {
+test('defaults follow the README configuration table', (t) => {
   const config = readConfig({ HOME: '/home/alice' });
   t.like(config, { databaseUrl: undefined, dbIdleMinutes: 15, idleMinutes: 30, sessionHours: 12, bcryptCost: 12, debug: false, noColor: false });
   t.is(config.dataDir, path.join(os.homedir(), '.local', 'share', 'epic-events'));

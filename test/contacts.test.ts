@@ -70,7 +70,7 @@ test.serial('an interaction in the future, an unknown channel or no note is refu
   t.is(await sam.run('client contact Kevin Casey --note Tomorrow --at 2026-06-01 11:30'), 1);
   t.regex(sam.stderr.text(), /at: is in the future/);
   t.is(await sam.run('client contact Kevin Casey --note Faxed --by fax'), 1);
-  t.regex(sam.stderr.text(), /by: expected phone, email, meeting, got "fax"/);
+  t.regex(sam.stderr.text(), /by: expected one of phone, email, meeting, got "fax"/);
   t.is(await sam.run('client contact Kevin Casey --by phone'), 2);
   t.regex(sam.stderr.text(), /missing --note/);
 });

@@ -3,7 +3,7 @@ import { freshDatabase } from './helpers/database';
 import { parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
 import { buildWorld, type World } from './helpers/world';
 
-/** The filters each role needs (SPEC §6), through the shell. The world's clock is 2026-06-01. */
+/** The filters each role needs , through the shell. The world's clock is 2026-06-01. */
 const test = anyTest as TestFn<{ w: World }>;
 
 test.before(async (t) => {

@@ -14,7 +14,7 @@ import { freshDatabase } from './helpers/database';
 import { buildWorld, snapshot, type World } from './helpers/world';
 
 /**
- * SPEC §4, cell by cell, through the services. The expected table is written out here again on
+ * Who may do what (README), cell by cell, through the services. The expected table is written out here again on
  * purpose, from the specification, not derived from lib/permissions.
  */
 const test = anyTest as TestFn<{ w: World }>;

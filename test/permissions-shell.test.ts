@@ -5,7 +5,7 @@ import { ALL, SPEC, type Role, type Target } from './helpers/permission-spec';
 import { shellHarness } from './helpers/shell';
 import { buildWorld, rebuildWorld, snapshot, type World } from './helpers/world';
 
-/** SPEC §4 cell by cell again, through the shell's commands and what they print. */
+/** Who may do what (README), cell by cell again, through the shell's commands and what they print. */
 const test = anyTest as TestFn<{ w: World }>;
 
 test.before(async (t) => {

@@ -9,7 +9,7 @@ import { freshDatabase, type TestDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { fakeSentry } from './helpers/sentry-server';
 
-/** SPEC §8 against a recording HTTP server on 127.0.0.1, through the real binary. */
+/** Error reporting (no personal data, flushed before exit) against a recording HTTP server on 127.0.0.1, through the real binary. */
 const test = anyTest as TestFn<{ db: TestDatabase }>;
 const run = promisify(execFile);
 

@@ -131,7 +131,8 @@ test.serial('lists show 30 rows unless --limit or --all, and say so', async (t) 
   t.is(await shell.run('client list --limit 1'), 0);
   t.is(parseTsv(shell.stdout.text()).length, 1);
   t.regex(shell.stderr.text(), /showing 1 of \d+/);
-  t.is(await shell.run('client list --limit 0'), 2);
+  // A value of the wrong kind is bad input (1); a malformed command line (both --limit and --all) is a usage error (2).
+  t.is(await shell.run('client list --limit 0'), 1);
   t.is(await shell.run('client list --limit 2 --all'), 2);
 });
 

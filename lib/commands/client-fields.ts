@@ -1,9 +1,9 @@
-import type { OptionSpec } from './types';
+import { text } from './declare';
 
 /** The details of a client, shared by create and update. */
-export const CLIENT_DETAIL_OPTIONS: OptionSpec[] = [
-  { name: 'name', type: 'string', placeholder: 'full name', summary: "the client's full name" },
-  { name: 'email', type: 'string', summary: 'email address' },
-  { name: 'phone', type: 'string', summary: 'phone number (French unless it starts with +)' },
-  { name: 'company', type: 'string', summary: 'company name (optional)' },
-];
+export const CLIENT_DETAILS = {
+  name: text("the client's full name", { placeholder: 'full name' }),
+  email: text('email address'),
+  phone: text('phone number (French unless it starts with +)'),
+  company: text('company name (optional)'),
+} as const;

@@ -1,13 +1,12 @@
 import { HISTORY_COLUMNS } from '../output/columns';
 import { recordHistory } from '../services/history';
-import { arg, limitOf, listResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { listResult } from './shared';
 
-export const clientHistory: CommandSpec = {
+export const clientHistory = permitted({
   name: 'client history',
   summary: "who changed a client's details, and when (a deleted client by its id)",
-  availability: { when: 'permitted', action: 'client.history' },
   args: [{ name: 'client', required: true, rest: true, complete: 'client' }],
   output: 'list',
-  run: async (ctx, input) => listResult(await ctx.as((s) => recordHistory(s, 'clients', arg(input, 'client'), limitOf(input))), HISTORY_COLUMNS),
-};
+  run: async (ctx, { args, options }) => listResult(await ctx.as((s) => recordHistory(s, 'clients', args.client, options.limit)), HISTORY_COLUMNS),
+});

@@ -1,30 +1,19 @@
 import { CLIENT_FOLLOW_UP_COLUMNS } from '../output/columns';
 import { listClients } from '../services/clients';
-import { limitOf, listResult, text } from './shared';
-import type { CommandSpec } from './types';
+import { flag, permitted, text } from './declare';
+import { listResult } from './shared';
 
-export const clientList: CommandSpec = {
+export const clientList = permitted({
   name: 'client list',
   summary: 'list clients (30 unless --limit or --all)',
-  availability: { when: 'permitted', action: 'client.list' },
   output: 'list',
-  options: [
-    { name: 'mine', type: 'boolean', summary: 'only my clients' },
-    { name: 'search', type: 'string', placeholder: 'text', summary: 'name, email, company or phone containing the text' },
-    { name: 'sales', type: 'string', placeholder: 'collaborator', summary: 'clients of this sales collaborator', complete: 'collaborator' },
-    { name: 'not-contacted-since', type: 'string', placeholder: 'days|date', summary: 'no interaction logged since (30: the last 30 days)' },
-  ],
-  run: async (ctx, input) =>
-    listResult(
-      await ctx.as((s) =>
-        listClients(s, {
-          mine: input.options.mine === true,
-          search: text(input, 'search'),
-          sales: text(input, 'sales'),
-          notContactedSince: text(input, 'not-contacted-since'),
-          limit: limitOf(input),
-        }),
-      ),
-      CLIENT_FOLLOW_UP_COLUMNS,
-    ),
-};
+  options: {
+    mine: flag('only my clients'),
+    search: text('name, email, company or phone containing the text', { placeholder: 'text' }),
+    sales: text('clients of this sales collaborator', { placeholder: 'collaborator', complete: 'collaborator' }),
+    // Days or a date: the service reads which, so it stays text here.
+    'not-contacted-since': text('no interaction logged since (30: the last 30 days)', { placeholder: 'days|date' }),
+  },
+  run: async (ctx, { options }) =>
+    listResult(await ctx.as((s) => listClients(s, { ...options, notContactedSince: options['not-contacted-since'] })), CLIENT_FOLLOW_UP_COLUMNS),
+});

@@ -1,19 +1,16 @@
 import { CLIENT_COLUMNS } from '../output/columns';
 import { updateClient } from '../services/clients';
-import { CLIENT_DETAIL_OPTIONS } from './client-fields';
-import { arg, recordResult, text } from './shared';
-import type { CommandSpec } from './types';
+import { CLIENT_DETAILS } from './client-fields';
+import { permitted } from './declare';
+import { recordResult } from './shared';
 
-export const clientUpdate: CommandSpec = {
+export const clientUpdate = permitted({
   name: 'client update',
   summary: "change a client's details",
-  availability: { when: 'permitted', action: 'client.update' },
   args: [{ name: 'client', required: true, rest: true, complete: 'client' }],
-  options: CLIENT_DETAIL_OPTIONS,
-  run: async (ctx, input) => {
-    const client = await ctx.as((s) =>
-      updateClient(s, arg(input, 'client'), { fullName: text(input, 'name'), email: text(input, 'email'), phone: text(input, 'phone'), companyName: text(input, 'company') }),
-    );
+  options: CLIENT_DETAILS,
+  run: async (ctx, { args, options }) => {
+    const client = await ctx.as((s) => updateClient(s, args.client, { fullName: options.name, email: options.email, phone: options.phone, companyName: options.company }));
     return recordResult(client, CLIENT_COLUMNS, `Updated client #${client.id} ${client.fullName}`);
   },
-};
+});

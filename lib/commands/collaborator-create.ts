@@ -1,32 +1,25 @@
 import { COLLABORATOR_COLUMNS } from '../output/columns';
 import { parseRole } from '../roles';
 import { createCollaborator } from '../services/collaborators';
-import { oneTimePassword, ownPassword } from './prompting';
-import { need, recordResult } from './shared';
-import type { CommandSpec } from './types';
+import { flag, permitted, ROLE, text } from './declare';
 import { announcePassword } from './password-notice';
+import { oneTimePassword, ownPassword } from './prompting';
+import { recordResult } from './shared';
 
-export const collaboratorCreate: CommandSpec = {
+export const collaboratorCreate = permitted({
   name: 'collaborator create',
   summary: 'hire a collaborator, with a one-time password',
-  availability: { when: 'permitted', action: 'collaborator.create' },
-  options: [
-    { name: 'name', type: 'string', placeholder: 'full name', summary: 'full name', required: true },
-    { name: 'email', type: 'string', summary: 'email address (their login)', required: true },
-    { name: 'role', type: 'string', summary: 'management, sales or support', complete: 'role', required: true },
-    {
-      name: 'password-stdin',
-      type: 'boolean',
-      summary: 'read the one-time password from standard input (then your own on the next line, for a manager)',
-    },
-  ],
-  run: async (ctx, input) => {
-    const role = parseRole(need(input, 'role'));
-    const password = await oneTimePassword(ctx, input);
-    const actorPassword = role === 'management' ? await ownPassword(ctx, input, 'to create a manager') : undefined;
-    const created = await ctx.as((s) =>
-      createCollaborator(s, { fullName: need(input, 'name'), email: need(input, 'email'), role, password }, { tokens: ctx.tokens, actorPassword }),
-    );
+  options: {
+    name: text('full name', { placeholder: 'full name', required: true }),
+    email: text('email address (their login)', { required: true }),
+    role: ROLE('management, sales or support', { required: true }),
+    'password-stdin': flag('read the one-time password from standard input (then your own on the next line, for a manager)'),
+  },
+  run: async (ctx, { options }) => {
+    const role = parseRole(options.role);
+    const password = await oneTimePassword(ctx, options['password-stdin']);
+    const actorPassword = role === 'management' ? await ownPassword(ctx, options['password-stdin'], 'to create a manager') : undefined;
+    const created = await ctx.as((s) => createCollaborator(s, { fullName: options.name, email: options.email, role, password }, { tokens: ctx.tokens, actorPassword }));
     return recordResult(created.collaborator, COLLABORATOR_COLUMNS, announcePassword(`Created ${created.collaborator.role} collaborator #${created.collaborator.id} ${created.collaborator.fullName}`, created.generatedPassword));
   },
-};
+});

@@ -1,16 +1,14 @@
 import { deleteCollaborator } from '../services/collaborators';
-import { arg, text } from './shared';
-import type { CommandSpec } from './types';
+import { permitted, text } from './declare';
 
-export const collaboratorDelete: CommandSpec = {
+export const collaboratorDelete = permitted({
   name: 'collaborator delete',
   summary: "delete a collaborator (a salesperson's clients go to --reassign-to)",
-  availability: { when: 'permitted', action: 'collaborator.delete' },
   args: [{ name: 'collaborator', required: true, rest: true, complete: 'collaborator' }],
-  options: [{ name: 'reassign-to', type: 'string', placeholder: 'collaborator', summary: 'sales collaborator who takes over the clients', complete: 'collaborator' }],
-  confirm: (input) => `Delete collaborator ${input.args.collaborator}?`,
-  run: async (ctx, input) => {
-    const gone = await ctx.as((s) => deleteCollaborator(s, arg(input, 'collaborator'), { reassignTo: text(input, 'reassign-to') }));
+  options: { 'reassign-to': text('sales collaborator who takes over the clients', { placeholder: 'collaborator', complete: 'collaborator' }) },
+  confirm: ({ args }) => `Delete collaborator ${args.collaborator}?`,
+  run: async (ctx, { args, options }) => {
+    const gone = await ctx.as((s) => deleteCollaborator(s, args.collaborator, { reassignTo: options['reassign-to'] }));
     return { message: `Deleted collaborator #${gone.id} ${gone.fullName}` };
   },
-};
+});

@@ -1,13 +1,12 @@
 import { HISTORY_COLUMNS } from '../output/columns';
 import { recordHistory } from '../services/history';
-import { arg, limitOf, listResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { listResult } from './shared';
 
-export const collaboratorHistory: CommandSpec = {
+export const collaboratorHistory = permitted({
   name: 'collaborator history',
   summary: "who changed a collaborator's account, and when (never a password, only that it changed)",
-  availability: { when: 'permitted', action: 'collaborator.history' },
   args: [{ name: 'collaborator', required: true, rest: true, complete: 'collaborator' }],
   output: 'list',
-  run: async (ctx, input) => listResult(await ctx.as((s) => recordHistory(s, 'collaborators', arg(input, 'collaborator'), limitOf(input))), HISTORY_COLUMNS),
-};
+  run: async (ctx, { args, options }) => listResult(await ctx.as((s) => recordHistory(s, 'collaborators', args.collaborator, options.limit)), HISTORY_COLUMNS),
+});

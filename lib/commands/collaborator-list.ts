@@ -1,13 +1,12 @@
 import { COLLABORATOR_COLUMNS } from '../output/columns';
 import { listCollaborators } from '../services/collaborators';
-import { limitOf, listResult, text } from './shared';
-import type { CommandSpec } from './types';
+import { permitted, ROLE } from './declare';
+import { listResult } from './shared';
 
-export const collaboratorList: CommandSpec = {
+export const collaboratorList = permitted({
   name: 'collaborator list',
   summary: 'list collaborators',
-  availability: { when: 'permitted', action: 'collaborator.list' },
   output: 'list',
-  options: [{ name: 'role', type: 'string', summary: 'management, sales or support', complete: 'role' }],
-  run: async (ctx, input) => listResult(await ctx.as((s) => listCollaborators(s, { role: text(input, 'role'), limit: limitOf(input) })), COLLABORATOR_COLUMNS),
-};
+  options: { role: ROLE('management, sales or support') },
+  run: async (ctx, { options }) => listResult(await ctx.as((s) => listCollaborators(s, options)), COLLABORATOR_COLUMNS),
+});

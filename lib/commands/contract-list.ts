@@ -1,32 +1,35 @@
 import { CONTRACT_COLUMNS } from '../output/columns';
 import { listContracts } from '../services/contracts';
-import { eitherFlag, limitOf, listResult, text } from './shared';
-import type { CommandSpec } from './types';
+import { flag, permitted, text } from './declare';
+import { listResult, oneOfTwo } from './shared';
 
-export const contractList: CommandSpec = {
+export const contractList = permitted({
   name: 'contract list',
   summary: 'list contracts',
-  availability: { when: 'permitted', action: 'contract.list' },
   output: 'list',
-  options: [
-    { name: 'unsigned', type: 'boolean', summary: 'only contracts not signed yet' },
-    { name: 'signed', type: 'boolean', summary: 'only signed contracts' },
-    { name: 'unpaid', type: 'boolean', summary: 'only contracts with an amount due' },
-    { name: 'paid', type: 'boolean', summary: 'only fully paid contracts' },
-    { name: 'client', type: 'string', summary: 'contracts of this client', complete: 'client' },
-    { name: 'mine', type: 'boolean', summary: 'contracts of my clients' },
+  options: {
+    unsigned: flag('only contracts not signed yet'),
+    signed: flag('only signed contracts'),
+    unpaid: flag('only contracts with an amount due'),
+    paid: flag('only fully paid contracts'),
+    client: text('contracts of this client', { complete: 'client' }),
+    mine: flag('contracts of my clients'),
+  },
+  exclusive: [
+    ['signed', 'unsigned'],
+    ['paid', 'unpaid'],
   ],
-  run: async (ctx, input) =>
+  run: async (ctx, { options }) =>
     listResult(
       await ctx.as((s) =>
         listContracts(s, {
-          signed: eitherFlag(input, 'signed', 'unsigned'),
-          paid: eitherFlag(input, 'paid', 'unpaid'),
-          client: text(input, 'client'),
-          mine: input.options.mine === true,
-          limit: limitOf(input),
+          signed: oneOfTwo(options.signed, options.unsigned),
+          paid: oneOfTwo(options.paid, options.unpaid),
+          client: options.client,
+          mine: options.mine,
+          limit: options.limit,
         }),
       ),
       CONTRACT_COLUMNS,
     ),
-};
+});

@@ -1,13 +1,12 @@
 import { CONTRACT_COLUMNS } from '../output/columns';
 import { showContract } from '../services/contracts';
-import { arg, recordResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { recordResult } from './shared';
 
-export const contractShow: CommandSpec = {
+export const contractShow = permitted({
   name: 'contract show',
   summary: 'show a contract',
-  availability: { when: 'permitted', action: 'contract.show' },
   args: [{ name: 'contract', required: true, complete: 'contract' }],
   output: 'show',
-  run: async (ctx, input) => recordResult(await ctx.as((s) => showContract(s, arg(input, 'contract'))), CONTRACT_COLUMNS),
-};
+  run: async (ctx, { args }) => recordResult(await ctx.as((s) => showContract(s, args.contract)), CONTRACT_COLUMNS),
+});

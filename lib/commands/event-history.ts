@@ -1,13 +1,12 @@
 import { HISTORY_COLUMNS } from '../output/columns';
 import { recordHistory } from '../services/history';
-import { arg, limitOf, listResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { listResult } from './shared';
 
-export const eventHistory: CommandSpec = {
+export const eventHistory = permitted({
   name: 'event history',
   summary: 'who changed an event, and when (a deleted event by its id)',
-  availability: { when: 'permitted', action: 'event.history' },
   args: [{ name: 'event', required: true, rest: true, complete: 'event' }],
   output: 'list',
-  run: async (ctx, input) => listResult(await ctx.as((s) => recordHistory(s, 'events', arg(input, 'event'), limitOf(input))), HISTORY_COLUMNS),
-};
+  run: async (ctx, { args, options }) => listResult(await ctx.as((s) => recordHistory(s, 'events', args.event, options.limit)), HISTORY_COLUMNS),
+});

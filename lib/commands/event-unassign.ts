@@ -1,15 +1,14 @@
 import { EVENT_COLUMNS } from '../output/columns';
 import { unassignSupport } from '../services/events';
-import { arg, recordResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { recordResult } from './shared';
 
-export const eventUnassign: CommandSpec = {
+export const eventUnassign = permitted({
   name: 'event unassign',
   summary: "remove an event's support contact",
-  availability: { when: 'permitted', action: 'event.unassign' },
   args: [{ name: 'event', required: true, rest: true, complete: 'event' }],
-  run: async (ctx, input) => {
-    const event = await ctx.as((s) => unassignSupport(s, arg(input, 'event')));
+  run: async (ctx, { args }) => {
+    const event = await ctx.as((s) => unassignSupport(s, args.event));
     return recordResult(event, EVENT_COLUMNS, `Event #${event.id} ${event.name} has no support contact now`);
   },
-};
+});

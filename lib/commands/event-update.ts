@@ -1,17 +1,16 @@
 import { EVENT_COLUMNS } from '../output/columns';
 import { updateEvent } from '../services/events';
-import { EVENT_DETAIL_OPTIONS, eventDetails } from './event-fields';
-import { arg, recordResult } from './shared';
-import type { CommandSpec } from './types';
+import { permitted } from './declare';
+import { EVENT_DETAILS } from './event-fields';
+import { recordResult } from './shared';
 
-export const eventUpdate: CommandSpec = {
+export const eventUpdate = permitted({
   name: 'event update',
   summary: "change an event's details",
-  availability: { when: 'permitted', action: 'event.update' },
   args: [{ name: 'event', required: true, rest: true, complete: 'event' }],
-  options: EVENT_DETAIL_OPTIONS,
-  run: async (ctx, input) => {
-    const event = await ctx.as((s) => updateEvent(s, arg(input, 'event'), eventDetails(input)));
+  options: EVENT_DETAILS,
+  run: async (ctx, { args, options }) => {
+    const event = await ctx.as((s) => updateEvent(s, args.event, options));
     return recordResult(event, EVENT_COLUMNS, `Updated event #${event.id} ${event.name}`);
   },
-};
+});

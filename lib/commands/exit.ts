@@ -1,11 +1,10 @@
-import type { CommandSpec } from './types';
+import { session } from './declare';
 
-export const exit: CommandSpec = {
+export const exit = session('always', {
   name: 'exit',
   summary: 'leave the shell',
-  availability: { when: 'always' },
   run: async (ctx) => {
     ctx.requestExit();
     return {};
   },
-};
+});

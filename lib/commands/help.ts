@@ -1,5 +1,6 @@
 import { quoted, UsageError } from '../errors';
 import type { TextBlock } from '../output/render';
+import { session } from './declare';
 import { optionsOf, usageOf } from './options';
 import type { CommandSpec } from './types';
 
@@ -8,15 +9,27 @@ function detail(spec: CommandSpec): TextBlock[] {
   return [{ heading: spec.name, lines: [spec.summary, `usage: ${usageOf(spec)}`] }, ...(options.length ? [{ heading: 'options', lines: options }] : [])];
 }
 
+/** Commands that only the system shell runs (`epic setup`, `epic db ...`), listed with the others. */
+const SYSTEM_SHELL = [
+  ['epic setup', 'create the first manager account (empty database only)'],
+  ['epic db status|stop|demo', 'the embedded database: state, stop it, load demo data'],
+] as const;
+
+/** The verbs of one noun (`client`), as `epic client` alone shows them. */
+export function verbsOf(noun: string, available: CommandSpec[]): string {
+  const specs = available.filter((s) => s.name.startsWith(`${noun} `));
+  const width = Math.max(...specs.map((s) => s.name.length)) + 2;
+  return [...specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`), '', `help ${noun} explains them.`].join('\n');
+}
+
 /** Lists only what the current user may run, grouped by noun. */
-export const help: CommandSpec = {
+export const help = session('always', {
   name: 'help',
   summary: 'list the commands you may run, or explain one',
-  availability: { when: 'always' },
   args: [{ name: 'command', required: false, rest: true }],
-  run: async (ctx, input) => {
+  run: async (ctx, { args }) => {
     const available = ctx.commands();
-    const topic = input.args.command;
+    const topic = args.command;
     if (topic) {
       const matches = available.filter((s) => s.name === topic || s.name.startsWith(`${topic} `));
       if (matches.length === 0) throw new UsageError(`no command ${quoted(topic)} available to you; type help`);
@@ -28,9 +41,10 @@ export const help: CommandSpec = {
       const noun = spec.availability.when === 'permitted' ? spec.availability.action.split('.')[0] : spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
       groups.set(noun, [...(groups.get(noun) ?? []), spec]);
     }
-    const width = Math.max(...available.map((s) => s.name.length)) + 2;
+    const width = Math.max(...available.map((s) => s.name.length), ...SYSTEM_SHELL.map(([name]) => name.length)) + 2;
     const blocks: TextBlock[] = [...groups].map(([noun, specs]) => ({ heading: noun, lines: specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`) }));
+    blocks.push({ heading: 'from the system shell', lines: SYSTEM_SHELL.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`) });
     blocks.push({ lines: ['help <command> explains one; names with spaces need no quotes; Tab completes.'] });
     return { text: blocks };
   },
-};
+});

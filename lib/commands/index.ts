@@ -41,7 +41,7 @@ import { isAllowed } from '../permissions';
 import type { Role } from '../roles';
 import type { CommandSpec } from './types';
 
-/** Every command of SPEC §6, in the order help lists them. */
+/** Every command, in the order help lists them. */
 export const COMMANDS: CommandSpec[] = [
   login, logout, whoami, passwd, help, exit,
   clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign, clientContact, clientContacts, clientHistory,
@@ -70,4 +70,9 @@ export function findCommand(words: string[]): { spec: CommandSpec; rest: string[
     if (spec && words.length >= size) return { spec, rest: words.slice(size) };
   }
   return undefined;
+}
+
+/** `client` alone: a noun that names a group of commands. */
+export function isNoun(word: string): boolean {
+  return COMMANDS.some((spec) => spec.name.startsWith(`${word.toLowerCase()} `));
 }

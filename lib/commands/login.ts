@@ -1,21 +1,23 @@
 import { UsageError } from '../errors';
-import { arg } from './shared';
-import type { CommandSpec } from './types';
+import { flag, session } from './declare';
 
-export const login: CommandSpec = {
+export const login = session('logged-out', {
   name: 'login',
   summary: 'log in with your email and password',
-  availability: { when: 'logged-out' },
   args: [{ name: 'email', required: false }],
-  options: [{ name: 'password-stdin', type: 'boolean', summary: 'read the password from standard input' }],
-  run: async (ctx, input) => {
-    const email = input.args.email ?? (ctx.prompt.interactive ? await ctx.prompt.ask('Email: ') : arg(input, 'email'));
+  options: { 'password-stdin': flag('read the password from standard input') },
+  run: async (ctx, { args, options }) => {
+    let email = args.email;
+    if (email === undefined) {
+      if (!ctx.prompt.interactive) throw new UsageError('missing <email>; usage: login <email> [--password-stdin]');
+      email = await ctx.prompt.ask('Email: ');
+    }
     let password: string;
-    if (input.options['password-stdin']) [password] = await ctx.stdinLines(1);
+    if (options['password-stdin']) [password] = await ctx.stdinLines(1);
     else if (ctx.prompt.interactive) password = await ctx.prompt.askSecret('Password: ');
     else throw new UsageError('not on a terminal: give --password-stdin and the password on standard input');
     const who = await ctx.session.login(email, password);
     const greeting = `Logged in as ${who.fullName} (${who.role}).`;
     return { message: who.mustChangePassword ? `${greeting} Your password was set by a manager: choose your own now with \`passwd\`.` : greeting };
   },
-};
+});

@@ -1,16 +1,15 @@
 import { UsageError } from '../errors';
 import { changePassword } from '../services/auth';
-import type { CommandSpec } from './types';
+import { flag, session } from './declare';
 
-export const passwd: CommandSpec = {
+export const passwd = session('logged-in', {
   name: 'passwd',
   summary: 'change your password (other sessions are logged out)',
-  availability: { when: 'logged-in' },
-  options: [{ name: 'password-stdin', type: 'boolean', summary: 'read the current and the new password, one per line, from standard input' }],
-  run: async (ctx, input) => {
+  options: { 'password-stdin': flag('read the current and the new password, one per line, from standard input') },
+  run: async (ctx, { options }) => {
     let current: string;
     let next: string;
-    if (input.options['password-stdin']) {
+    if (options['password-stdin']) {
       [current, next] = await ctx.stdinLines(2);
     } else if (ctx.prompt.interactive) {
       current = await ctx.prompt.askSecret('Current password: ');
@@ -22,4 +21,4 @@ export const passwd: CommandSpec = {
     await ctx.as((s) => changePassword(s, current, next));
     return { message: 'Password changed. Your other sessions were logged out.' };
   },
-};
+});

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
+import type { OptionDecl, OptionDecls } from './declare';
 import type { Rendered, TextBlock } from '../output/render';
 import type { TokenSource } from '../services/settings';
 
@@ -20,8 +21,10 @@ export interface ArgSpec {
   complete?: Completion;
 }
 
+/** An option as help, usage and completion see it; commands declare theirs in declare.ts. */
 export interface OptionSpec {
   name: string;
+  kind: OptionDecl['kind'];
   /** Boolean flags take no value; string options take the words up to the next option. */
   type: 'boolean' | 'string';
   summary: string;
@@ -30,9 +33,10 @@ export interface OptionSpec {
   required?: boolean;
 }
 
+/** What the parser hands a command, before its declaration types it (see TypedInput). */
 export interface Input {
   args: Record<string, string | undefined>;
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, unknown>;
 }
 
 /** Who may run it: anyone logged out, anyone logged in, or those the permission table allows. */
@@ -89,14 +93,17 @@ export interface CommandResult {
 /** What a command line is parsed against. */
 export interface CommandShape {
   name: string;
-  args?: ArgSpec[];
-  options?: OptionSpec[];
+  args?: readonly ArgSpec[];
+  options?: OptionDecls;
+  /** Groups of options of which at most one may be given. */
+  exclusive?: readonly (readonly string[])[];
   /** Lists get --format, --limit and --all; shows get --format. */
   output?: 'list' | 'show';
   /** Destructive: asks this question on a terminal, needs --yes elsewhere. */
-  confirm?: (input: Input) => string;
+  confirm?(input: Input): string;
 }
 
+/** A declared command (declare.ts), its handler's input types erased for the registry. */
 export interface CommandSpec extends CommandShape {
   summary: string;
   availability: Availability;

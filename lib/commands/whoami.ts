@@ -2,15 +2,14 @@ import { COLLABORATOR_COLUMNS } from '../output/columns';
 import { collaboratorRow } from '../services/rows';
 import { Collaborator } from '../../models';
 import { recordResult } from './shared';
-import type { CommandSpec } from './types';
+import { session } from './declare';
 
-export const whoami: CommandSpec = {
+export const whoami = session('logged-in', {
   name: 'whoami',
   summary: 'who is logged in, with which role',
-  availability: { when: 'logged-in' },
   output: 'show',
   run: async (ctx) => {
     const me = await ctx.as((s) => Collaborator.findByPk(s.actor.id, { transaction: s.transaction, rejectOnEmpty: true }));
     return recordResult(collaboratorRow(me), COLLABORATOR_COLUMNS.filter((c) => c.key !== 'lockedUntil'));
   },
-};
+});

@@ -3,7 +3,7 @@ import { countClients, embeddedStatus, layout, stopEmbeddedDatabase } from './em
 
 /**
  * Detached process started with the embedded server: stops it once no client has been
- * connected for the idle time (SPEC §9), then exits. Argv: <data dir> <idle minutes>.
+ * connected for the idle time (EPIC_DB_IDLE_MINUTES), then exits. Argv: <data dir> <idle minutes>.
  */
 async function watch(dataDir: string, idleMinutes: number): Promise<void> {
   const idleMs = idleMinutes * 60_000;

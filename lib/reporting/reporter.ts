@@ -6,7 +6,7 @@ import path from 'node:path';
 export interface Reporter {
   /** Records the error and returns the reference shown to the user. */
   captureException(error: unknown): string;
-  /** Sends what is pending, waiting at most this long (SPEC §8: 2 s before exit). */
+  /** Sends what is pending, waiting at most this long (2 s before exit: a report must not hold the user up). */
   flush(timeoutMs: number): Promise<void>;
   /** Reports business events of the models once they are bound to the opened database. */
   watchModels?(): void;

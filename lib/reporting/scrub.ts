@@ -1,5 +1,5 @@
 /**
- * Personal data must never leave in an error report (SPEC §8): no password, hash, token,
+ * Personal data must never leave in an error report: no password, hash, token,
  * email, phone number or client name. Text is scrubbed by pattern; structured fields are kept
  * only when they are on an allow-list of things this code itself puts there.
  */

@@ -7,7 +7,7 @@ import { scrubBreadcrumb, scrubEvent } from './scrub';
 import type { Transaction } from 'sequelize';
 
 /**
- * Sentry (SPEC §8), loaded only when SENTRY_DSN is set. Unexpected errors are captured by the
+ * Sentry (README, "Configuration"), loaded only when SENTRY_DSN is set. Unexpected errors are captured by the
  * shell's wrapper and the process handlers; business events come from model hooks; every
  * event is scrubbed before it leaves.
  */

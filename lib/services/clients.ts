@@ -2,12 +2,12 @@ import { col, Op, where, type WhereOptions } from 'sequelize';
 import { foldColumn, foldText } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
-import { assertAllowed } from '../permissions';
+import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
-import { filterCollaborator, findClient, findCollaborator } from './lookup';
+import { filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
-import { email, escapeLike, NAME_MAX, optionalText, phone, text } from './validation';
+import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
 export interface ClientFilters {
   mine?: boolean;
@@ -23,12 +23,18 @@ const withSalesContact = [{ model: Collaborator, as: 'salesContact', attributes:
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
   assertAllowed(ctx.actor, 'client.list');
   const conditions: WhereOptions[] = [];
-  if (filters.mine) conditions.push({ salesContactId: ctx.actor.id });
-  if (filters.sales !== undefined) conditions.push({ salesContactId: await filterCollaborator(ctx, filters.sales) });
+  if (filters.mine) {
+    mineScope(ctx.actor, 'client');
+    conditions.push({ salesContactId: ctx.actor.id });
+  }
+  if (filters.sales !== undefined) conditions.push({ salesContactId: await filterCollaborator(ctx, filters.sales, 'sales', 'sales') });
   if (filters.search !== undefined) {
     if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
     // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.
-    conditions.push(where(col('Client.searchText'), Op.like, foldText(`%${escapeLike(filters.search.trim())}%`)));
+    const text = where(col('Client.searchText'), Op.like, foldText(`%${escapeLike(filters.search.trim())}%`));
+    // Phones are stored as +33612345678: `06 12 34 56 78` is looked for as its digits.
+    const digits = phoneSearchDigits(filters.search);
+    conditions.push(digits ? { [Op.or]: [text, { phone: { [Op.like]: `%${digits}%` } }] } : text);
   }
   if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
   const { rows, count } = await Client.findAndCountAll({
@@ -98,7 +104,7 @@ async function reloaded(ctx: ServiceContext, client: Client): Promise<ClientRow>
   return clientRow(await client.reload({ include: withSalesContact, transaction: ctx.transaction }));
 }
 
-/** The creating salesperson becomes the sales contact (SPEC §4). */
+/** The creating salesperson becomes the sales contact (README, "Who may do what"). */
 export async function createClient(ctx: ServiceContext, input: ClientInput): Promise<ClientRow> {
   assertAllowed(ctx.actor, 'client.create');
   const fields = cleanClientFields(input, false);
@@ -126,8 +132,7 @@ export async function deleteClient(ctx: ServiceContext, ref: string): Promise<Cl
 export async function reassignClient(ctx: ServiceContext, ref: string, to: string): Promise<ClientRow> {
   assertAllowed(ctx.actor, 'client.reassign');
   const client = await findClient(ctx, ref);
-  const target = await findCollaborator(ctx, to);
-  if (target.role !== 'sales') throw new ValidationError('to', `${target.fullName} is ${target.role}, not sales: a client's contact must be a sales collaborator`);
+  const target = await findCollaboratorWithRole(ctx, to, 'sales', 'to');
   await client.update({ salesContactId: target.id }, { transaction: ctx.transaction });
   return reloaded(ctx, client);
 }

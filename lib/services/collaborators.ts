@@ -174,7 +174,7 @@ export async function resetPassword(ctx: ServiceContext, ref: string, password: 
 }
 
 /**
- * SPEC §4: not oneself, not the last manager; a salesperson's clients go to --reassign-to in
+ * Deleting a collaborator: not oneself, not the last manager; a salesperson's clients go to --reassign-to in
  * the same transaction; a support agent's events are left unassigned (the foreign key does it).
  */
 export async function deleteCollaborator(ctx: ServiceContext, ref: string, options: { reassignTo?: string } = {}): Promise<CollaboratorRow> {

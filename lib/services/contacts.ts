@@ -55,7 +55,7 @@ function contactRow(contact: ClientContact, client: Client | { fullName: string 
 function channel(value: unknown): Channel | null {
   if (value === undefined) return null;
   const clean = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (!CHANNELS.includes(clean as Channel)) throw new ValidationError('by', `expected ${CHANNELS.join(', ')}, got "${String(value)}"`);
+  if (!CHANNELS.includes(clean as Channel)) throw new ValidationError('by', `expected one of ${CHANNELS.join(', ')}, got "${String(value)}"`);
   return clean as Channel;
 }
 

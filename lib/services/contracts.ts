@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
-import { assertAllowed } from '../permissions';
+import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
 import { contractRow, type ContractRow, type Listing } from './rows';
@@ -29,7 +29,10 @@ export async function listContracts(ctx: ServiceContext, filters: ContractFilter
   if (filters.signed !== undefined) conditions.push({ signed: filters.signed });
   if (filters.paid !== undefined) conditions.push({ amountDue: filters.paid ? 0 : { [Op.gt]: 0 } });
   if (filters.client !== undefined) conditions.push({ clientId: (await findClient(ctx, filters.client)).id });
-  if (filters.mine) conditions.push({ '$client.salesContactId$': ctx.actor.id });
+  if (filters.mine) {
+    mineScope(ctx.actor, 'contract');
+    conditions.push({ '$client.salesContactId$': ctx.actor.id });
+  }
   const { rows, count } = await Contract.findAndCountAll({
     where: { [Op.and]: conditions },
     include: withClient,

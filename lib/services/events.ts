@@ -2,11 +2,11 @@ import { Op, where, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { foldColumn, foldText } from '../db/fold';
 import { ValidationError } from '../errors';
-import { assertAllowed, scopeOf, type Ownership } from '../permissions';
+import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import { filterCollaborator, findClient, findCollaborator, findContract, findEvent } from './lookup';
+import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
-import { dateRangeEnd, dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
+import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
 export interface EventFilters {
   mine?: boolean;
@@ -15,8 +15,9 @@ export interface EventFilters {
   past?: boolean;
   client?: string;
   support?: string;
-  from?: string;
-  to?: string;
+  from?: Date;
+  /** Events starting before this instant (`--to 2026-06-30` is given as the next midnight). */
+  to?: Date;
   limit?: number;
 }
 
@@ -35,7 +36,7 @@ const details = [
   },
 ];
 
-const MAX_ATTENDEES = 1_000_000;
+export const MAX_ATTENDEES = 1_000_000;
 const LOCATION_MAX = 200;
 const NOTES_MAX = 5000;
 
@@ -48,19 +49,17 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   const now = ctx.clock.now();
   const conditions: WhereOptions[] = [];
   if (filters.mine) {
-    // "Mine" is whatever the permission table lets the role update.
-    const scope = scopeOf(ctx.actor.role, 'event.update');
-    if (scope === 'assigned') conditions.push({ supportContactId: ctx.actor.id });
-    else if (scope === 'own') conditions.push({ '$contract.client.salesContactId$': ctx.actor.id });
-    else throw new ValidationError('mine', 'managers have no events of their own: filter with --support or --client');
+    if (mineScope(ctx.actor, 'event') === 'assigned') conditions.push({ supportContactId: ctx.actor.id });
+    else conditions.push({ '$contract.client.salesContactId$': ctx.actor.id });
   }
+  if (filters.from && filters.to && filters.from >= filters.to) throw new ValidationError('from', 'must be before --to');
   if (filters.unassigned) conditions.push({ supportContactId: null });
   if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
   if (filters.past) conditions.push({ endsAt: { [Op.lt]: now } });
   if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
-  if (filters.support !== undefined) conditions.push({ supportContactId: await filterCollaborator(ctx, filters.support) });
-  if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: dateTime('from', filters.from) } });
-  if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: dateRangeEnd('to', filters.to) } });
+  if (filters.support !== undefined) conditions.push({ supportContactId: await filterCollaborator(ctx, filters.support, 'support', 'support') });
+  if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: filters.from } });
+  if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: filters.to } });
   const { rows, count } = await Event.findAndCountAll({
     where: { [Op.and]: conditions },
     include: details,
@@ -85,7 +84,7 @@ export interface EventDetails {
   client: ClientRow;
 }
 
-/** An event with its client's contact details (SPEC §6). */
+/** An event with its client's contact details: support staff need them to run it. */
 export async function showEvent(ctx: ServiceContext, ref: string): Promise<EventDetails> {
   assertAllowed(ctx.actor, 'event.show');
   const event = await loadEvent(ctx, ref);
@@ -158,8 +157,7 @@ export async function updateEvent(ctx: ServiceContext, ref: string, input: Event
 export async function assignSupport(ctx: ServiceContext, ref: string, supportRef: string): Promise<EventRow> {
   assertAllowed(ctx.actor, 'event.assign');
   const event = await loadEvent(ctx, ref);
-  const support = await findCollaborator(ctx, supportRef);
-  if (support.role !== 'support') throw new ValidationError('support', `${support.fullName} is ${support.role}, not support`);
+  const support = await findCollaboratorWithRole(ctx, supportRef, 'support', 'support');
   await event.update({ supportContactId: support.id }, { transaction: ctx.transaction });
   return reloaded(ctx, event);
 }

@@ -3,7 +3,6 @@ import { NotFound } from '../errors';
 import { assertAllowed, type Action } from '../permissions';
 import { findClient, findCollaborator, findContract, findEvent } from './lookup';
 import type { Listing } from './rows';
-import { dateRangeEnd, dateTime } from './validation';
 
 /**
  * Reading the record history the database writes (README, "History and contact log"): one row
@@ -132,8 +131,9 @@ export async function recordHistory(ctx: ServiceContext, table: keyof typeof FIN
 }
 
 export interface ActivityFilters {
-  since?: string;
-  until?: string;
+  since?: Date;
+  /** Exclusive: the command makes a day alone mean up to the end of that day. */
+  until?: Date;
   limit?: number;
 }
 
@@ -141,7 +141,5 @@ export interface ActivityFilters {
 export async function activity(ctx: ServiceContext, by: string, filters: ActivityFilters = {}): Promise<Listing<HistoryRow>> {
   assertAllowed(ctx.actor, 'collaborator.activity');
   const actorId = await recordId(ctx, 'collaborators', by, () => findCollaborator(ctx, by));
-  const since = filters.since === undefined ? null : dateTime('since', filters.since);
-  const until = filters.until === undefined ? null : dateRangeEnd('until', filters.until);
-  return read(ctx, `h."actorId" = $1 AND ($2::timestamptz IS NULL OR h."at" >= $2) AND ($3::timestamptz IS NULL OR h."at" < $3)`, [actorId, since, until], filters.limit);
+  return read(ctx, `h."actorId" = $1 AND ($2::timestamptz IS NULL OR h."at" >= $2) AND ($3::timestamptz IS NULL OR h."at" < $3)`, [actorId, filters.since ?? null, filters.until ?? null], filters.limit);
 }

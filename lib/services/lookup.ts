@@ -5,10 +5,11 @@ import type { ServiceContext, Tx } from '../db/context';
 import { isAllowed } from '../permissions';
 import { NotFound, quoted, ValidationError } from '../errors';
 import { Client, Collaborator, Contract, Event } from '../../models';
+import type { Role } from '../roles';
 import { escapeLike } from './validation';
 
 /**
- * Identifiers typed by staff (SPEC §5): `12` or `#12`, or a name matched case- and
+ * Identifiers typed by staff (README, "Using the shell"): `12` or `#12`, or a name matched case- and
  * accent-insensitively. An unknown or ambiguous name lists the closest matches with their ids.
  */
 
@@ -107,8 +108,8 @@ export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOption
  * whoever it names exactly, and an unknown name or email simply matches nothing — the same
  * empty list as a colleague with no records.
  */
-export async function filterCollaborator(ctx: ServiceContext, ref: unknown): Promise<number | number[]> {
-  if (isAllowed(ctx.actor.role, 'collaborator.list')) return (await findCollaborator(ctx, ref)).id;
+export async function filterCollaborator(ctx: ServiceContext, ref: unknown, role: Role, field: string): Promise<number | number[]> {
+  if (isAllowed(ctx.actor.role, 'collaborator.list')) return (await findCollaboratorWithRole(ctx, ref, role, field)).id;
   const value = parseRef('collaborator', ref);
   const id = ID.exec(value);
   const named = id
@@ -156,4 +157,11 @@ export async function contractsStartingWith(tx: Tx, digits: string, limit: numbe
 /** Spaces typed twice are one in the name the line will be read as. */
 function foldPrefix(prefix: string): string {
   return prefix.replace(/\s+/g, ' ');
+}
+
+/** A collaborator named for a job only one role does (`--support`, `--sales`, `--to`): any other role is refused. */
+export async function findCollaboratorWithRole(tx: Tx, ref: unknown, role: Role, field: string): Promise<Collaborator> {
+  const found = await findCollaborator(tx, ref);
+  if (found.role !== role) throw new ValidationError(field, `${found.fullName} is ${found.role}, not ${role}`);
+  return found;
 }

@@ -1,10 +1,9 @@
-import { addDays, format, isValid, parse } from 'date-fns';
 import { quoted, ValidationError } from '../errors';
 import { parseRole, type Role } from '../roles';
 
 /**
  * Field rules shared by every service: each returns the clean value or throws a
- * ValidationError naming the field and what is expected (SPEC §3, §6).
+ * ValidationError naming the field and what is expected, the limit included.
  */
 
 // Control characters would corrupt tables, TSV and terminals; tabs and newlines only in notes.
@@ -54,11 +53,28 @@ export function phone(value: unknown): string {
   throw new ValidationError('phone', `${quoted(raw)} is not a valid phone number (for another country than France, start with +)`);
 }
 
+/**
+ * The digits to look for in stored phone numbers (`+33612345678`) when a search is typed as
+ * a phone number, in part or whole: `06 12 34 56 78`, `0612345678`, `+33 6 12`, `06.12`. A
+ * leading 0 is the French trunk prefix, written +33 in stored numbers. Undefined when the
+ * text is not a phone number.
+ */
+export function phoneSearchDigits(search: string): string | undefined {
+  const typed = search.trim();
+  if (!/^\+?[\d\s().-]+$/.test(typed)) return undefined;
+  const digits = typed.replace(/\D/g, '');
+  if (digits.length < 2) return undefined;
+  if (typed.startsWith('+')) return digits;
+  if (digits.startsWith('00')) return digits.slice(2);
+  return digits.startsWith('0') ? `33${digits.slice(1)}` : digits;
+}
+
 /** Money is kept in cents as a bigint while computing, and as a "1234.50" string otherwise. */
 export function money(field: string, value: unknown): bigint {
   const raw = typeof value === 'number' ? String(value) : value;
   if (typeof raw !== 'string') throw new ValidationError(field, 'expected an amount in euros, such as 1500 or 1500.50');
   const clean = raw.trim().replace(/[\s€]/g, '').replace(',', '.');
+  if (/^-\d/.test(clean)) throw new ValidationError(field, `must be positive (got ${raw.trim()})`);
   const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(clean);
   if (!match) throw new ValidationError(field, `${quoted(raw)} is not an amount in euros (at most 2 decimals, up to 9,999,999,999.99)`);
   return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
@@ -74,24 +90,30 @@ export function euros(amountInCents: bigint): string {
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
-const DATE_FORMATS = ['yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd'];
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/;
+const DATE_EXAMPLE = 'a date such as 2026-12-24 or 2026-12-24 18:30';
 
-/** `2026-12-24` or `2026-12-24 18:30`, in local time (TZ). */
+/**
+ * `2026-12-24` or `2026-12-24 18:30`, in local time (TZ). A date that does not exist
+ * (2026-02-30) is refused rather than rolled over, and so is a time the clocks skip when
+ * they go forward (02:30 on the last Sunday of March in Paris), naming the time zone.
+ */
 export function dateTime(field: string, value: unknown): Date {
-  if (typeof value !== 'string') throw new ValidationError(field, 'expected a date such as 2026-12-24 or 2026-12-24 18:30');
+  if (value instanceof Date) return value;
+  if (typeof value !== 'string') throw new ValidationError(field, `expected ${DATE_EXAMPLE}`);
   const raw = value.trim();
-  for (const pattern of DATE_FORMATS) {
-    const parsed = parse(raw, pattern, new Date(0));
-    // Round-tripping refuses dates that do not exist (2026-02-30) instead of rolling them over.
-    if (isValid(parsed) && format(parsed, pattern) === raw) return parsed;
+  const match = DATE.exec(raw);
+  if (!match) throw new ValidationError(field, `"${raw}" is not ${DATE_EXAMPLE}`);
+  const [year, month, day, hour, minute] = match.slice(1).map((part) => Number(part ?? 0));
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const exists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour <= 23 && minute <= 59;
+  if (!exists) throw new ValidationError(field, `"${raw}" is not ${DATE_EXAMPLE}`);
+  const at = new Date(year, month - 1, day, hour, minute);
+  if (at.getDate() !== day || at.getHours() !== hour || at.getMinutes() !== minute) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    throw new ValidationError(field, `${raw} does not exist in the time zone ${zone}: the clocks skip it (daylight saving time)`);
   }
-  throw new ValidationError(field, `${quoted(raw)} is not a date such as 2026-12-24 or 2026-12-24 18:30`);
-}
-
-/** The end of a range typed as a date and time, or as a day alone: then up to the end of that day. */
-export function dateRangeEnd(field: string, value: unknown): Date {
-  const end = dateTime(field, value);
-  return /\d:\d\d$/.test(String(value).trim()) ? end : addDays(end, 1);
+  return at;
 }
 
 export function wholeNumber(field: string, value: unknown, min: number, max: number): number {
@@ -115,7 +137,7 @@ export function validateCollaboratorFields(input: { fullName: unknown; email: un
   return { fullName: text('name', input.fullName, NAME_MAX), email: email(input.email), role: parseRole(input.role) };
 }
 
-/** `%`, `_` and `\` typed in a search match themselves (SPEC §7). */
+/** `%`, `_` and `\` typed in a search match themselves: a search is plain text, never a pattern. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -91,7 +91,7 @@ export class ShellSession implements SessionBackend {
 
   /** Idle: the password again (a wrong one is a failed login, counted), then a fresh session. */
   private async unlock(session: Current): Promise<void> {
-    const password = await this.prompt.askSecret(`Locked after ${session.policy.idleMinutes} idle minutes. Password: `);
+    const password = await this.prompt.askSecret(`Locked after ${idleMinutes(session.policy.idleMinutes)}. Password: `);
     const fresh = await logInFor(this.app, session.email, password);
     await this.close(session.token);
     if (fresh.actor.id !== session.actor.id) {
@@ -109,4 +109,9 @@ export class ShellSession implements SessionBackend {
     if (!session) throw new NotLoggedIn('not logged in');
     return inSession(await this.app.db(), this.app.clock, session.token, () => undefined, work);
   }
+}
+
+/** "1 idle minute", "30 idle minutes". */
+export function idleMinutes(count: number): string {
+  return `${count} idle minute${count === 1 ? '' : 's'}`;
 }

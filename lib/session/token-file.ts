@@ -4,7 +4,7 @@ import { NotLoggedIn } from '../errors';
 import { ensurePrivateDir } from '../paths';
 
 /**
- * The one-shot session token on disk (SPEC §7): in a 0700 folder, written atomically with
+ * The one-shot session token on disk: in a 0700 folder, written atomically with
  * mode 0600, and refused unless it is a regular file of the user with no group or other bits.
  * Only the token is kept: the role is read from the database on every command.
  */

@@ -88,7 +88,7 @@ export function createShell(app: App, editor: LineEditor, streams: Streams = ter
 export function keepsInHistory(line: string): boolean {
   let words: string[];
   try {
-    words = tokenize(line).words;
+    words = tokenize(line).words.map((word) => word.text);
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import type { App } from '../app';
-import { availableTo, findCommand } from '../commands';
+import { availableTo, findCommand, isNoun } from '../commands';
+import { verbsOf } from '../commands/help';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
 import { translateDatabaseError } from '../db/errors';
@@ -10,12 +11,12 @@ import { FORMATS, formatForFile, listNote, render, renderText, type Format, type
 import { errorLine, safeText } from '../output/safe-text';
 import type { SessionBackend } from '../session/backend';
 import type { SessionActor } from '../services/sessions';
-import { tokenize, type Redirect } from './tokenize';
+import { tokenize, type Redirect, type Word } from './tokenize';
 
 /**
  * Runs one command line, for the REPL and for one-shot use alike: finds the command, checks
  * who may run it, parses its input, runs it, formats its output. Nothing escapes: every error
- * becomes one line on standard error and an exit code (SPEC §5).
+ * becomes one line on standard error and an exit code (README, "From the system shell and scripts").
  */
 
 export interface Streams {
@@ -51,61 +52,83 @@ export class Runner {
     return availableTo(this.deps.session.role());
   }
 
-  /** A line as typed in the shell or a script: quotes, and `> file` / `>> file` at the end. */
-  async executeLine(line: string): Promise<number> {
+  /**
+   * A line as typed in the shell or a script: quotes, and `> file` / `>> file` at the end.
+   * `lineNumber` (scripts) is named in the error message.
+   */
+  async executeLine(line: string, lineNumber?: number): Promise<number> {
     let parsed: ReturnType<typeof tokenize>;
     try {
       parsed = tokenize(line);
     } catch (error) {
-      return this.report(error);
+      return this.report(error, lineNumber);
     }
-    return this.execute(parsed.words, parsed.redirect);
+    return this.execute(parsed.words, parsed.redirect, lineNumber);
   }
 
-  async execute(words: string[], redirect?: Redirect): Promise<number> {
+  /** Words already split: the system shell's argv (see `unquoted`), or a tokenized line. */
+  async execute(words: Word[], redirect?: Redirect, lineNumber?: number): Promise<number> {
     try {
       if (words.length === 0) return EXIT.ok;
       await this.run(words, redirect);
       return EXIT.ok;
     } catch (error) {
-      return this.report(error);
+      return this.report(error, lineNumber);
     }
   }
 
-  private async run(words: string[], redirect?: Redirect): Promise<void> {
-    const found = findCommand(words);
-    if (!found) throw new UsageError(`unknown command ${quoted(words.slice(0, 2).join(' '))}: type help for the list`);
-    const { spec, rest } = found;
-    if (rest.includes('--help')) {
+  /** Who may run the command is settled first: a command of another role is refused before its options are read. */
+  private async run(words: Word[], redirect?: Redirect): Promise<void> {
+    const found = findCommand(words.map((w) => w.text));
+    if (!found) return this.noun(words);
+    const { spec } = found;
+    const rest = words.slice(words.length - found.rest.length);
+    await this.admitEarly(spec);
+    if (rest.some((w) => !w.quoted && w.text === '--help')) {
       this.say(`usage: ${usageOf(spec)}`);
       return;
     }
     const input = parseInput(spec, rest);
     const target = this.outputTarget(input, redirect);
-    await this.admitEarly(spec);
     await this.confirm(spec, input);
     const result = await spec.run(this.context(spec), input);
     this.show(result, target, redirect);
   }
 
+  /** `client` alone lists the client commands the user may run; any other word is unknown. */
+  private async noun(words: Word[]): Promise<void> {
+    const [first] = words;
+    if (words.length > 1 || !isNoun(first.text)) throw new UsageError(`unknown command ${quoted(words.slice(0, 2).map((w) => w.text).join(' '))}: type help for the list`);
+    await this.learnRole();
+    const noun = first.text.toLowerCase();
+    if (!this.available().some((spec) => spec.name.startsWith(`${noun} `))) {
+      throw this.deps.session.role() ? new UsageError(`no "${noun}" command is available to you; type help`) : new NotLoggedIn(`not logged in: the ${noun} commands need you to log in first`);
+    }
+    this.say(verbsOf(noun, this.available()));
+  }
+
+  /** help and exit never wait on the idle lock; one-shot use learns the role from its token. */
+  private async learnRole(): Promise<void> {
+    const { session } = this.deps;
+    if (!session.role() && session.mayBeLoggedIn()) await session.learnRole().catch(() => undefined);
+  }
+
   /**
-   * Refuses early what the login state known without a query already rules out. The command's
-   * own transaction checks again against the role the database holds (admitActor).
+   * Refuses early, before the command's options are read, what the login state rules out. The
+   * command's own transaction checks again against the role the database holds (admitActor).
    */
   private async admitEarly(spec: CommandSpec): Promise<void> {
     const { availability } = spec;
     const { session } = this.deps;
-    if (availability.when === 'always') {
-      // help and exit never wait on the idle lock; one-shot use learns the role from its token.
-      if (!session.role() && session.mayBeLoggedIn()) await session.learnRole().catch(() => undefined);
-      return;
-    }
+    if (availability.when === 'always') return this.learnRole();
     if (availability.when === 'logged-out') {
       if (session.role()) throw new UsageError('already logged in: logout first');
       return;
     }
     // Logged out: the session says so in its own words, before any question is asked.
     if (!session.mayBeLoggedIn()) await session.inSession(() => undefined, async () => undefined);
+    // One-shot use knows the role only once its token is read: read it before the options.
+    if (!session.role()) await session.learnRole();
     const role = session.role();
     if (spec.availability.when === 'permitted' && role && !availableTo(role).includes(spec)) throw this.notAvailable(spec, role);
   }
@@ -130,8 +153,8 @@ export class Runner {
 
   /** Where the output goes and in which format; `> file` is checked here, before anything runs. */
   private outputTarget(input: Input, redirect?: Redirect): Target {
-    const asked = input.options.format;
-    if (asked !== undefined && !FORMATS.includes(asked as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    // The parser has checked --format against FORMATS.
+    const asked = FORMATS.find((format) => format === input.options.format);
     const { streams } = this.deps;
     const { noColor } = this.deps.app.config;
     if (redirect) {
@@ -145,7 +168,7 @@ export class Runner {
       return { format, color: false, truncate: false };
     }
     const terminal = streams.stdoutIsTerminal;
-    return { format: (asked as Format) ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
+    return { format: asked ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
   }
 
   private context(spec: CommandSpec): CommandContext {
@@ -206,21 +229,22 @@ export class Runner {
   }
 
   /** One readable line; an unexpected error gets a reference instead of a stack trace. */
-  private report(thrown: unknown): number {
+  private report(thrown: unknown, lineNumber?: number): number {
     const { stderr } = this.deps.streams;
+    const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
     // A connection lost outside a transaction (the session's own queries) is said the same way.
     const error = translateDatabaseError(thrown);
     if (error instanceof Cancelled) {
       // The user said no: a plain notice, not an error.
-      stderr.write(`${errorLine(error.message)}\n`);
+      stderr.write(`${errorLine(`${where}${error.message}`)}\n`);
       return error.exitCode;
     }
     if (error instanceof AppError) {
-      stderr.write(`${this.paint().red(errorLine(`error: ${error.message}`))}\n`);
+      stderr.write(`${this.paint().red(errorLine(`error: ${where}${error.message}`))}\n`);
       return error.exitCode;
     }
     const reference = this.deps.app.reporter.captureException(error);
-    this.say(`error: something went wrong on our side (reference ${reference})${this.deps.keepsRunning ? '; the shell is still usable' : ''}`, 'red');
+    this.say(`error: ${where}something went wrong on our side (reference ${reference})${this.deps.keepsRunning ? '; the shell is still usable' : ''}`, 'red');
     if (this.deps.app.config.debug) stderr.write(`${safeText(`${String(error)}\n${(error as Error)?.stack ?? ''}`, { multiline: true })}\n`);
     return EXIT.failure;
   }

@@ -1,7 +1,7 @@
 import type { Action } from '../../lib/permissions';
 
 /**
- * SPEC §4 written out again, from the specification rather than from lib/permissions, for
+ * The README's "Who may do what" table written out again, from the specification rather than from lib/permissions, for
  * the permission matrix tests. "own" is the salesperson's client (whose event the first
  * support agent runs), "other" another salesperson's, "unassigned" an event without support.
  */
