@@ -100,7 +100,7 @@ test.serial('show keeps its sections: TSV blocks with a header each, JSON nested
   await shell.loginAs('sam@epic.test');
   t.is(await shell.run('client show Kevin Casey'), 0);
   const blocks = shell.stdout.text().split('\n\n');
-  t.is(blocks.length, 3, shell.stdout.text());
+  t.is(blocks.length, 4, shell.stdout.text());
   t.is(parseTsv(blocks[0])[0].fullName, 'Kevin Casey');
   const [contractsTitle, ...contracts] = blocks[1].split('\n');
   t.is(contractsTitle, '# contracts');
@@ -110,6 +110,7 @@ test.serial('show keeps its sections: TSV blocks with a header each, JSON nested
   const [event] = parseTsv(eventLines.join('\n'));
   t.is(event.name, 'Casey Launch Party');
   t.is(event.supportContact, 'Paul Support');
+  t.is(blocks[3].split('\n')[0], '# recentContacts');
 
   shell.stdout.clear();
   t.is(await shell.run('client show Kevin Casey --format json'), 0);

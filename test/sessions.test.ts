@@ -50,7 +50,7 @@ async function endsTheShell(t: ExecutionContext<{ w: World }>, revoke: (w: World
   t.is(await shell.run('event list'), 4);
   t.is(shell.stderr.text(), 'error: session ended: log in again\n');
   t.is(shell.session.role(), undefined, 'the shell is logged out');
-  t.deepEqual(shell.runner.available().map((spec) => spec.name).sort(), ['exit', 'help', 'login'], "the role's commands go");
+  t.deepEqual(shell.runner.available().map((spec) => spec.name).sort(), ['exit', 'help', 'login', 'logout'], "the role's commands go");
 }
 
 test.serial('a REPL session ends at its next command after passwd elsewhere', (t) =>
