@@ -44,7 +44,7 @@ export function benchUser(name: string) {
     epic,
     median,
     cleanUp(): void {
-      spawnSync(process.execPath, [EPIC, 'db', 'stop'], { env, stdio: 'ignore' });
+      spawnSync(process.execPath, [EPIC, 'db', 'stop', '--force'], { env, stdio: 'ignore' });
       fs.rmSync(home, { recursive: true, force: true });
     },
   };

@@ -44,7 +44,7 @@ test('integers are checked against their bounds, and the message names both', (t
 
 test('one-of options take one of their choices, in any case', (t) => {
   t.is(parse('client list', '--format JSON').options.format, 'json');
-  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: 'format: expected one of table, tsv, csv, json, got "xml"' });
+  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: 'format: expected one of table, tsv, csv, json, jsonl, got "xml"' });
   t.is(parse('collaborator list', '--role commercial').options.role, 'commercial');
   t.throws(() => parse('collaborator list', '--role boss'), { message: /^role: expected one of management, gestion, sales, commercial, support/ });
 });

@@ -64,7 +64,9 @@ test('option values complete from their first word', async (t) => {
   t.deepEqual(await completeLine(s, 'contract create --client elo', 1), { line: 'contract create --client Élodie Durand ' });
   t.deepEqual(await completeLine(s, 'event assign durand wed --support pa', 1), { line: 'event assign durand wed --support Paul Support ' });
   t.deepEqual(await completeLine(s, 'client list --sales so', 1), { line: 'client list --sales Sonia Sales ' });
-  t.deepEqual(await completeLine(s, 'contract list --format j', 1), { line: 'contract list --format json ' });
+  // json and jsonl: the common part first.
+  t.deepEqual(await completeLine(s, 'contract list --format j', 1), { line: 'contract list --format json' });
+  t.deepEqual(await completeLine(s, 'contract list --format jsonl', 1), { line: 'contract list --format jsonl ' });
   t.deepEqual(await completeLine(s, 'collaborator list --role s', 2), { list: ['sales', 'support'] });
   t.deepEqual(await completeLine(s, 'client list --fo', 1), { line: 'client list --format ' });
 });
@@ -75,7 +77,9 @@ test('commands, contracts and collaborators complete where they are named', asyn
   t.deepEqual(await completeLine(s, 'cli', 1), { line: 'client ' });
   t.deepEqual(await completeLine(s, 'client sh', 1), { line: 'client show ' });
   t.deepEqual(await completeLine(source(t, 'logged out'), 'cl', 1), {}, 'logged out, no client command exists');
-  t.deepEqual(await completeLine(source(t, 'logged out'), 'lo', 1), { line: 'login ' });
+  // login and logout are both there logged out (logout revokes a refused token file).
+  t.deepEqual(await completeLine(source(t, 'logged out'), 'lo', 1), { line: 'log' });
+  t.deepEqual(await completeLine(source(t, 'logged out'), 'logi', 1), { line: 'login ' });
   t.deepEqual(await completeLine(s, `contract show ${w.ownSigned.id}`, 1), { line: `contract show ${w.ownSigned.id} ` });
   const contracts = await candidatesFor(s, 'contract pay ');
   t.true(contracts!.candidates.some((c) => c.label === `#${w.otherSigned.id} Élodie Durand`));
@@ -88,7 +92,7 @@ test('commands, contracts and collaborators complete where they are named', asyn
 test('a name the shell would read otherwise is inserted quoted, and runs as the name', async (t) => {
   const { line } = await completeLine(source(t), 'client show zed', 1);
   t.is(line, 'client show "Zed Quartz >> x.txt" ');
-  t.deepEqual(tokenize(line!), { words: ['client', 'show', 'Zed Quartz >> x.txt'] });
+  t.deepEqual(tokenize(line!), { words: [{ text: 'client', quoted: false }, { text: 'show', quoted: false }, { text: 'Zed Quartz >> x.txt', quoted: true }] });
   for (const name of ['a > b', 'O"Neil', 'back\\slash', 'two  spaces', 'opt --yes']) t.true(needsQuotes(name), name);
   for (const name of ['Kevin Casey', 'Jean-Luc', 'Cœur Lenoir']) t.false(needsQuotes(name), name);
 });
