@@ -40,12 +40,13 @@ test('a quoted value may start with --, in the shell', async (t) => {
   const shell = await shellOf(w, 'sam@epic.test');
   t.is(await shell.run('client create --name Dash Dupont --email dash@dash.test --phone 0611223344 --company "--Dash Co"'), 0, shell.stderr.text());
   shell.stdout.clear();
-  t.is(await shell.run('client show Dash Dupont --format tsv'), 0, shell.stderr.text());
-  t.is(parseTsv(shell.stdout.text())[0].companyName, '--Dash Co');
+  // JSON keeps the value as stored (TSV would neutralise a cell starting with "-" for spreadsheets).
+  t.is(await shell.run('client show Dash Dupont --format json'), 0, shell.stderr.text());
+  t.is(JSON.parse(shell.stdout.text()).companyName, '--Dash Co');
   t.is(await shell.run('client update Dash Dupont --company=--Dash Corp'), 0, shell.stderr.text());
   shell.stdout.clear();
-  await shell.run('client show Dash Dupont --format tsv');
-  t.is(parseTsv(shell.stdout.text())[0].companyName, '--Dash Corp');
+  await shell.run('client show Dash Dupont --format json');
+  t.is(JSON.parse(shell.stdout.text()).companyName, '--Dash Corp');
 });
 
 test('phone searches match the number as people type it', async (t) => {
