@@ -1,11 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import test from 'ava';
-import { createApp } from '../lib/app';
-import { readConfig } from '../lib/config';
-import { vorpalEditor } from '../lib/shell/line-editor';
-import { createShell } from '../lib/shell/repl';
-import { capture } from './helpers/shell';
-import { tempDir } from './helpers/temp';
+import { projectRoot } from '../lib/paths';
 
 /** The shell library's old dependency tree, moved to maintained versions (README, "Dependencies"). */
 
@@ -20,18 +16,22 @@ test('vorpal\'s inquirer runs on lodash 4, and no core-js 2 is installed', (t) =
   t.regex(versionOf('core-js', dirOf('babel-runtime', polyfill)), /^3\./);
 });
 
+// Started in a process of its own: a started line editor holds standard input open.
+const STARTS_THE_EDITOR = `
+  const { vorpalEditor } = require('./lib/shell/line-editor');
+  vorpalEditor({ noColor: true }).start({ line: async () => undefined, complete: async () => ({}), interrupt: () => undefined, end: () => undefined });
+  const loaded = Object.keys(require.cache);
+  process.stderr.write('RESULT ' + JSON.stringify({
+    vorpal: loaded.some((file) => /node_modules[\\\\/]vorpal[\\\\/]/.test(file)),
+    old: loaded.filter((file) => /node_modules[\\\\/](babel-polyfill|core-js)[\\\\/].*\\.js$/.test(file)),
+  }) + '\\n');
+  process.exit(0);`;
+
 test('the shell starts without loading babel-polyfill or core-js', (t) => {
-  const home = tempDir('epic-app-');
-  const app = createApp(readConfig({ HOME: home, EPIC_DATA_DIR: path.join(home, 'data'), XDG_CONFIG_HOME: path.join(home, 'config'), NO_COLOR: '1' }));
-  const editor = vorpalEditor({ noColor: true }, capture().stream as unknown as NodeJS.WriteStream);
-  const shell = createShell(app, editor, { stdout: capture().stream, stderr: capture().stream, stdoutIsTerminal: false, stderrIsTerminal: false });
-  shell.sync();
-  editor.start(shell.handlers);
-  try {
-    t.truthy(require.cache[require.resolve('vorpal')], 'the line editor loaded vorpal');
-    const loaded = Object.keys(require.cache);
-    t.deepEqual(loaded.filter((file) => /[\\/]node_modules[\\/](babel-polyfill|core-js)[\\/].*\.js$/.test(file)), []);
-  } finally {
-    editor.stop();
-  }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', STARTS_THE_EDITOR], { cwd: projectRoot(), encoding: 'utf8', input: '', timeout: 60_000 });
+  const line = run.stderr.split('\n').find((text) => text.startsWith('RESULT '));
+  t.truthy(line, run.stderr);
+  const result = JSON.parse(line!.slice('RESULT '.length)) as { vorpal: boolean; old: string[] };
+  t.true(result.vorpal, 'the line editor loaded vorpal');
+  t.deepEqual(result.old, []);
 });
