@@ -191,15 +191,23 @@ test('an unreachable Sentry neither breaks nor noticeably slows a command', asyn
   const refusedPort = (closed.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   try {
-    for (const [i, dsn] of [silent.dsn, `http://key@127.0.0.1:${refusedPort}/1`].entries()) {
-      const user = epicUser(t.context.db.url, { SENTRY_DSN: dsn });
+    // Compared with the same command without Sentry, run just before on the same machine, so
+    // that the bound measures Sentry and not the machine's load.
+    const timed = async (i: number, env: Record<string, string>) => {
+      const user = epicUser(t.context.db.url, env);
       await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
       const start = Date.now();
       const result = await user.run(['collaborator', 'create', '--name', `Hang Test ${i}`, '--email', `hang${i}@epic-events.fr`, '--role', 'support']);
-      const seconds = (Date.now() - start) / 1000;
       t.is(result.code, 0, result.stderr);
-      // The flush before exit is bounded to 2 s; generous headroom for a busy machine.
-      t.true(seconds < 6, `took ${seconds} s with ${dsn}`);
+      return (Date.now() - start) / 1000;
+    };
+    for (const [i, dsn] of [silent.dsn, `http://key@127.0.0.1:${refusedPort}/1`].entries()) {
+      const without = await timed(10 + i, {});
+      const seconds = await timed(i, { SENTRY_DSN: dsn });
+      // The flush before exit is bounded to 2 s and loading the SDK adds under a second on an idle
+      // machine (+0.7 s measured); the rest is headroom for a loaded one. A Sentry that holds the
+      // process (it once kept it alive for a minute) still fails here.
+      t.true(seconds - without < 6, `took ${seconds} s with ${dsn}, ${without} s without Sentry`);
     }
   } finally {
     await silent.close();
