@@ -1,8 +1,7 @@
 import anyTest, { type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
-import { freshDatabase } from './helpers/database';
 import { loggedInShell, parseTsv, runOk } from './helpers/shell';
-import { buildWorld, type World } from './helpers/world';
+import { worldPerFile, type World } from './helpers/world';
 
 /** The contact log, the last contact of a client, and the follow-up filter. */
 const test = anyTest as TestFn<{ w: World }>;
@@ -10,13 +9,7 @@ const test = anyTest as TestFn<{ w: World }>;
 // Days start at local midnight: in Paris (UTC+2 in summer) a local day differs from the UTC one.
 process.env.TZ = 'Europe/Paris';
 
-test.before(async (t) => {
-  // 2026-06-01 11:00 in Paris.
-  t.context.w = await buildWorld(await freshDatabase());
-});
-test.after.always(async (t) => {
-  await t.context.w?.db.drop();
-});
+worldPerFile(test);
 
 const shellOf = (w: World, email: string) => loggedInShell(w.db, w.clock, email);
 

@@ -5,9 +5,8 @@ import { QueryTypes } from 'sequelize';
 import { changePassword, logIn } from '../lib/services/auth';
 import { resetPassword } from '../lib/services/collaborators';
 import { cryptoTokens } from '../lib/services/settings';
-import { freshDatabase } from './helpers/database';
 import { loggedInShell, parseTsv, runOk, type ShellHarness } from './helpers/shell';
-import { buildWorld, PASSWORD, type World } from './helpers/world';
+import { worldPerFile, PASSWORD, type World } from './helpers/world';
 
 /** Record history: written by the database in the verified actor's name, read through the commands. */
 const test = anyTest as TestFn<{ w: World }>;
@@ -15,12 +14,7 @@ const test = anyTest as TestFn<{ w: World }>;
 // Dates are shown in local time: a zone away from UTC shows that they are converted.
 process.env.TZ = 'Europe/Paris';
 
-test.before(async (t) => {
-  t.context.w = await buildWorld(await freshDatabase());
-});
-test.after.always(async (t) => {
-  await t.context.w?.db.drop();
-});
+worldPerFile(test);
 
 type Entry = { at: string; by: string | null; record?: string; action: string; field: string | null; old: unknown; new: unknown };
 

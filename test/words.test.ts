@@ -3,21 +3,15 @@ import { idleMinutes } from '../lib/session/shell-session';
 import { vorpalEditor } from '../lib/shell/line-editor';
 import { createShell } from '../lib/shell/repl';
 import { testApp } from './helpers/app';
-import { freshDatabase } from './helpers/database';
 import { capture, parseTsv, shellHarness } from './helpers/shell';
-import { buildWorld, PASSWORD, type World } from './helpers/world';
+import { worldPerFile, PASSWORD, type World } from './helpers/world';
 
 /** What people type at the shell, and the words it answers with. The world's clock is 2026-06-01. */
 const test = anyTest as TestFn<{ w: World }>;
 
 process.env.TZ = 'Europe/Paris';
 
-test.before(async (t) => {
-  t.context.w = await buildWorld(await freshDatabase());
-});
-test.after.always(async (t) => {
-  await t.context.w?.db.drop();
-});
+worldPerFile(test);
 
 async function shellOf(w: World, email: string) {
   const shell = shellHarness(w.db, w.clock);

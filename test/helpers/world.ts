@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { TestFn } from 'ava';
 import bcrypt from 'bcrypt';
 import { QueryTypes } from 'sequelize';
 import { ManualClock } from '../../lib/clock';
@@ -6,7 +7,7 @@ import type { ServiceContext } from '../../lib/db/context';
 import type { Actor } from '../../lib/permissions';
 import { inSession, SessionUnusable } from '../../lib/services/sessions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import type { TestDatabase } from './database';
+import { freshDatabase, type TestDatabase } from './database';
 
 /**
  * A small company: one manager, two of each other role, clients, contracts and events. The
@@ -174,4 +175,14 @@ export async function snapshot(db = lastDatabase!): Promise<string> {
     await dump('SELECT * FROM client_contacts ORDER BY id'),
     await dump('SELECT * FROM history ORDER BY id'),
   ]);
+}
+
+/** One world per test file: built on a fresh database before the tests, dropped after them. */
+export function worldPerFile(test: TestFn<{ w: World }>): void {
+  test.before(async (t) => {
+    t.context.w = await buildWorld(await freshDatabase());
+  });
+  test.after.always(async (t) => {
+    await t.context.w?.db.drop();
+  });
 }
