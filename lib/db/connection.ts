@@ -19,6 +19,9 @@ const settings = (options: ConnectOptions) => ({
   pool: { max: 5, min: options.keepAlive ? 1 : 0, idle: 10_000, acquire: 20_000 },
   retry: { max: 2, match: RETRYABLE },
   define: { timestamps: true },
+  // Sequelize otherwise opens a connection of its own, before the first query, only to ask the
+  // server's version, which it compares with thresholds (9.x) every supported server passes.
+  databaseVersion: '14.0.0',
 });
 
 /** The runtime connection, with the models bound to it (they bind to the last one created). */
