@@ -1,11 +1,11 @@
-import { col, Op, where, type WhereOptions } from 'sequelize';
-import { foldColumn, foldText } from '../db/fold';
+import { Op, type WhereOptions } from 'sequelize';
+import { foldColumn } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
-import { filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
+import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
@@ -30,11 +30,9 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   if (filters.sales !== undefined) conditions.push({ salesContactId: await filterCollaborator(ctx, filters.sales, 'sales', 'sales') });
   if (filters.search !== undefined) {
     if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
-    // searchText is epic_fold(name, email, company, phone), indexed with pg_trgm.
-    const text = where(col('Client.searchText'), Op.like, foldText(`%${escapeLike(filters.search.trim())}%`));
     // Phones are stored as +33612345678: `06 12 34 56 78` is looked for as its digits.
     const digits = phoneSearchDigits(filters.search);
-    conditions.push(digits ? { [Op.or]: [text, { phone: { [Op.like]: `%${digits}%` } }] } : text);
+    conditions.push(clientsMatching(`%${escapeLike(filters.search.trim())}%`, digits ? `%${digits}%` : null));
   }
   if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
   const { rows, count } = await Client.findAndCountAll({

@@ -1,10 +1,9 @@
-import { Op, where, type WhereOptions } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
-import { foldColumn, foldText } from '../db/fold';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent } from './lookup';
+import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent, namedCondition } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
@@ -120,7 +119,7 @@ function assertEndsAfterStart(startsAt: Date, endsAt: Date): void {
 
 /** Names are unique whatever their case and accents, as the events_name_unique index on epic_fold(name) says. */
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number): Promise<void> {
-  const clash = await Event.findOne({ where: where(foldColumn('name'), foldText(name)), transaction: ctx.transaction });
+  const clash = await Event.findOne({ where: namedCondition('event', name), transaction: ctx.transaction });
   if (clash && clash.id !== exceptId) throw new ValidationError('name', `an event named "${clash.name}" already exists (#${clash.id}): event names must be unique`);
 }
 

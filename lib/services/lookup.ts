@@ -1,4 +1,4 @@
-import { cast, col, fn, Op, QueryTypes, where, type Includeable, type WhereOptions } from 'sequelize';
+import { cast, col, fn, literal, Op, QueryTypes, where, type Includeable, type WhereOptions } from 'sequelize';
 import { foldColumn, foldText } from '../db/fold';
 import type { Model, ModelCtor } from 'sequelize-typescript';
 import type { ServiceContext, Tx } from '../db/context';
@@ -19,6 +19,31 @@ interface Named extends Model {
   id: number;
 }
 
+/**
+ * Clients and events are searched through SECURITY DEFINER functions that return ids: under
+ * row-level security a condition on epic_fold, LIKE or pg_trgm's % cannot use an index
+ * (migration 20261130000300 says why). Collaborators are few, and their policy hides some of
+ * them from some roles: they are searched directly.
+ */
+type IndexedKind = 'client' | 'event';
+const isIndexed = (kind: string): kind is IndexedKind => kind === 'client' || kind === 'event';
+
+/** `id IN (SELECT <search function>(<arguments>))`, the arguments escaped as SQL literals. */
+function idAmong(search: string, ...args: (string | number | null)[]): WhereOptions {
+  const sequelize = Client.sequelize!;
+  return { id: { [Op.in]: literal(`(SELECT ${search}(${args.map((arg) => (arg === null ? 'NULL' : sequelize.escape(arg))).join(', ')}))`) } };
+}
+
+/** Clients whose name, email, company or phone (their folded searchText) is LIKE `pattern`, or whose phone is LIKE `phonePattern`. */
+export function clientsMatching(pattern: string, phonePattern: string | null): WhereOptions {
+  return idAmong('epic_client_ids_matching', pattern, phonePattern);
+}
+
+/** The condition "named `name`, whatever its case and accents". */
+export function namedCondition(kind: IndexedKind, name: string): WhereOptions {
+  return idAmong('epic_ids_named', kind, name);
+}
+
 async function byName<M extends Named>(
   tx: Tx,
   model: ModelCtor<M>,
@@ -30,8 +55,9 @@ async function byName<M extends Named>(
 ): Promise<M> {
   // Qualified by the model's alias: included models may have a column of the same name.
   const folded = foldColumn(`${model.name}.${nameColumn}`);
+  const named = isIndexed(kind) ? namedCondition(kind, ref) : where(folded, foldText(ref));
   const matches = await model.findAll({
-    where: { [Op.and]: [where(folded, foldText(ref)), ...(extra ? [extra] : [])] },
+    where: { [Op.and]: [named, ...(extra ? [extra] : [])] },
     include,
     limit: 10,
     order: [['id', 'ASC']],
@@ -42,21 +68,26 @@ async function byName<M extends Named>(
   if (matches.length > 1) {
     throw new ValidationError(undefined, `${quoted(ref)} names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
   }
+  const contains = `%${escapeLike(ref)}%`;
   const close = await model.findAll({
     where: {
       [Op.and]: [
         // pg_trgm's % (similar enough) and LIKE both use the trigram index on the folded name.
-        { [Op.or]: [where(folded, '%', foldText(ref)), where(folded, Op.like, foldText(`%${escapeLike(ref)}%`))] },
+        isIndexed(kind)
+          ? idAmong('epic_ids_resembling', kind, ref, contains, CLOSEST)
+          : { [Op.or]: [where(folded, '%', foldText(ref)), where(folded, Op.like, foldText(contains))] },
         ...(extra ? [extra] : []),
       ],
     },
-    order: [[fn('similarity', folded, foldText(ref)), 'DESC']],
-    limit: 5,
+    order: [[fn('similarity', folded, foldText(ref)), 'DESC'], ['id', 'ASC']],
+    limit: CLOSEST,
     transaction: tx.transaction,
   });
   const hint = close.length ? `; closest: ${close.map(show).join(', ')}` : '';
   throw new NotFound(`no ${kind} named ${quoted(ref)}${hint}`);
 }
+
+const CLOSEST = 5;
 
 async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, id: number, include?: Includeable[]): Promise<M> {
   const found = await model.findByPk(id, { include, transaction: tx.transaction });
@@ -127,13 +158,14 @@ export async function filterCollaborator(ctx: ServiceContext, ref: unknown, role
  * (migration 20261130000002). A collaborator is also found by the start of their email.
  */
 export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'collaborator', prefix: string, limit: number): Promise<string[]> {
-  const [table, column] = ({ client: ['clients', 'fullName'], event: ['events', 'name'], collaborator: ['collaborators', 'fullName'] } as const)[kind];
-  const folded = `epic_fold("${column}") COLLATE "C"`;
   const pattern = `${escapeLike(foldPrefix(prefix))}%`;
-  const byName = `SELECT "${column}" AS name FROM ${table} WHERE ${folded} LIKE epic_fold(:pattern) ORDER BY ${folded} LIMIT :limit`;
+  const folded = `epic_fold("fullName") COLLATE "C"`;
+  const byName = isIndexed(kind)
+    ? `SELECT name FROM epic_names_starting(:kind, :pattern, :limit) WITH ORDINALITY ORDER BY ordinality`
+    : `SELECT "fullName" AS name FROM collaborators WHERE ${folded} LIKE epic_fold(:pattern) ORDER BY ${folded} LIMIT :limit`;
   const byEmail = `SELECT email AS name FROM collaborators WHERE lower(email) COLLATE "C" LIKE lower(:pattern) ORDER BY lower(email) COLLATE "C" LIMIT :limit`;
   const query = (sql: string) =>
-    Client.sequelize!.query<{ name: string }>(sql, { replacements: { pattern, limit }, type: QueryTypes.SELECT, transaction: tx.transaction });
+    Client.sequelize!.query<{ name: string }>(sql, { replacements: { kind, pattern, limit }, type: QueryTypes.SELECT, transaction: tx.transaction });
   // A collaborator's email is offered when what was typed is no name's start.
   let rows = prefix.includes('@') && kind === 'collaborator' ? [] : await query(byName);
   if (rows.length === 0 && kind === 'collaborator') rows = await query(byEmail);
