@@ -3,7 +3,7 @@ import type { App } from './app';
 import { createOwnerSequelize } from './db/connection';
 import { inTransaction } from './db/context';
 import { migrationNames } from './db/migrate';
-import { createExportFile, readExportFile, type Counts } from './db/move-file';
+import { createExportFile, readExportFile, verifyExportFile, type Counts } from './db/move-file';
 import { NotLoggedIn, UsageError } from './errors';
 import { BATCH_ROWS, exportRecords, importRecords } from './services/data-move';
 import { inSession, SessionUnusable } from './services/sessions';
@@ -58,7 +58,7 @@ export async function moveCommand(app: App, what: 'export' | 'import', argv: str
     return 0;
   }
   // The whole file is checked once before the database is touched, and again as it is loaded.
-  for await (const part of readExportFile(file, BATCH_ROWS)) void part;
+  await verifyExportFile(file, BATCH_ROWS);
   if (!adminUrl && !app.config.adminDatabaseUrl && !app.config.databaseUrl) await app.db(); // the embedded default migrates itself
   const owner = createOwnerSequelize(await ownerUrl(adminUrl));
   try {

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
-import pg from 'pg';
 import { systemClock } from '../lib/clock';
 import { createOwnerSequelize } from '../lib/db/connection';
 import { inTransaction } from '../lib/db/context';
@@ -13,7 +12,7 @@ import { PermissionDenied, ValidationError } from '../lib/errors';
 import { exportRecords, importRecords, MOVED_TABLES } from '../lib/services/data-move';
 import { beginSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { withDatabase } from './helpers/database';
+import { withAdmin, withDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { tempDir } from './helpers/temp';
 
@@ -53,23 +52,13 @@ function embeddedUser(dataDir?: string): User {
   return user;
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A new database on the server, migrated by `epic db migrate` as its own owner, as the README says. */
 async function serverTarget(t: { context: Context }): Promise<Target> {
   const name = `epic_move_${crypto.randomBytes(5).toString('hex')}`;
   const owner = new URL(withDatabase(SERVER, name));
   owner.username = `${name}_owner`;
   owner.password = crypto.randomBytes(12).toString('hex');
-  await withClient(SERVER, async (admin) => {
+  await withAdmin(SERVER, async (admin) => {
     await admin.query(`CREATE ROLE ${name}_owner LOGIN CREATEROLE PASSWORD '${owner.password}'`);
     await admin.query(`CREATE DATABASE ${name} OWNER ${name}_owner`);
   });
@@ -83,7 +72,7 @@ async function serverTarget(t: { context: Context }): Promise<Target> {
 
 /** Every table's rows as PostgreSQL writes them, generated columns included, in id order. */
 async function everyRow(ownerUrl: string): Promise<Record<string, string[]>> {
-  return withClient(ownerUrl, async (client) => {
+  return withAdmin(ownerUrl, async (client) => {
     await client.query(`SET TimeZone = 'UTC'`);
     const tables: Record<string, string[]> = {};
     for (const table of MOVED_TABLES) {
@@ -120,7 +109,7 @@ test.before(async (t) => {
   if (demo.code !== 0) throw new Error(demo.stderr);
   // Beyond the demo: an interaction, text that JSON and lines must carry, a deleted client
   // whose history stays, a failed login count, and two accounts that chose their password.
-  await withClient(embeddedAdminUrl(t.context.sourceData, 'owner')!, async (owner) => {
+  await withAdmin(embeddedAdminUrl(t.context.sourceData, 'owner')!, async (owner) => {
     await owner.query(`INSERT INTO client_contacts ("clientId", "collaboratorId", "at", channel, note)
                        VALUES (1, 2, '2026-05-28 12:30+02', 'meeting', E'Lunch at the venue;\\nmenu "B", 12 × €40 — ok 🎉')`);
     await owner.query(`UPDATE events SET notes = E'Line one\\nLine two\\ttab \\u2028 sep' WHERE id = 1`);
@@ -139,7 +128,7 @@ test.before(async (t) => {
 
 test.after.always(async (t) => {
   for (const dataDir of t.context.dataDirs ?? []) await removeEmbeddedDatabase(dataDir);
-  await withClient(SERVER, async (admin) => {
+  await withAdmin(SERVER, async (admin) => {
     for (const { name } of t.context.targets ?? []) {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`DROP ROLE IF EXISTS ${name}_app`);
@@ -197,7 +186,7 @@ test.serial('on the server, staff log in with their passwords and new records ta
   t.is(history.code, 0, history.stderr);
   t.true(JSON.parse(history.stdout).length > 0);
   const lastHistory = Math.max(...before.history.map((row) => JSON.parse(row).id));
-  const [{ id }] = await withClient(target.ownerUrl, async (c) => (await c.query(`SELECT max(id)::int AS id FROM history`)).rows);
+  const [{ id }] = await withAdmin(target.ownerUrl, async (c) => (await c.query(`SELECT max(id)::int AS id FROM history`)).rows);
   t.true(id > lastHistory);
 });
 
@@ -246,6 +235,9 @@ test.serial('a truncated or altered file is refused and nothing is written', asy
     t.regex(refused.stderr, why);
     t.regex(refused.stderr, /nothing was imported\n$/);
   }
+  const missing = await staff.run(['db', 'import', path.join(t.context.dir, 'missing.jsonl'), '--admin-url', spare.ownerUrl]);
+  t.is(missing.code, 1);
+  t.regex(missing.stderr, /^error: cannot read .*missing\.jsonl: no such file or folder\n$/);
   t.is(await rowCount(spare.ownerUrl), 0);
 
   // The check made while loading holds too (a file changed after the first reading): the
@@ -277,11 +269,11 @@ test.serial('only a manager may export: the application refuses others', async (
 test.serial('only a manager may export: the database refuses others, and never shows hashes to the runtime role', async (t) => {
   const runtimeUrl = await ensureEmbeddedDatabase({ dataDir: t.context.sourceData, idleMinutes: 5 });
   const tokenOf = (who: { email: string; password: string }) =>
-    withClient(runtimeUrl, async (c) => (await c.query('SELECT token FROM epic_login($1, $2)', [who.email, who.password])).rows[0].token as string);
+    withAdmin(runtimeUrl, async (c) => (await c.query('SELECT token FROM epic_login($1, $2)', [who.email, who.password])).rows[0].token as string);
   const [managerToken, salesToken] = [await tokenOf(MANAGER), await tokenOf(SALES)];
 
   // The runtime role, even with a manager's session, reads no password hash.
-  const hashes = await withClient(runtimeUrl, async (c) => {
+  const hashes = await withAdmin(runtimeUrl, async (c) => {
     await c.query('BEGIN');
     await c.query('SELECT * FROM epic_begin($1)', [managerToken]);
     return c.query('SELECT "passwordHash" FROM collaborators').catch((error) => error);

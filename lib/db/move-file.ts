@@ -44,6 +44,15 @@ export type ExportPart =
 
 const FLUSH_BYTES = 1 << 20;
 
+const REASONS: Record<string, string> = {
+  EEXIST: 'it already exists (an export never overwrites a file)',
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  ELOOP: 'it is a symbolic link',
+  EISDIR: 'it is a folder',
+};
+const reason = (error: unknown) => REASONS[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message;
+
 /**
  * Creates the file for this user alone (0600) and exclusively: an export never overwrites a
  * file, nor writes through a link planted in its place.
@@ -53,9 +62,7 @@ export function createExportFile(file: string): ExportWriter {
   try {
     fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EEXIST' ? 'it already exists (an export never overwrites a file)' : code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : code;
-    throw new ValidationError(undefined, `cannot create ${file}: ${reason}`);
+    throw new ValidationError(undefined, `cannot create ${file}: ${reason(error)}`);
   }
   // The umask can only take bits away; this makes the mode exactly 0600 whatever it is.
   fs.fchmodSync(fd, 0o600);
@@ -158,7 +165,7 @@ export async function* readExportFile(file: string, batchSize: number): AsyncGen
     input = fs.createReadStream(file, { fd, encoding: 'utf8' });
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    throw new ValidationError(undefined, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    throw new ValidationError(undefined, `cannot read ${file}: ${reason(error)}`);
   }
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   const hash = crypto.createHash('sha256');
@@ -213,4 +220,9 @@ export async function* readExportFile(file: string, batchSize: number): AsyncGen
     lines.close();
     input.destroy();
   }
+}
+
+/** Reads the whole file once, as an import will, and throws unless it is a complete, unaltered export. */
+export async function verifyExportFile(file: string, batchSize: number): Promise<void> {
+  for await (const part of readExportFile(file, batchSize)) void part;
 }
