@@ -199,6 +199,18 @@ test.serial('a database that is not empty is refused, and left as it was', async
   t.deepEqual(await everyRow(target.ownerUrl), before);
 });
 
+test.serial('an import needs the owner account: staff cannot load a database', async (t) => {
+  const { spare, file } = t.context;
+  const staff = epicUser(spare.runtimeUrl);
+  const withoutOwner = await staff.run(['db', 'import', file]);
+  t.is(withoutOwner.code, 2);
+  t.regex(withoutOwner.stderr, /this needs the owner account of the database: set EPIC_ADMIN_DATABASE_URL or give --admin-url URL/);
+  const asRuntime = await staff.run(['db', 'import', file, '--admin-url', spare.runtimeUrl]);
+  t.is(asRuntime.code, 4);
+  t.regex(asRuntime.stderr, /^error: permission denied: the database refused it \(must be owner of table collaborators\)/);
+  t.is(await rowCount(spare.ownerUrl), 0);
+});
+
 test.serial('a file of a newer schema is refused', async (t) => {
   const { spare, file } = t.context;
   const newer = rewritten(file, (lines) => {
