@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
+import { Transaction } from 'sequelize';
 import { systemClock } from '../lib/clock';
 import { createOwnerSequelize } from '../lib/db/connection';
 import { inTransaction } from '../lib/db/context';
@@ -10,7 +11,7 @@ import { migrationNames } from '../lib/db/migrate';
 import { readExportFile, type ExportSink } from '../lib/db/move-file';
 import { PermissionDenied, ValidationError } from '../lib/errors';
 import { exportRecords, importRecords, MOVED_TABLES } from '../lib/services/data-move';
-import { beginSession } from '../lib/services/sessions';
+import { beginSession, inSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { withAdmin, withDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
@@ -295,7 +296,11 @@ test.serial('only a manager may export: the database refuses others, and never s
   // As the owner, with a salesperson's session that the application took for a manager's.
   const owner = createOwnerSequelize(embeddedAdminUrl(t.context.sourceData, 'owner')!);
   const written: string[] = [];
-  const sink: ExportSink = { header: (h) => written.push(JSON.stringify(h)), table: (name) => written.push(name), rows: (lines) => written.push(...lines) };
+  const sink: ExportSink = {
+    header: (h) => void written.push(JSON.stringify(h)),
+    table: (name) => void written.push(name),
+    rows: (lines) => void written.push(...lines),
+  };
   try {
     const error = await t.throwsAsync(
       inTransaction(owner, systemClock, async (tx) => {
@@ -320,4 +325,36 @@ test.serial('a backup restores into a new embedded database', async (t) => {
   const copy = await everyRow(embeddedAdminUrl(restored.env.EPIC_DATA_DIR, 'owner')!);
   t.deepEqual(copy, source);
   t.is((await login(restored, SALES)).code, 0);
+});
+
+test.serial('the export is one snapshot: what changes while it runs is not in it', async (t) => {
+  // Last: it changes the source database, which the tests above compare with their copies.
+  const ownerUrl = embeddedAdminUrl(t.context.sourceData, 'owner')!;
+  const runtimeUrl = await ensureEmbeddedDatabase({ dataDir: t.context.sourceData, idleMinutes: 5 });
+  const token = await withAdmin(runtimeUrl, async (c) => (await c.query('SELECT token FROM epic_login($1, $2)', [MANAGER.email, MANAGER.password])).rows[0].token as string);
+  const before = (await everyRow(ownerUrl)).clients.length;
+  const exported: Record<string, string[]> = {};
+  let current = '';
+  const sink: ExportSink = {
+    header: () => undefined,
+    // Once the collaborators are read, another connection adds a client and commits.
+    table: async (name) => {
+      if (name === 'clients') {
+        await withAdmin(ownerUrl, (c) => c.query(`INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt") VALUES ('Late Comer', 'late@comer.test', '+33611111111', 2, now(), now())`));
+      }
+      current = name;
+      exported[name] = [];
+    },
+    rows: (lines) => void exported[current].push(...lines),
+  };
+  const owner = createOwnerSequelize(ownerUrl);
+  try {
+    await inSession(owner, systemClock, token, () => undefined, (ctx) => exportRecords(ctx, sink, new Date()), { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ });
+  } finally {
+    await owner.close();
+  }
+  t.is((await everyRow(ownerUrl)).clients.length, before + 1);
+  t.is(exported.clients.length, before);
+  t.false(exported.clients.some((line) => line.includes('late@comer.test')));
+  t.false(exported.history.some((line) => line.includes('Late Comer')), 'nor the history of the change');
 });

@@ -28,12 +28,12 @@ export interface ExportHeader {
 
 export type Counts = Record<string, number>;
 
-/** What an export hands its file, section by section. */
+/** What an export hands its file, section by section; the export waits for each call. */
 export interface ExportSink {
-  header(header: ExportHeader): void;
-  table(name: string, columns: string[]): void;
+  header(header: ExportHeader): void | Promise<void>;
+  table(name: string, columns: string[]): void | Promise<void>;
   /** Rows as PostgreSQL's row_to_json wrote them: written as they are, never re-encoded. */
-  rows(lines: string[]): void;
+  rows(lines: string[]): void | Promise<void>;
 }
 
 /** What an import receives from a file, in order. */

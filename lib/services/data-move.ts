@@ -57,10 +57,10 @@ export async function exportRecords(ctx: ServiceContext, sink: ExportSink, expor
   // row_to_json writes times in the session's zone: UTC, whatever the server's default.
   await selectRows(ctx, `SELECT set_config('TimeZone', 'UTC', true)`);
   const migrations = await appliedMigrations(ctx);
-  sink.header({ schema: migrations[migrations.length - 1], exportedAt: exportedAt.toISOString() });
+  await sink.header({ schema: migrations[migrations.length - 1], exportedAt: exportedAt.toISOString() });
   for (const table of await presentTables(ctx)) {
     const columns = await storedColumns(ctx, table);
-    sink.table(table, columns);
+    await sink.table(table, columns);
     const sql = `SELECT t.id::text AS id, row_to_json(t)::text AS line
                    FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}
                           WHERE $1::bigint IS NULL OR id > $1::bigint ORDER BY id LIMIT ${BATCH_ROWS}) t`;
@@ -68,7 +68,7 @@ export async function exportRecords(ctx: ServiceContext, sink: ExportSink, expor
     for (;;) {
       const rows: { id: string; line: string }[] = await selectRows(ctx, sql, [last]);
       if (rows.length === 0) break;
-      sink.rows(rows.map((row) => row.line));
+      await sink.rows(rows.map((row) => row.line));
       last = rows[rows.length - 1].id;
     }
   }
