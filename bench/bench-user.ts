@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 
 export const EPIC = path.join(path.resolve(__dirname, '..'), 'bin', 'epic.js');
 
@@ -31,10 +33,43 @@ export function benchUser(name: string) {
   };
 
   return {
+    home,
+    env,
     dataDir: env.EPIC_DATA_DIR,
     /** The demo data, and its salesperson Hugo Bernard logged in for one-shot commands. */
     loadDemo(): void {
       epic(['db', 'demo']);
+    },
+    /** `clients` clients, a contract each, and an event for one contract in five (signed ones). */
+    async loadBulk(clients: number): Promise<void> {
+      await ensureEmbeddedDatabase({ dataDir: env.EPIC_DATA_DIR, idleMinutes: 5 });
+      // Bulk rows go in as the owner, as fixtures do: the runtime role inserts only what a role may.
+      const client = new pg.Client({ connectionString: embeddedAdminUrl(env.EPIC_DATA_DIR, 'owner') });
+      await client.connect();
+      try {
+        await client.query(
+          `
+        INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+          SELECT 'Client ' || i || ' ' || substr(md5(i::text), 1, 8), 'c' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'),
+                 'Company ' || (i % 1000), (SELECT id FROM collaborators WHERE role = 'sales' ORDER BY id LIMIT 1 OFFSET i % 2), now(), now(), 0
+          FROM generate_series(1, $1::int) i`,
+          [clients],
+        );
+        await client.query(`
+        INSERT INTO contracts ("clientId", "totalAmount", "amountDue", signed, "signedAt", "createdAt", "updatedAt", version)
+          SELECT id, 1000, CASE WHEN id % 3 = 0 THEN 0 ELSE 500 END, id % 5 <> 0, CASE WHEN id % 5 <> 0 THEN now() END, now(), now(), 0
+          FROM clients WHERE email LIKE '%@bulk.test'`);
+        await client.query(
+          `
+        INSERT INTO events (name, "contractId", "startsAt", "endsAt", location, attendees, "createdAt", "updatedAt", version)
+          SELECT 'Bulk event ' || k.id, k.id, now() + (k.id % 700 - 350) * interval '1 day', now() + (k.id % 700 - 349) * interval '1 day', 'Paris', 50, now(), now(), 0
+          FROM contracts k WHERE k.signed AND k.id % 4 = 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e."contractId" = k.id) LIMIT $1::int / 5`,
+          [clients],
+        );
+        await client.query('ANALYZE');
+      } finally {
+        await client.end();
+      }
     },
     logInAsSales(): void {
       epic(['login', 'hugo.bernard@epic-events.fr', '--password-stdin'], 'copper-meadow-falcon-17\n');

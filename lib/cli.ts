@@ -41,6 +41,10 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (what === 'migrate') return migrateCommand(app, argv.slice(1));
+  if (what === 'export' || what === 'import') {
+    const { moveCommand } = require('./db-move') as typeof import('./db-move');
+    return moveCommand(app, what, argv.slice(1), (given) => ownerUrl(app, given));
+  }
   if (what === 'demo') {
     const { loadDemoData } = require('./db/demo') as typeof import('./db/demo');
     await app.db(); // the schema is up to date (the embedded default migrates itself)
@@ -48,7 +52,7 @@ async function dbCommand(app: App, argv: string[]): Promise<number> {
     process.stderr.write(`demo data loaded (${files.join(', ')}); the accounts are listed in the README\n`);
     return EXIT.ok;
   }
-  throw new UsageError('usage: epic db status | epic db stop [--force] | epic db migrate [--admin-url URL] [--new-runtime-password] | epic db demo');
+  throw new UsageError('usage: epic db status | epic db stop [--force] | epic db migrate [--admin-url URL] [--new-runtime-password] | epic db demo | epic db export <file> | epic db import <file>');
 }
 
 /** Open shells lose their connection when the server stops (their next command starts it again): ask first. */

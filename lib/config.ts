@@ -6,7 +6,7 @@ import fs from 'node:fs';
 export interface Config {
   /** The runtime role's URL on a server; unset: the embedded database. */
   databaseUrl: string | undefined;
-  /** The owner's URL on a server, for `epic db migrate` and demo data only. */
+  /** The owner's URL on a server, for `epic db migrate`, demo data, export and import only. */
   adminDatabaseUrl: string | undefined;
   dataDir: string;
   configDir: string;

@@ -45,6 +45,7 @@ export const PERMISSIONS = {
   'event.unassign': { management: 'any' },
   'event.delete': { sales: 'own' },
   'event.history': { management: 'any', sales: 'any', support: 'any' },
+  'database.export': { management: 'any' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -361,6 +361,9 @@ function statementOf(action: Action, r: Records): [string, unknown[]] {
       return [`INSERT INTO client_contacts ("clientId", "collaboratorId", "at", note) VALUES ($1, (SELECT epic_actor_id()), now(), 'Called')`, [r.client]];
     case 'client.contacts':
       return ['SELECT id FROM client_contacts WHERE "clientId" = $1', [r.client]];
+    // An export runs as the owner; what the database checks there is the acting session's role.
+    case 'database.export':
+      return ['SELECT epic_require_manager()', []];
   }
 }
 

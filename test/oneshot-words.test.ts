@@ -28,6 +28,7 @@ test.serial('epic --help, epic -h and epic help give the same overview, with set
   t.is(short.stderr, help.stderr);
   t.regex(help.stderr, /epic setup/);
   t.regex(help.stderr, /epic db status\|stop\|demo/);
+  t.regex(help.stderr, /epic db export\|import  +every record to a file/);
 });
 
 test.serial('empty standard input for --password-stdin says so', async (t) => {

@@ -6,6 +6,7 @@ import * as clients from '../lib/services/clients';
 import * as collaborators from '../lib/services/collaborators';
 import * as contacts from '../lib/services/contacts';
 import * as contracts from '../lib/services/contracts';
+import * as dataMove from '../lib/services/data-move';
 import * as events from '../lib/services/events';
 import * as history from '../lib/services/history';
 import { ACTIONS, type Action } from '../lib/permissions';
@@ -59,6 +60,7 @@ const INVOKE: Record<Action, Invoke> = {
   'event.unassign': (ctx, w, t) => events.unassignSupport(ctx, String(pick(t, w.assignedEvent, w.othersEvent).id)),
   'event.delete': (ctx, w, t) => events.deleteEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
   'event.history': (ctx, w, t) => history.recordHistory(ctx, 'events', String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
+  'database.export': (ctx) => dataMove.assertMayExport(ctx),
 };
 
 test.before(async (t) => {

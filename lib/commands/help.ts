@@ -13,6 +13,7 @@ function detail(spec: CommandSpec): TextBlock[] {
 const SYSTEM_SHELL = [
   ['epic setup', 'create the first manager account (empty database only)'],
   ['epic db status|stop|demo', 'the embedded database: state, stop it, load demo data'],
+  ['epic db export|import', 'every record to a file, or from one into an empty database'],
 ] as const;
 
 /** The verbs of one noun (`client`), as `epic client` alone shows them. */

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { QueryTypes, type Transaction } from 'sequelize';
-import type { Sequelize } from 'sequelize-typescript';
+import { QueryTypes, type Sequelize, type Transaction, type TransactionOptions } from 'sequelize';
 import type { Clock } from '../clock';
 import type { AppError } from '../errors';
 import type { Actor } from '../permissions';
@@ -45,10 +44,10 @@ export class CommitThenFail extends Error {
  * Runs work in one transaction (a command that fails half-way leaves nothing behind) and
  * turns database refusals into the typed errors of lib/errors.
  */
-export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   let transaction: Transaction | undefined;
   try {
-    transaction = await sequelize.transaction();
+    transaction = await sequelize.transaction(options);
     const result = await work({ transaction, clock });
     await transaction.commit();
     return result;

@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize-typescript';
+import type { Sequelize, TransactionOptions } from 'sequelize';
 import type { Clock } from '../clock';
 import { inTransaction, selectRows, withActor, type ServiceContext, type Tx } from '../db/context';
 import { NotLoggedIn } from '../errors';
@@ -52,13 +52,19 @@ export function inSession<T>(
   token: string,
   admit: (actor: SessionActor) => void,
   work: (ctx: ServiceContext) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
-  return inTransaction(sequelize, clock, async (tx) => {
-    const actor = await beginSession(tx, token);
-    admit(actor);
-    const { id, role, fullName } = actor;
-    return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));
-  });
+  return inTransaction(
+    sequelize,
+    clock,
+    async (tx) => {
+      const actor = await beginSession(tx, token);
+      admit(actor);
+      const { id, role, fullName } = actor;
+      return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));
+    },
+    options,
+  );
 }
 
 export type LoginOutcome =

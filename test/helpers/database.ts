@@ -55,7 +55,8 @@ function templateName(): string {
   return `epic_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
-async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One plain connection to `url` for the work, closed after it. */
+export async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -44,5 +44,6 @@ export const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
   'event.unassign': { management: ALL },
   'event.delete': { sales: ['own'] },
   'event.history': { management: ALL, sales: ALL, support: ALL },
+  'database.export': { management: ALL },
 };
 

@@ -1,0 +1,137 @@
+import { selectRows, type ServiceContext, type Tx } from '../db/context';
+import type { Counts, ExportPart, ExportSink } from '../db/move-file';
+import { Conflict, ValidationError } from '../errors';
+import { assertAllowed } from '../permissions';
+
+/**
+ * Moving every record from one database to another (README, "Moving to a shared server",
+ * "Backups"). Both directions run as the database's owner: only it may read password hashes,
+ * which the runtime role cannot read even for a manager, and only it may load a database that
+ * has no collaborator yet to log in. An export is still a manager's act, checked by the
+ * application and, in the export's own transaction, by the database.
+ */
+
+/** In the order they are loaded: each table after those it refers to. */
+export const MOVED_TABLES = ['collaborators', 'clients', 'contracts', 'events', 'client_contacts', 'history'] as const;
+
+export const BATCH_ROWS = 2000;
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Management only: the permission table, then the database's own check of the session. */
+export async function assertMayExport(ctx: ServiceContext): Promise<void> {
+  assertAllowed(ctx.actor, 'database.export');
+  await selectRows(ctx, 'SELECT epic_require_manager()');
+}
+
+/** The last migration applied: what an export is stamped with, what an import compares it to. */
+async function appliedMigrations(tx: Tx): Promise<string[]> {
+  const rows = await selectRows<{ name: string }>(tx, 'SELECT name FROM "SequelizeMeta" ORDER BY name');
+  return rows.map((row) => row.name);
+}
+
+async function presentTables(tx: Tx): Promise<string[]> {
+  const rows = await selectRows<{ name: string }>(tx, `SELECT name FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n) WHERE to_regclass('public.' || quote_ident(name)) IS NOT NULL ORDER BY n`, [
+    MOVED_TABLES,
+  ]);
+  return rows.map((row) => row.name);
+}
+
+/** Stored columns only: a generated column (the clients' search text) is computed again on load. */
+async function storedColumns(tx: Tx, table: string): Promise<string[]> {
+  const rows = await selectRows<{ name: string }>(
+    tx,
+    `SELECT column_name::text AS name FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+    [table],
+  );
+  return rows.map((row) => row.name);
+}
+
+/**
+ * Writes every record to the sink, from the snapshot of ctx's transaction (REPEATABLE READ:
+ * every table as of one moment), in keyset batches: memory stays the same whatever the size.
+ */
+export async function exportRecords(ctx: ServiceContext, sink: ExportSink, exportedAt: Date): Promise<void> {
+  await assertMayExport(ctx);
+  // row_to_json writes times in the session's zone: UTC, whatever the server's default.
+  await selectRows(ctx, `SELECT set_config('TimeZone', 'UTC', true)`);
+  const migrations = await appliedMigrations(ctx);
+  await sink.header({ schema: migrations[migrations.length - 1], exportedAt: exportedAt.toISOString() });
+  for (const table of await presentTables(ctx)) {
+    const columns = await storedColumns(ctx, table);
+    await sink.table(table, columns);
+    const sql = `SELECT t.id::text AS id, row_to_json(t)::text AS line
+                   FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}
+                          WHERE $1::bigint IS NULL OR id > $1::bigint ORDER BY id LIMIT ${BATCH_ROWS}) t`;
+    let last: string | null = null;
+    for (;;) {
+      const rows: { id: string; line: string }[] = await selectRows(ctx, sql, [last]);
+      if (rows.length === 0) break;
+      await sink.rows(rows.map((row) => row.line));
+      last = rows[rows.length - 1].id;
+    }
+  }
+}
+
+/**
+ * Refuses a file this database cannot take: a schema newer than the database's, or one this
+ * database never had; and a database behind this version of epic (migrate it first).
+ */
+function checkSchema(fileSchema: string, applied: string[], known: string[]): void {
+  const missing = known.filter((name) => !applied.includes(name));
+  if (missing.length > 0) throw new Conflict('the database schema is behind this version of epic: run `epic db migrate` first, then import');
+  const current = applied[applied.length - 1];
+  if (fileSchema > current) {
+    throw new Conflict(`the file comes from a newer version of epic (schema ${fileSchema}; this database is at ${current}): upgrade epic, run \`epic db migrate\`, then import`);
+  }
+  if (!applied.includes(fileSchema)) throw new Conflict(`the file's schema ${fileSchema} is not one this database went through: it cannot be imported here`);
+}
+
+async function assertEmpty(tx: Tx, tables: string[]): Promise<void> {
+  const counts = await selectRows<{ name: string; rows: string }>(
+    tx,
+    tables.map((table) => `SELECT '${table}' AS name, (SELECT count(*) FROM (SELECT 1 FROM ${quote(table)} LIMIT 1) x)::text AS rows`).join(' UNION ALL '),
+  );
+  const used = counts.filter((row) => row.rows !== '0').map((row) => row.name);
+  if (used.length > 0) {
+    throw new Conflict(`the database is not empty (it has ${used.join(', ')}): an import goes only into a new database, migrated and never used`);
+  }
+}
+
+/**
+ * Loads an export into the empty database of tx (its owner's transaction), keeping every id,
+ * then moves each id sequence past the largest id. Triggers are off while loading: the
+ * history arrives as it was written (loading must not record itself), and the rows are those
+ * the source database already checked. `parts` throws before its last rows unless the file is
+ * whole and unaltered, and the caller's transaction then writes nothing.
+ */
+export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, knownMigrations: string[]): Promise<Counts> {
+  const tables = await presentTables(tx);
+  const counts: Counts = {};
+  let insert = '';
+  for await (const part of parts) {
+    if (part.kind === 'header') {
+      checkSchema(part.header.schema, await appliedMigrations(tx), knownMigrations);
+      // ALTER TABLE takes a lock that keeps anyone from writing until the import commits.
+      for (const table of tables) await selectRows(tx, `ALTER TABLE ${quote(table)} DISABLE TRIGGER USER`);
+      await assertEmpty(tx, tables);
+    } else if (part.kind === 'table') {
+      if (!tables.includes(part.name)) throw new ValidationError(undefined, `the file has a table ${part.name} that this database does not have`);
+      const stored = await storedColumns(tx, part.name);
+      const unknown = part.columns.filter((column) => !stored.includes(column));
+      if (unknown.length > 0) throw new ValidationError(undefined, `the file's ${part.name} have columns this database does not have: ${unknown.join(', ')}`);
+      const columns = part.columns.map(quote).join(', ');
+      insert = `INSERT INTO ${quote(part.name)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json)`;
+      counts[part.name] = 0;
+    } else {
+      await selectRows(tx, insert, [`[${part.lines.join(',')}]`]);
+      counts[part.name] += part.lines.length;
+    }
+  }
+  for (const table of tables) {
+    await selectRows(tx, `ALTER TABLE ${quote(table)} ENABLE TRIGGER USER`);
+    await selectRows(tx, `SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM ${quote(table)}), 0) + 1, false)`, [table]);
+  }
+  return counts;
+}
