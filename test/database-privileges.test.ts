@@ -182,12 +182,25 @@ const WRITES: [string, (r: Records) => [string, unknown[]]][] = [
   ['delete a collaborator', (r) => ['DELETE FROM collaborators WHERE id = $1', [r.collaborator]]],
 ];
 
+/** The SECURITY DEFINER searches (migration 20261130000300), each finding something for a valid session. */
+const SEARCHES = [
+  "SELECT epic_ids_named('client', 'CLIENT 1')",
+  "SELECT epic_ids_resembling('event', 'Evnt', '%event%', 5)",
+  "SELECT epic_ids_resembling('client', 'Clien 2', '%clien 2%', 5)",
+  "SELECT * FROM epic_names_starting('client', 'client%', 5)",
+  "SELECT * FROM epic_names_starting('event', 'event%', 5)",
+  "SELECT epic_client_ids_matching('%client%', NULL)",
+  "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%')",
+];
+
 async function assertBlind(t: import('ava').ExecutionContext, token: string | undefined): Promise<void> {
   await asRuntime(token, async (c) => {
     for (const table of ['collaborators', 'clients', 'contracts', 'events']) {
       t.is((await c.query(`SELECT id FROM ${table}`)).rowCount, 0, `${table} is empty to it`);
     }
     t.is((await c.query('SELECT epic_actor_id() AS id')).rows[0].id, null);
+    for (const sql of SEARCHES) t.is((await c.query(sql)).rowCount, 0, `${sql} finds nothing`);
+    t.false((await c.query('SELECT epic_is_contact($1) AS contact', [people.sales])).rows[0].contact, 'epic_is_contact says nothing');
   });
   for (const [what, statement] of WRITES) {
     const [sql, values] = statement(records.own);
@@ -197,6 +210,23 @@ async function assertBlind(t: import('ava').ExecutionContext, token: string | un
 
 test('without a token nothing is visible and every write is refused', async (t) => {
   await assertBlind(t, undefined);
+});
+
+test('the searches by name and text find for every role what its policies let it read, through indexes', async (t) => {
+  for (const role of ['management', 'sales', 'support'] as Role[]) {
+    await asRuntime(tokens[role], async (c) => {
+      for (const sql of SEARCHES) t.true(((await c.query(sql)).rowCount ?? 0) > 0, `${role}: ${sql}`);
+      const named = await c.query(`SELECT id FROM clients WHERE id IN (SELECT epic_ids_named('client', 'client 1'))`);
+      t.deepEqual(named.rows, [{ id: records.own.client }], role);
+      // A condition on epic_fold or LIKE written against the table itself could only filter
+      // rows the policy has let through: a full scan, whatever the indexes.
+      await c.query('SET LOCAL enable_seqscan = off');
+      const plan = async (sql: string) => (await c.query(`EXPLAIN ${sql}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      t.regex(await plan(`SELECT id FROM clients WHERE id IN (SELECT epic_ids_named('client', 'client 1'))`), /Index (Only )?Scan using clients_pkey/);
+      t.regex(await plan(`SELECT id FROM clients WHERE epic_fold("fullName") = 'client 1'`), /Seq Scan on clients/, 'the reason the functions exist');
+      t.notRegex(await plan(`SELECT c.id, s."fullName" FROM clients c JOIN collaborators s ON s.id = c."salesContactId" WHERE c.id = ${records.own.client}`), /Seq Scan on clients/);
+    });
+  }
 });
 
 test('a made-up token is no better than none', async (t) => {
