@@ -5,8 +5,8 @@ import anyTest, { type TestFn } from 'ava';
 import { availableTo, COMMANDS } from '../lib/commands';
 import { isAllowed } from '../lib/permissions';
 import { freshDatabase } from './helpers/database';
-import { parseTsv, shellHarness } from './helpers/shell';
-import { buildWorld, snapshot, type World } from './helpers/world';
+import { parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
+import { buildWorld, rebuildWorld, snapshot, type World } from './helpers/world';
 
 const test = anyTest as TestFn<{ w: World }>;
 
@@ -144,6 +144,49 @@ test.serial('destructive commands need --yes when not on a terminal, and ask on 
   t.is(await shell.run('client delete Olivia Prospect'), 2);
   t.regex(shell.stderr.text(), /add --yes/);
   t.is(await snapshot(), before);
+});
+
+test.serial('a confirmation names the record found; an unknown or forbidden one is refused before any question', async (t) => {
+  const { w } = t.context;
+  const asking = async (email: string, line: string, answer = 'n') => {
+    const prompt = scriptedPrompter([answer]);
+    const shell = shellHarness(w.db, w.clock, { prompt });
+    await shell.loginAs(email);
+    prompt.asked.length = 0;
+    return { code: await shell.run(line), asked: [...prompt.asked], stderr: shell.stderr.text() };
+  };
+  // Each run logs in afresh, so sessions change: the records alone must not.
+  const records = () => w.db.owner.query('SELECT (SELECT count(*) FROM collaborators) AS a, (SELECT count(*) FROM clients) AS b, (SELECT count(*) FROM contracts) AS c, (SELECT count(*) FROM events) AS d');
+  const before = JSON.stringify(await records());
+  const cases: [string, string, string][] = [
+    ['sam@epic.test', 'client delete olivia prospect', `Delete client #${w.ownProspect.id} Olivia Prospect and its 0 contracts?`],
+    ['sam@epic.test', 'client delete Kevin Casey', `Delete client #${w.ownClient.id} Kevin Casey and its 3 contracts?`],
+    ['maud@epic.test', `contract delete ${w.ownUnsigned.id}`, `Delete contract #${w.ownUnsigned.id} of Kevin Casey (unsigned)?`],
+    ['sam@epic.test', 'event delete casey launch party', `Delete event #${w.assignedEvent.id} Casey Launch Party of Kevin Casey?`],
+    ['maud@epic.test', 'collaborator delete sonia@epic.test --reassign-to Sam Sales', `Delete collaborator #${w.otherSales.id} Sonia Sales (sales), giving 2 clients to Sam Sales?`],
+    ['maud@epic.test', 'collaborator delete Pia Support', `Delete collaborator #${w.otherSupport.id} Pia Support (support)?`],
+  ];
+  for (const [email, line, question] of cases) {
+    const run = await asking(email, line);
+    t.deepEqual(run.asked, [question], line);
+    t.is(run.code, 1, `${line}: a no cancels`);
+    t.regex(run.stderr, /cancelled: nothing was deleted/, line);
+  }
+  for (const [line, refusal, code] of [
+    ['client delete Olivia Prospekt', /no client named "Olivia Prospekt"; closest: #\d+ Olivia Prospect/, 1],
+    ['client delete Oscar Prospect', /permission denied: sales may \w+ only/, 4],
+  ] as const) {
+    const run = await asking('sam@epic.test', line);
+    t.deepEqual(run.asked, [], `${line}: nothing asked`);
+    t.is(run.code, code, line);
+    t.regex(run.stderr, refusal, line);
+  }
+  t.is(JSON.stringify(await records()), before, 'a no deletes nothing');
+  const yes = await asking('sam@epic.test', 'client delete Olivia Prospect', 'y');
+  t.is(yes.code, 0);
+  t.deepEqual(yes.asked, [`Delete client #${w.ownProspect.id} Olivia Prospect and its 0 contracts?`]);
+  t.is(await w.db.owner.query(`SELECT 1 FROM clients WHERE id = ${w.ownProspect.id}`).then(([rows]) => rows.length), 0, 'a yes deletes it');
+  t.context.w = await rebuildWorld(w);
 });
 
 test.serial('refused actions through the shell change nothing', async (t) => {

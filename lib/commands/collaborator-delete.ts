@@ -1,4 +1,5 @@
-import { deleteCollaborator } from '../services/collaborators';
+import { collaboratorToDelete, deleteCollaborator } from '../services/collaborators';
+import { plural } from '../output/plural';
 import { permitted, text } from './declare';
 
 export const collaboratorDelete = permitted({
@@ -6,7 +7,11 @@ export const collaboratorDelete = permitted({
   summary: "delete a collaborator (a salesperson's clients go to --reassign-to)",
   args: [{ name: 'collaborator', required: true, rest: true, complete: 'collaborator' }],
   options: { 'reassign-to': text('sales collaborator who takes over the clients', { placeholder: 'collaborator', complete: 'collaborator' }) },
-  confirm: ({ args }) => `Delete collaborator ${args.collaborator}?`,
+  confirm: async (ctx, { args, options }) => {
+    const { collaborator, clients } = await ctx.as((s) => collaboratorToDelete(s, args.collaborator));
+    const heir = clients > 0 && options['reassign-to'] ? `, giving ${plural(clients, 'client')} to ${options['reassign-to']}` : '';
+    return `Delete collaborator #${collaborator.id} ${collaborator.fullName} (${collaborator.role})${heir}?`;
+  },
   run: async (ctx, { args, options }) => {
     const gone = await ctx.as((s) => deleteCollaborator(s, args.collaborator, { reassignTo: options['reassign-to'] }));
     return { message: `Deleted collaborator #${gone.id} ${gone.fullName}` };

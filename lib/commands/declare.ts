@@ -127,7 +127,7 @@ interface Declaration<N extends string, O extends OptionDecls, A extends readonl
   /** Options that contradict each other: the parser refuses more than one of each group. */
   exclusive?: readonly (readonly (keyof O & string)[])[];
   output?: Out;
-  confirm?: (input: TypedInput<O & OutputOptions<Out>, A>) => string;
+  confirm?: (ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>) => Promise<string>;
   run(ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>): Promise<CommandResult>;
 }
 

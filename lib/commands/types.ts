@@ -99,8 +99,11 @@ export interface CommandShape {
   exclusive?: readonly (readonly string[])[];
   /** Lists get --format, --limit and --all; shows get --format. */
   output?: 'list' | 'show';
-  /** Destructive: asks this question on a terminal, needs --yes elsewhere. */
-  confirm?(input: Input): string;
+  /**
+   * Destructive: asks this question on a terminal, needs --yes elsewhere. The question names
+   * the record found, looked up (ctx.as) in a transaction of its own that ends before it is asked.
+   */
+  confirm?(ctx: CommandContext, input: Input): Promise<string>;
 }
 
 /** A declared command (declare.ts), its handler's input types erased for the registry. */

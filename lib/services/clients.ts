@@ -119,9 +119,20 @@ export async function updateClient(ctx: ServiceContext, ref: string, input: Clie
   return clientRow(client);
 }
 
-export async function deleteClient(ctx: ServiceContext, ref: string): Promise<ClientRow> {
+async function deletableClient(ctx: ServiceContext, ref: string): Promise<Client> {
   const client = await findClient(ctx, ref, withSalesContact);
   assertAllowed(ctx.actor, 'client.delete', client);
+  return client;
+}
+
+/** What a deletion's confirmation names: the client found, and its contracts (which forbid it). */
+export async function clientToDelete(ctx: ServiceContext, ref: string): Promise<{ client: ClientRow; contracts: number }> {
+  const client = await deletableClient(ctx, ref);
+  return { client: clientRow(client), contracts: await Contract.count({ where: { clientId: client.id }, transaction: ctx.transaction }) };
+}
+
+export async function deleteClient(ctx: ServiceContext, ref: string): Promise<ClientRow> {
+  const client = await deletableClient(ctx, ref);
   const row = clientRow(client);
   await client.destroy({ transaction: ctx.transaction });
   return row;

@@ -177,12 +177,22 @@ export async function resetPassword(ctx: ServiceContext, ref: string, password: 
  * Deleting a collaborator: not oneself, not the last manager; a salesperson's clients go to --reassign-to in
  * the same transaction; a support agent's events are left unassigned (the foreign key does it).
  */
-export async function deleteCollaborator(ctx: ServiceContext, ref: string, options: { reassignTo?: string } = {}): Promise<CollaboratorRow> {
+async function deletableCollaborator(ctx: ServiceContext, ref: string): Promise<{ collaborator: Collaborator; clients: number }> {
   assertAllowed(ctx.actor, 'collaborator.delete');
   const collaborator = await findCollaborator(ctx, ref);
   if (collaborator.id === ctx.actor.id) throw new Conflict('you cannot delete your own account');
   if (collaborator.role === 'management') await assertNotLastManager(ctx, collaborator);
-  const owned = await Client.count({ where: { salesContactId: collaborator.id }, transaction: ctx.transaction });
+  return { collaborator, clients: await Client.count({ where: { salesContactId: collaborator.id }, transaction: ctx.transaction }) };
+}
+
+/** What a deletion's confirmation names: the collaborator found, and the clients they are the sales contact of. */
+export async function collaboratorToDelete(ctx: ServiceContext, ref: string): Promise<{ collaborator: CollaboratorRow; clients: number }> {
+  const { collaborator, clients } = await deletableCollaborator(ctx, ref);
+  return { collaborator: collaboratorRow(collaborator), clients };
+}
+
+export async function deleteCollaborator(ctx: ServiceContext, ref: string, options: { reassignTo?: string } = {}): Promise<CollaboratorRow> {
+  const { collaborator, clients: owned } = await deletableCollaborator(ctx, ref);
   if (owned > 0) {
     if (options.reassignTo === undefined) {
       throw new Conflict(`${collaborator.fullName} is the sales contact of ${owned} client(s): give --reassign-to <sales collaborator>`);

@@ -115,6 +115,11 @@ export async function payContract(ctx: ServiceContext, ref: string, amount: unkn
   return contractRow(contract);
 }
 
+/** What a deletion's confirmation names. */
+export async function contractToDelete(ctx: ServiceContext, ref: string): Promise<ContractRow> {
+  return contractRow(await contractFor(ctx, ref, 'contract.delete'));
+}
+
 export async function deleteContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {
   const contract = await contractFor(ctx, ref, 'contract.delete');
   const row = contractRow(contract);

@@ -169,10 +169,20 @@ export async function unassignSupport(ctx: ServiceContext, ref: string): Promise
   return reloaded(ctx, event);
 }
 
-export async function deleteEvent(ctx: ServiceContext, ref: string): Promise<EventRow> {
+async function deletableEvent(ctx: ServiceContext, ref: string): Promise<Event> {
   assertAllowed(ctx.actor, 'event.delete');
   const event = await loadEvent(ctx, ref);
   assertAllowed(ctx.actor, 'event.delete', ownership(event));
+  return event;
+}
+
+/** What a deletion's confirmation names. */
+export async function eventToDelete(ctx: ServiceContext, ref: string): Promise<EventRow> {
+  return eventRow(await deletableEvent(ctx, ref));
+}
+
+export async function deleteEvent(ctx: ServiceContext, ref: string): Promise<EventRow> {
+  const event = await deletableEvent(ctx, ref);
   const row = eventRow(event);
   await event.destroy({ transaction: ctx.transaction });
   return row;

@@ -6,6 +6,7 @@ import type { Role } from '../roles';
 import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
 import type { SecurityPolicy } from '../services/settings';
 import { logInFor, type SessionBackend } from './backend';
+import { plural } from '../output/plural';
 
 export const SESSION_ENDED = 'session ended: log in again';
 
@@ -113,5 +114,5 @@ export class ShellSession implements SessionBackend {
 
 /** "1 idle minute", "30 idle minutes". */
 export function idleMinutes(count: number): string {
-  return `${count} idle minute${count === 1 ? '' : 's'}`;
+  return plural(count, 'idle minute');
 }

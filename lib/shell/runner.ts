@@ -148,7 +148,8 @@ export class Runner {
   private async confirm(spec: CommandSpec, input: Input): Promise<void> {
     if (!spec.confirm || input.options.yes) return;
     if (!this.deps.prompt.interactive) throw new UsageError(`"${spec.name}" deletes data: add --yes when not on a terminal`);
-    if (!(await this.deps.prompt.confirm(spec.confirm(input)))) throw new Cancelled('cancelled: nothing was deleted');
+    const question = await spec.confirm(this.context(spec), input);
+    if (!(await this.deps.prompt.confirm(question))) throw new Cancelled('cancelled: nothing was deleted');
   }
 
   /** Where the output goes and in which format; `> file` is checked here, before anything runs. */
