@@ -20,6 +20,8 @@ export interface Config {
   sentryEnvironment: string | undefined;
   debug: boolean;
   noColor: boolean;
+  /** The shell shows the agenda after each login unless EPIC_AGENDA=off. */
+  agendaAtLogin: boolean;
   /** Where each variable came from, for messages about its value. */
   sources: Sources;
 }
@@ -53,6 +55,14 @@ function positiveNumber(env: NodeJS.ProcessEnv, sources: Sources, name: string, 
     throw new ConfigError(`${describeVariable(sources, name)} must be a positive number, not "${raw}"`);
   }
   return value;
+}
+
+function onOff(env: NodeJS.ProcessEnv, sources: Sources, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigError(`${describeVariable(sources, name)} must be on or off, not "${raw}"`);
+  return value === 'on';
 }
 
 const MIN_BCRYPT_COST = 10;
@@ -169,6 +179,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, sources: Source
     sentryEnvironment: env.SENTRY_ENVIRONMENT || undefined,
     debug: env.EPIC_DEBUG === '1',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    agendaAtLogin: onOff(env, sources, 'EPIC_AGENDA', true),
     sources,
   };
 }

@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   'event.delete': { sales: 'own' },
   'event.history': { management: 'any', sales: 'any', support: 'any' },
   'database.export': { management: 'any' },
+  // Each role's day at a glance: what it is responsible for (its scope), read-only.
+  'agenda.show': { management: 'any', sales: 'own', support: 'assigned' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -363,6 +363,8 @@ function statementOf(action: Action, r: Records): [string, unknown[]] {
       return ['DELETE FROM contracts WHERE id = $1', [r.unsignedContract]];
     case 'event.list':
     case 'event.show':
+    // The agenda reads what the lists read.
+    case 'agenda.show':
       return ['SELECT e.id, s."fullName" FROM events e LEFT JOIN collaborators s ON s.id = e."supportContactId" WHERE e.id = $1 AND (e."supportContactId" IS NULL OR s.id IS NOT NULL)', [r.event]];
     case 'event.create':
       return [`INSERT INTO events (name, "contractId", "startsAt", "endsAt", location, attendees, "createdAt", "updatedAt") VALUES ('New event', $1, now(), now() + interval '1 hour', 'Nice', 10, now(), now())`, [r.freeContract]];

@@ -2,6 +2,7 @@ import anyTest, { type TestFn } from 'ava';
 import { PermissionDenied } from '../lib/errors';
 import type { ServiceContext } from '../lib/db/context';
 import { cryptoTokens } from '../lib/services/settings';
+import * as agenda from '../lib/services/agenda';
 import * as clients from '../lib/services/clients';
 import * as collaborators from '../lib/services/collaborators';
 import * as contacts from '../lib/services/contacts';
@@ -61,6 +62,8 @@ const INVOKE: Record<Action, Invoke> = {
   'event.delete': (ctx, w, t) => events.deleteEvent(ctx, String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
   'event.history': (ctx, w, t) => history.recordHistory(ctx, 'events', String(pick(t, w.assignedEvent, w.othersEvent, w.unassignedEvent).id)),
   'database.export': (ctx) => dataMove.assertMayExport(ctx),
+  // Read-only, of the actor's own day: no record is targeted.
+  'agenda.show': (ctx) => agenda.agendaOf(ctx),
 };
 
 test.before(async (t) => {

@@ -53,6 +53,7 @@ const LINES: Record<ShellAction, (w: World, t: Target) => string> = {
   'event.unassign': (_w, t) => `event unassign ${pick(t, 'Casey Launch Party', 'Durand Wedding')}`,
   'event.delete': (_w, t) => `event delete ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')} --yes`,
   'event.history': (_w, t) => `event history ${pick(t, 'Casey Launch Party', 'Durand Wedding', 'Durand Gala')}`,
+  'agenda.show': () => 'agenda',
 };
 
 const EMAIL: Record<Role, string> = { management: 'maud@epic.test', sales: 'sam@epic.test', support: 'paul@epic.test' };

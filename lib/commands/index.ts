@@ -1,4 +1,5 @@
 import { activity } from './activity';
+import { agenda } from './agenda';
 import { clientContact } from './client-contact';
 import { clientContacts } from './client-contacts';
 import { clientCreate } from './client-create';
@@ -43,7 +44,7 @@ import type { CommandSpec } from './types';
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: CommandSpec[] = [
-  login, logout, whoami, passwd, help, exit,
+  login, logout, whoami, passwd, help, exit, agenda,
   clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign, clientContact, clientContacts, clientHistory,
   contractList, contractShow, contractCreate, contractUpdate, contractSign, contractPay, contractDelete, contractHistory,
   eventList, eventShow, eventCreate, eventUpdate, eventAssign, eventUnassign, eventDelete, eventHistory,

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
 import { format as formatDate } from 'date-fns';
-import { cellText, displayWidth, safeJson, safeText } from './safe-text';
+import { cellText, cutToWidth, displayWidth, safeJson, safeText } from './safe-text';
 import { cell, draw, fit, type Cell, type Grid } from './table';
 
 /**
@@ -33,9 +33,22 @@ export interface Section {
   single?: boolean;
 }
 
+/** A part of a report (`agenda`): a short list with its count, and what shows the whole of it. */
+export interface ReportSection extends Section {
+  /** How many rows there are in all; `rows` may hold fewer. */
+  total: number;
+  /** A line under the title: "12,500.00 € still due". */
+  summary?: string;
+  /** Fields JSON adds next to the rows: `"amountDue": "12500.00"`. */
+  fields?: Row;
+  /** The command that lists them all, said when rows were left out. */
+  more?: string;
+}
+
 export type Rendered =
   | { kind: 'list'; columns: Column[]; rows: Row[]; total: number }
-  | { kind: 'record'; columns: Column[]; record: Row; sections?: Section[] };
+  | { kind: 'record'; columns: Column[]; record: Row; sections?: Section[] }
+  | { kind: 'report'; heading: string; fields: Row; sections: ReportSection[] };
 
 export interface Target {
   format: Format;
@@ -110,7 +123,8 @@ function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean):
   const csv = format === 'csv';
   const records: string[][] = [];
   blocks.forEach((block, b) => {
-    if (block.title !== undefined) records.push([], [`# ${block.title}`]);
+    // Blocks are separated by an empty line; a report's first block has a title too.
+    if (block.title !== undefined) records.push(...(records.length > 0 ? [[]] : []), [`# ${block.title}`]);
     if (!(b === 0 && continuing)) records.push(block.columns.map((c) => c.key));
     for (const row of block.rows) records.push(block.columns.map((c) => spreadsheetCell(c, row[c.key], csv)));
   });
@@ -178,6 +192,30 @@ function recordView(data: Extract<Rendered, { kind: 'record' }>, target: Target)
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A report on a terminal: its heading, then each section's title with its count, a table
+ * fitted to the width, and the command that shows the rows left out.
+ */
+function reportView(data: Extract<Rendered, { kind: 'report' }>, target: Target): string {
+  const paint = painter(target);
+  // Names in a heading can be long: cut to the terminal, as table cells are.
+  const fitted = (text: string) => (target.truncate && target.width ? cutToWidth(safeText(text), target.width) : safeText(text));
+  const lines = data.heading.split('\n').map((line, i) => (i === 0 ? paint.bold(fitted(line)) : fitted(line)));
+  for (const s of data.sections) {
+    const count = ` (${s.total.toLocaleString('en-US')})`;
+    lines.push('', `${paint.bold.underline(fitted(s.title))}${paint.bold(count)}${s.summary ? `  ${safeText(s.summary)}` : ''}`);
+    lines.push(s.rows.length ? table(s.columns, s.rows, target) : paint.dim('(none)'));
+    if (s.total > s.rows.length && s.more) lines.push(paint.dim(`… ${(s.total - s.rows.length).toLocaleString('en-US')} more: ${s.more}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function reportJson(data: Extract<Rendered, { kind: 'report' }>): Row {
+  const sections = data.sections.map((s) => [s.key, { total: s.total, ...s.fields, rows: s.rows.map((row) => toJson(s.columns, row)) }]);
+  const fields = Object.entries(data.fields).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : (value ?? null)]);
+  return { ...Object.fromEntries(fields), ...Object.fromEntries(sections) };
+}
+
 // ----- Entry point -----------------------------------------------------------------------------
 
 function recordJson(data: Extract<Rendered, { kind: 'record' }>): Row {
@@ -191,18 +229,22 @@ function recordJson(data: Extract<Rendered, { kind: 'record' }>): Row {
 export function render(data: Rendered, target: Target): string {
   const { format } = target;
   if (format === 'json' || format === 'jsonl') {
-    const values = data.kind === 'list' ? data.rows.map((row) => toJson(data.columns, row)) : recordJson(data);
+    const values = data.kind === 'list' ? data.rows.map((row) => toJson(data.columns, row)) : data.kind === 'report' ? reportJson(data) : recordJson(data);
     if (format === 'json') return `${safeJson(JSON.stringify(values, null, 2))}\n`;
     return (Array.isArray(values) ? values : [values]).map((value) => `${safeJson(JSON.stringify(value))}\n`).join('');
   }
   if (format === 'table') {
     if (data.kind === 'record') return recordView(data, target);
+    if (data.kind === 'report') return reportView(data, target);
     return data.rows.length ? `${table(data.columns, data.rows, target)}\n` : '';
   }
+  const titled = (sections: Section[]) => sections.map((s) => ({ title: s.key, columns: s.columns, rows: s.rows }));
   const blocks: Block[] =
     data.kind === 'list'
       ? [{ columns: data.columns, rows: data.rows }]
-      : [{ columns: data.columns, rows: [data.record] }, ...(data.sections ?? []).map((s) => ({ title: s.key, columns: s.columns, rows: s.rows }))];
+      : data.kind === 'report'
+        ? titled(data.sections)
+        : [{ columns: data.columns, rows: [data.record] }, ...titled(data.sections ?? [])];
   return delimited(blocks, format, target.continuing === true);
 }
 

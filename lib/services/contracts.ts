@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
@@ -23,7 +23,7 @@ const withClient = [
   },
 ];
 
-export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
+async function contractConditions(ctx: ServiceContext, filters: ContractFilters): Promise<WhereOptions> {
   assertAllowed(ctx.actor, 'contract.list');
   const conditions: WhereOptions[] = [];
   if (filters.signed !== undefined) conditions.push({ signed: filters.signed });
@@ -33,14 +33,32 @@ export async function listContracts(ctx: ServiceContext, filters: ContractFilter
     mineScope(ctx.actor, 'contract');
     conditions.push({ '$client.salesContactId$': ctx.actor.id });
   }
+  return { [Op.and]: conditions };
+}
+
+export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
   const { rows, count } = await Contract.findAndCountAll({
-    where: { [Op.and]: conditions },
+    where: await contractConditions(ctx, filters),
     include: withClient,
     order: [['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
   });
   return { rows: rows.map(contractRow), total: count };
+}
+
+/** What the contracts these filters select still owe, in euros ("1234.50"): summed by the database, whatever their number. */
+export async function amountDueOf(ctx: ServiceContext, filters: Omit<ContractFilters, 'limit'> = {}): Promise<string> {
+  const where = await contractConditions(ctx, filters);
+  const [total] = await Contract.findAll({
+    // numeric, read as text: exact, and beyond what one contract may hold.
+    attributes: [[literal('coalesce(sum("Contract"."amountDue"), 0)::numeric(20, 2)::text'), 'due']],
+    where,
+    include: [{ model: Client, attributes: [] }],
+    raw: true,
+    transaction: ctx.transaction,
+  });
+  return (total as unknown as { due: string }).due;
 }
 
 function loadContract(ctx: ServiceContext, ref: string): Promise<Contract> {

@@ -52,6 +52,9 @@ export interface EventRow {
   contractId: number;
   clientId: number | null;
   client: string | null;
+  /** How to reach the client: support staff call them on the day. */
+  clientPhone: string | null;
+  clientEmail: string | null;
   salesContact: string | null;
   supportContactId: number | null;
   supportContact: string | null;
@@ -119,6 +122,8 @@ export function eventRow(e: Event): EventRow {
     contractId: e.contractId,
     clientId: client?.id ?? null,
     client: client?.fullName ?? null,
+    clientPhone: client?.phone ?? null,
+    clientEmail: client?.email ?? null,
     salesContact: client?.salesContact?.fullName ?? null,
     supportContactId: e.supportContactId,
     supportContact: e.supportContact?.fullName ?? null,

@@ -60,6 +60,11 @@ export class ShellSession implements SessionBackend {
     return this.current !== undefined;
   }
 
+  /** A manager set the password: nothing but `passwd` runs until the collaborator chooses their own. */
+  mustChangePassword(): boolean {
+    return this.current?.actor.mustChangePassword === true;
+  }
+
   fullName(): string | undefined {
     return this.current?.actor.fullName;
   }

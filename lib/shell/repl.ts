@@ -57,13 +57,19 @@ export function createShell(app: App, editor: LineEditor, streams: Streams = ter
     editor.setPrompt(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
   };
 
+  // Once after each login (not after the password is asked again on an idle session, which
+  // keeps the same collaborator), unless turned off or the password must be changed first.
+  const loggedInWithAgenda = () => app.config.agendaAtLogin && session.collaboratorId() !== undefined && !session.mustChangePassword();
+
   // Names are read in the session: an idle (locked) or ended one lists nothing.
   const completion: CompletionSource = { read: (work) => session.read(work), commands: () => runner.available() };
   const handlers: EditorHandlers = {
     line: async (line) => {
       if (!keepsInHistory(line)) editor.forgetLastHistoryLine();
+      const before = session.collaboratorId();
       try {
         await runner.executeLine(line);
+        if (before === undefined && loggedInWithAgenda()) await runner.executeLine('agenda');
       } finally {
         sync();
         if (runner.exitRequested) close(EXIT.ok);

@@ -45,5 +45,6 @@ export const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
   'event.delete': { sales: ['own'] },
   'event.history': { management: ALL, sales: ALL, support: ALL },
   'database.export': { management: ALL },
+  'agenda.show': { management: ALL, sales: ALL, support: ALL },
 };
 

@@ -43,13 +43,13 @@ export interface ShellHarness {
 }
 
 /** The shell's command path (the Runner with an in-memory session), printing into buffers. */
-export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean } = {}): ShellHarness {
+export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; columns?: number } = {}): ShellHarness {
   const stdout = capture();
   const stderr = capture();
   const prompt = options.prompt ?? { interactive: false, ask: async () => '', askSecret: async () => '', confirm: async () => false };
   const app = testApp(db, clock);
   const session = new ShellSession(app, prompt);
-  const streams: Streams = { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: options.terminal === true, stderrIsTerminal: false };
+  const streams: Streams = { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: options.terminal === true, stderrIsTerminal: false, columns: options.columns };
   const runner = new Runner({ app, prompt, session, streams });
   return {
     runner,
