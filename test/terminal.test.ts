@@ -42,8 +42,9 @@ async function open(t: Context, url: string, options: { args?: string[]; columns
   return { terminal, user };
 }
 
-async function loggedIn(t: Context, options: { columns?: number; rows?: number } = {}) {
-  const opened = await open(t, t.context.w.db.url, options);
+/** Logged in as Maud; without the agenda unless asked, so that the screen holds what a test reads. */
+async function loggedIn(t: Context, options: { columns?: number; rows?: number; agenda?: boolean } = {}) {
+  const opened = await open(t, t.context.w.db.url, { ...options, env: options.agenda ? {} : { EPIC_AGENDA: 'off' } });
   const { terminal } = opened;
   await terminal.waitFor(/^epic>/m);
   await terminal.type('login maud@epic.test');
@@ -115,6 +116,17 @@ test('a long line that wraps is not overwritten by its output, at any length', a
     t.is(typed, `client list --search ${search}`, rows.join('\n'));
     t.regex(rows.slice(at + 2).join('\n'), /^(\s*\n)?nothing found/, rows.join('\n'));
   }
+});
+
+test('after login at 80 columns, the agenda once: each section with its count, no line wider than the terminal', async (t) => {
+  const { terminal } = await loggedIn(t, { columns: 80, agenda: true });
+  const screen = await terminal.waitFor(/Events this week \(\d+\)/);
+  t.regex(screen, /Logged in as Maud Manager \(management\)\.\nAgenda of Maud Manager \(management\) · .+\nUpcoming events: today and the next 7 days, to .+\n\nUpcoming events without support \(\d+\)/);
+  t.regex(screen, /Unsigned contracts \(2\)\nID +Client +Sales contact +Total € +Due € +Created/);
+  t.regex(screen, /Amounts due on signed contracts \(5\)  12,500\.00 € still due/);
+  t.true(screen.split('\n').every((line) => [...line].length <= 80));
+  const after = await terminal.run('whoami', MAUD);
+  t.is(after.match(/Agenda of/g)?.length, 1, 'shown once, not after the next command');
 });
 
 test('client list at 80 columns: every client is listed once, and the prompt comes back below', async (t) => {

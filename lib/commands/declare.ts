@@ -77,7 +77,8 @@ export function requiring<const O extends OptionDecls, const K extends keyof O>(
 }
 
 /** Options that every list, show or destructive command gets, declared once. */
-export const FORMAT = { format: oneOf(FORMATS, 'output format', { complete: 'format' }) } as const;
+// Usage shows ics only for the commands that write calendars (options.ts).
+export const FORMAT = { format: oneOf(FORMATS, 'output format', { complete: 'format', placeholder: FORMATS.filter((f) => f !== 'ics').join('|') }) } as const;
 /** Beyond this, --all says what is meant. */
 export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 30;
@@ -127,6 +128,7 @@ interface Declaration<N extends string, O extends OptionDecls, A extends readonl
   /** Options that contradict each other: the parser refuses more than one of each group. */
   exclusive?: readonly (readonly (keyof O & string)[])[];
   output?: Out;
+  calendar?: boolean;
   confirm?: (ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>) => Promise<string>;
   run(ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>): Promise<CommandResult>;
 }
@@ -170,6 +172,7 @@ function declare<O extends OptionDecls, A extends readonly ArgSpec[], Out extend
     options: declaration.options,
     exclusive: declaration.exclusive,
     output: declaration.output,
+    calendar: declaration.calendar,
     availability,
     confirm,
     run,

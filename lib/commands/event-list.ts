@@ -1,4 +1,6 @@
 import { EVENT_COLUMNS } from '../output/columns';
+import { calendarFile } from '../output/ics';
+import { eventCalendar } from '../services/calendar';
 import { listEvents } from '../services/events';
 import { date, flag, permitted, text } from './declare';
 import { listResult } from './shared';
@@ -7,6 +9,7 @@ export const eventList = permitted({
   name: 'event list',
   summary: 'list events, soonest first',
   output: 'list',
+  calendar: true,
   options: {
     mine: flag('events I run (support) or of my clients (sales)'),
     unassigned: flag('events without a support contact'),
@@ -18,5 +21,8 @@ export const eventList = permitted({
     to: date('starting on or before this date', { untilEndOfDay: true }),
   },
   exclusive: [['upcoming', 'past']],
-  run: async (ctx, { options }) => listResult(await ctx.as((s) => listEvents(s, options)), EVENT_COLUMNS),
+  run: async (ctx, { options }) =>
+    options.format === 'ics'
+      ? { data: calendarFile(await ctx.as((s) => eventCalendar(s, options)), ctx.clock.now()) }
+      : listResult(await ctx.as((s) => listEvents(s, options)), EVENT_COLUMNS),
 });

@@ -1,5 +1,6 @@
 import { addDays } from 'date-fns';
 import { quoted, UsageError, ValidationError } from '../errors';
+import { FORMATS } from '../output/render';
 import { dateTime, euros, money, wholeNumber } from '../services/validation';
 import type { Word } from '../shell/tokenize';
 import { DEFAULT_LIMIT, FORMAT, LIST, YES, type OptionDecl, type OptionDecls, type TypedInput } from './declare';
@@ -20,7 +21,7 @@ export function optionsOf(spec: CommandShape): OptionSpec[] {
     kind: o.kind,
     type: o.kind === 'flag' ? 'boolean' : 'string',
     summary: o.summary,
-    placeholder: o.placeholder,
+    placeholder: name === 'format' && spec.calendar ? FORMATS.join('|') : o.placeholder,
     complete: o.complete,
     required: o.required,
   }));

@@ -99,6 +99,8 @@ export interface CommandShape {
   exclusive?: readonly (readonly string[])[];
   /** Lists get --format, --limit and --all; shows get --format. */
   output?: 'list' | 'show';
+  /** Also writes its rows as a calendar (`--format ics`, a `.ics` file): event lists only. */
+  calendar?: boolean;
   /**
    * Destructive: asks this question on a terminal, needs --yes elsewhere. The question names
    * the record found, looked up (ctx.as) in a transaction of its own that ends before it is asked.

@@ -10,8 +10,8 @@ import { cell, draw, fit, type Cell, type Grid } from './table';
  * CSV cells that a spreadsheet would run as formulas are neutralised (README, "Output formats").
  */
 
-/** `jsonl`: one JSON object per line, the form that can be appended to. */
-export const FORMATS = ['table', 'tsv', 'csv', 'json', 'jsonl'] as const;
+/** `jsonl`: one JSON object per line, the form that can be appended to; `ics`: a calendar, of events only (lib/output/ics.ts). */
+export const FORMATS = ['table', 'tsv', 'csv', 'json', 'jsonl', 'ics'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Column {
@@ -48,7 +48,9 @@ export interface ReportSection extends Section {
 export type Rendered =
   | { kind: 'list'; columns: Column[]; rows: Row[]; total: number }
   | { kind: 'record'; columns: Column[]; record: Row; sections?: Section[] }
-  | { kind: 'report'; heading: string; fields: Row; sections: ReportSection[] };
+  | { kind: 'report'; heading: string; fields: Row; sections: ReportSection[] }
+  /** An iCalendar file, already written (lib/output/ics.ts): `shown` of `total` events. */
+  | { kind: 'calendar'; ics: string; shown: number; total: number };
 
 export interface Target {
   format: Format;
@@ -228,6 +230,11 @@ function recordJson(data: Extract<Rendered, { kind: 'record' }>): Row {
 
 export function render(data: Rendered, target: Target): string {
   const { format } = target;
+  // The runner lets only commands that make a calendar write the ics format.
+  if (data.kind === 'calendar' || format === 'ics') {
+    if (data.kind !== 'calendar' || format !== 'ics') throw new Error(`a ${data.kind} cannot be written as ${format}`);
+    return data.ics;
+  }
   if (format === 'json' || format === 'jsonl') {
     const values = data.kind === 'list' ? data.rows.map((row) => toJson(data.columns, row)) : data.kind === 'report' ? reportJson(data) : recordJson(data);
     if (format === 'json') return `${safeJson(JSON.stringify(values, null, 2))}\n`;
@@ -262,14 +269,15 @@ export function renderText(blocks: TextBlock[], color: boolean): string {
 
 /** "showing 30 of 1,204": said on standard error, so that the data stays clean. */
 export function listNote(data: Rendered): string | undefined {
-  if (data.kind !== 'list') return undefined;
-  if (data.rows.length === 0) return 'nothing found';
-  if (data.rows.length >= data.total) return undefined;
+  if (data.kind !== 'list' && data.kind !== 'calendar') return undefined;
+  const shown = data.kind === 'list' ? data.rows.length : data.shown;
+  if (shown === 0) return 'nothing found';
+  if (shown >= data.total) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `showing ${n(data.rows.length)} of ${n(data.total)} (--limit <n> or --all for more)`;
+  return `showing ${n(shown)} of ${n(data.total)} (--limit <n> or --all for more)`;
 }
 
-const FILE_FORMATS: Record<string, Format> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', jsonl: 'jsonl', ndjson: 'jsonl' };
+const FILE_FORMATS: Record<string, Format> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', jsonl: 'jsonl', ndjson: 'jsonl', ics: 'ics' };
 
 /** The format a file name asks for by its extension, if it names one. */
 export function formatForFile(file: string): Format | undefined {

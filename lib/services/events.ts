@@ -43,27 +43,85 @@ function ownership(event: Event): Ownership {
   return { salesContactId: event.contract?.client?.salesContactId, supportContactId: event.supportContactId };
 }
 
-export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}): Promise<Listing<EventRow>> {
+/**
+ * The filters with the names they hold looked up, once: live events are selected by the
+ * database with `whereOf`, deleted ones (read from their history, for calendars) with `selects`,
+ * side by side here so that both say the same.
+ */
+export interface EventSelection {
+  now: Date;
+  /** Whose events `--mine` means: the actor's clients' (own) or those they run (assigned). */
+  mine?: { scope: 'own' | 'assigned'; actorId: number };
+  unassigned?: boolean;
+  upcoming?: boolean;
+  past?: boolean;
+  clientId?: number;
+  supportIds?: number | number[];
+  from?: Date;
+  to?: Date;
+}
+
+export async function eventSelection(ctx: ServiceContext, filters: EventFilters): Promise<EventSelection> {
   assertAllowed(ctx.actor, 'event.list');
-  const now = ctx.clock.now();
-  const conditions: WhereOptions[] = [];
-  if (filters.mine) {
-    if (mineScope(ctx.actor, 'event') === 'assigned') conditions.push({ supportContactId: ctx.actor.id });
-    else conditions.push({ '$contract.client.salesContactId$': ctx.actor.id });
-  }
   if (filters.from && filters.to && filters.from >= filters.to) throw new ValidationError('from', 'must be before --to');
-  if (filters.unassigned) conditions.push({ supportContactId: null });
-  if (filters.upcoming) conditions.push({ endsAt: { [Op.gte]: now } });
-  if (filters.past) conditions.push({ endsAt: { [Op.lt]: now } });
-  if (filters.client !== undefined) conditions.push({ '$contract.clientId$': (await findClient(ctx, filters.client)).id });
-  if (filters.support !== undefined) conditions.push({ supportContactId: await filterCollaborator(ctx, filters.support, 'support', 'support') });
-  if (filters.from !== undefined) conditions.push({ startsAt: { [Op.gte]: filters.from } });
-  if (filters.to !== undefined) conditions.push({ startsAt: { [Op.lt]: filters.to } });
+  return {
+    now: ctx.clock.now(),
+    mine: filters.mine ? { scope: mineScope(ctx.actor, 'event'), actorId: ctx.actor.id } : undefined,
+    unassigned: filters.unassigned,
+    upcoming: filters.upcoming,
+    past: filters.past,
+    clientId: filters.client === undefined ? undefined : (await findClient(ctx, filters.client)).id,
+    supportIds: filters.support === undefined ? undefined : await filterCollaborator(ctx, filters.support, 'support', 'support'),
+    from: filters.from,
+    to: filters.to,
+  };
+}
+
+function whereOf(s: EventSelection): WhereOptions {
+  const conditions: WhereOptions[] = [];
+  if (s.mine) conditions.push(s.mine.scope === 'assigned' ? { supportContactId: s.mine.actorId } : { '$contract.client.salesContactId$': s.mine.actorId });
+  if (s.unassigned) conditions.push({ supportContactId: null });
+  if (s.upcoming) conditions.push({ endsAt: { [Op.gte]: s.now } });
+  if (s.past) conditions.push({ endsAt: { [Op.lt]: s.now } });
+  if (s.clientId !== undefined) conditions.push({ '$contract.clientId$': s.clientId });
+  if (s.supportIds !== undefined) conditions.push({ supportContactId: s.supportIds });
+  if (s.from !== undefined) conditions.push({ startsAt: { [Op.gte]: s.from } });
+  if (s.to !== undefined) conditions.push({ startsAt: { [Op.lt]: s.to } });
+  return { [Op.and]: conditions };
+}
+
+/** What a deleted event was, as far as the filters care; its client is unknown once its contract went too. */
+export interface EventFacts {
+  startsAt: Date;
+  endsAt: Date;
+  supportContactId: number | null;
+  clientId: number | null;
+  salesContactId: number | null;
+}
+
+/** `whereOf`, for one event known by its facts. */
+export function selects(s: EventSelection, e: EventFacts): boolean {
+  const ids = (value: number | number[]) => (Array.isArray(value) ? value : [value]);
+  if (s.mine && (s.mine.scope === 'assigned' ? e.supportContactId : e.salesContactId) !== s.mine.actorId) return false;
+  if (s.unassigned && e.supportContactId !== null) return false;
+  if (s.upcoming && e.endsAt < s.now) return false;
+  if (s.past && e.endsAt >= s.now) return false;
+  if (s.clientId !== undefined && e.clientId !== s.clientId) return false;
+  if (s.supportIds !== undefined && (e.supportContactId === null || !ids(s.supportIds).includes(e.supportContactId))) return false;
+  if (s.from !== undefined && e.startsAt < s.from) return false;
+  return s.to === undefined || e.startsAt < s.to;
+}
+
+export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}): Promise<Listing<EventRow>> {
+  return listSelectedEvents(ctx, await eventSelection(ctx, filters), filters.limit);
+}
+
+export async function listSelectedEvents(ctx: ServiceContext, selection: EventSelection, limit: number | undefined): Promise<Listing<EventRow>> {
   const { rows, count } = await Event.findAndCountAll({
-    where: { [Op.and]: conditions },
+    where: whereOf(selection),
     include: details,
     order: [['startsAt', 'ASC'], ['id', 'ASC']],
-    limit: filters.limit,
+    limit,
     transaction: ctx.transaction,
   });
   return { rows: rows.map(eventRow), total: count };

@@ -143,3 +143,38 @@ export async function activity(ctx: ServiceContext, by: string, filters: Activit
   const actorId = await recordId(ctx, 'collaborators', by, () => findCollaborator(ctx, by));
   return read(ctx, `h."actorId" = $1 AND ($2::timestamptz IS NULL OR h."at" >= $2) AND ($3::timestamptz IS NULL OR h."at" < $3)`, [actorId, filters.since ?? null, filters.until ?? null], filters.limit);
 }
+
+/** An event as it was when it was deleted, from the history the deletion left. */
+export interface DeletedEvent {
+  id: number;
+  name: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+  supportContactId: number | null;
+  /** Its client and their sales contact, while its contract still exists. */
+  clientId: number | null;
+  salesContactId: number | null;
+  deletedAt: Date;
+  /** How many changes its history holds, the deletion included: more than any version it had. */
+  changes: number;
+}
+
+/** Every deleted event, soonest first. */
+export async function deletedEvents(ctx: ServiceContext): Promise<DeletedEvent[]> {
+  assertAllowed(ctx.actor, 'event.history');
+  const rows = await selectRows<DeletedEvent & { changes: string }>(
+    ctx,
+    `SELECT h."recordId" AS id, h."recordName" AS name,
+            (h.changes #>> '{startsAt,old}')::timestamptz AS "startsAt", (h.changes #>> '{endsAt,old}')::timestamptz AS "endsAt",
+            h.changes #>> '{location,old}' AS location, (h.changes #>> '{supportContactId,old}')::int AS "supportContactId",
+            k."clientId", c."salesContactId", h."at" AS "deletedAt",
+            (SELECT count(*) FROM history u WHERE u."recordTable" = 'events' AND u."recordId" = h."recordId") AS changes
+       FROM history h
+       LEFT JOIN contracts k ON k.id = (h.changes #>> '{contractId,old}')::int
+       LEFT JOIN clients c ON c.id = k."clientId"
+      WHERE h."recordTable" = 'events' AND h.action = 'delete'
+      ORDER BY 3, 1`,
+  );
+  return rows.map((row) => ({ ...row, changes: Number(row.changes) }));
+}

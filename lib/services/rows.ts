@@ -63,6 +63,9 @@ export interface EventRow {
   location: string;
   attendees: number;
   notes: string | null;
+  updatedAt: Date;
+  /** Counts the changes made through the application: a calendar's SEQUENCE. */
+  version: number;
 }
 
 export interface Listing<T> {
@@ -132,5 +135,7 @@ export function eventRow(e: Event): EventRow {
     location: e.location,
     attendees: e.attendees,
     notes: e.notes,
+    updatedAt: e.updatedAt,
+    version: e.version,
   };
 }

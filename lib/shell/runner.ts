@@ -89,7 +89,9 @@ export class Runner {
       return;
     }
     const input = parseInput(spec, rest);
-    const target = this.outputTarget(input, redirect);
+    const target = this.outputTarget(spec, input, redirect);
+    // The handler makes its data for the format the output takes, which `> file.ics` names too.
+    input.options.format = target.format;
     await this.confirm(spec, input);
     const result = await spec.run(this.context(spec), input);
     this.show(result, target, redirect);
@@ -153,19 +155,24 @@ export class Runner {
   }
 
   /** Where the output goes and in which format; `> file` is checked here, before anything runs. */
-  private outputTarget(input: Input, redirect?: Redirect): Target {
+  private outputTarget(spec: CommandSpec, input: Input, redirect?: Redirect): Target {
     // The parser has checked --format against FORMATS.
     const asked = FORMATS.find((format) => format === input.options.format);
     const { streams } = this.deps;
     const { noColor } = this.deps.app.config;
+    const calendarOnly = (format: Format | undefined) => {
+      if (format === 'ics' && !spec.calendar) throw new UsageError(`"${spec.name}" cannot write an iCalendar (ics) file: a calendar holds events; use event list`);
+    };
+    calendarOnly(asked);
     if (redirect) {
       const { file, append } = redirect;
       checkOutputFile(file);
       const named = formatForFile(file);
+      calendarOnly(named);
       if (asked !== undefined && named !== undefined && asked !== named) throw new UsageError(`${file} is a ${named.toUpperCase()} file name but --format ${asked} was given`);
       const format = (asked as Format | undefined) ?? named;
-      if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json or .jsonl, or give --format`);
-      if (append && format === 'json') throw new UsageError(`cannot append to ${file}: a JSON file holds one document, which a second one would break; use > to replace it, or a .jsonl file (one JSON object per line) to append`);
+      if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json or .jsonl (.ics for events), or give --format`);
+      if (append && (format === 'json' || format === 'ics')) throw new UsageError(`cannot append to ${file}: a ${format === 'ics' ? 'calendar' : 'JSON'} file holds one document, which a second one would break; use > to replace it${format === 'json' ? ', or a .jsonl file (one JSON object per line) to append' : ''}`);
       return { format, color: false, truncate: false };
     }
     const terminal = streams.stdoutIsTerminal;
