@@ -44,7 +44,7 @@ test('integers are checked against their bounds, and the message names both', (t
 
 test('one-of options take one of their choices, in any case', (t) => {
   t.is(parse('client list', '--format JSON').options.format, 'json');
-  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: 'format: expected one of table, tsv, csv, json, jsonl, got "xml"' });
+  t.throws(() => parse('client list', '--format xml'), { instanceOf: ValidationError, message: 'format: expected one of table, tsv, csv, json, jsonl, ics, got "xml"' });
   t.is(parse('collaborator list', '--role commercial').options.role, 'commercial');
   t.throws(() => parse('collaborator list', '--role boss'), { message: /^role: expected one of management, gestion, sales, commercial, support/ });
 });
@@ -100,6 +100,6 @@ test('a command of the permission table runs as the action its name says, or the
   const named = permitted.filter(([name]) => !name.includes(' '));
   for (const [name, action] of permitted.filter(([name]) => name.includes(' '))) t.is(action, name.replace(' ', '.'));
   // The one-word commands: each names its action.
-  t.deepEqual(named, [['activity', 'collaborator.activity']]);
+  t.deepEqual(named, [['agenda', 'agenda.show'], ['activity', 'collaborator.activity']]);
   t.deepEqual(permitted.map(([, action]) => action).sort(), [...ACTIONS].sort());
 });

@@ -171,7 +171,7 @@ export class Runner {
       calendarOnly(named);
       if (asked !== undefined && named !== undefined && asked !== named) throw new UsageError(`${file} is a ${named.toUpperCase()} file name but --format ${asked} was given`);
       const format = (asked as Format | undefined) ?? named;
-      if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json or .jsonl (.ics for events), or give --format`);
+      if (!format) throw new UsageError(`cannot tell which format to write to ${file}: name it .csv, .tsv, .json${spec.calendar ? ', .jsonl or .ics' : ' or .jsonl'}, or give --format`);
       if (append && (format === 'json' || format === 'ics')) throw new UsageError(`cannot append to ${file}: a ${format === 'ics' ? 'calendar' : 'JSON'} file holds one document, which a second one would break; use > to replace it${format === 'json' ? ', or a .jsonl file (one JSON object per line) to append' : ''}`);
       return { format, color: false, truncate: false };
     }
