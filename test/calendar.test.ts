@@ -3,6 +3,9 @@ import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import ical, { type VEvent } from 'node-ical';
 import { QueryTypes } from 'sequelize';
+import { availableTo } from '../lib/commands';
+import type { ServiceContext } from '../lib/db/context';
+import { completeLine } from '../lib/shell/completion';
 import { epicUser } from './helpers/epic';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
@@ -200,6 +203,7 @@ test.serial('only events make a calendar: other lists, shows and appending are r
   await refused('agenda --format ics', /"agenda" cannot write an iCalendar/);
   await refused(`event list --format csv > ${path.join(folder, 'events.ics')}`, /is a ICS file name but --format csv was given/);
   await refused(`event list >> ${path.join(folder, 'events.ics')}`, /cannot append to .*: a calendar file holds one document/);
+  await refused(`event list > ${path.join(folder, 'events.txt')}`, /cannot tell which format to write to .*events\.txt: name it \.csv, \.tsv, \.json, \.jsonl or \.ics, or give --format/);
   t.deepEqual(fs.readdirSync(folder), [], 'no file was created');
   shell.stderr.clear();
   await shell.run('event list --help');
@@ -207,6 +211,14 @@ test.serial('only events make a calendar: other lists, shows and appending are r
   shell.stderr.clear();
   await shell.run('client list --help');
   t.regex(shell.stderr.text(), /--format <table\|tsv\|csv\|json\|jsonl>\]/);
+});
+
+test('Tab offers ics as a format only where a calendar can be written', async (t) => {
+  const { w } = t.context;
+  const source = { read: <T>(work: (tx: ServiceContext) => Promise<T>) => w.as(w.sales, work), commands: () => availableTo('sales') };
+  t.deepEqual(await completeLine(source, 'event list --format i', 1), { line: 'event list --format ics ' });
+  t.deepEqual(await completeLine(source, 'client list --format i', 1), {});
+  t.deepEqual(await completeLine(source, 'client list --format j', 1), { line: 'client list --format json' });
 });
 
 test.serial('where TZ is UTC, times are written in UTC without a VTIMEZONE', async (t) => {

@@ -83,13 +83,14 @@ export async function candidatesFor(source: CompletionSource, before: string): P
   if (!kind) return undefined;
   const start = valueWords[0]?.start ?? current.start;
   const typed = before.slice(start);
-  return { start, typed, candidates: await valuesFor(source, kind, typed) };
+  return { start, typed, candidates: await valuesFor(source, kind, typed, spec.calendar === true) };
 }
 
-async function valuesFor(source: CompletionSource, kind: Completion, typed: string): Promise<Candidate[]> {
+async function valuesFor(source: CompletionSource, kind: Completion, typed: string, calendar: boolean): Promise<Candidate[]> {
   const text = typed.replace(/^["']/, '');
   if (kind === 'role' || kind === 'format') {
-    const choices: readonly string[] = kind === 'role' ? ROLE_INPUTS : FORMATS;
+    // ics only where a calendar can be written.
+    const choices: readonly string[] = kind === 'role' ? ROLE_INPUTS : FORMATS.filter((format) => calendar || format !== 'ics');
     return choices.filter((choice) => choice.startsWith(text.toLowerCase())).map((choice) => ({ insert: choice, label: choice }));
   }
   if (kind === 'contract') {
