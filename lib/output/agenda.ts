@@ -1,6 +1,6 @@
 import { format as formatDate, subDays } from 'date-fns';
-import type { Agenda, AgendaSection, SectionKey } from '../services/agenda';
-import type { Role } from '../roles';
+import { FOLLOW_UP_DAYS, type Agenda, type AgendaSection, type SectionKey } from '../services/agenda';
+import type { Scope } from '../permissions';
 import type { Column, Rendered, ReportSection, Row } from './render';
 
 /**
@@ -21,22 +21,13 @@ const EVENT_TO_RUN: Column[] = [
   { key: 'notes', header: 'Notes', dropOrder: 2 },
 ];
 
-/** Salespeople follow their clients' events. */
+/** Salespeople follow their clients' events, managers everyone's: who runs them, for whom. */
 const CLIENT_EVENT: Column[] = [
-  WHEN,
-  { key: 'name', header: 'Event' },
-  { key: 'client', header: 'Client', dropOrder: 3 },
-  { key: 'supportContact', header: 'Support', dropOrder: 2 },
-  { key: 'location', header: 'Where', dropOrder: 1 },
-];
-
-const EVENT_WITH_SUPPORT: Column[] = [
   WHEN,
   { key: 'name', header: 'Event' },
   { key: 'client', header: 'Client', dropOrder: 3 },
   { key: 'supportContact', header: 'Support', dropOrder: 4 },
   { key: 'location', header: 'Where', dropOrder: 2 },
-  { key: 'attendees', header: 'Guests', kind: 'number', dropOrder: 1 },
 ];
 
 /** A salesperson's own contracts; managers see whose they are. */
@@ -48,7 +39,6 @@ const CONTRACT: Column[] = [
   { key: 'createdAt', header: 'Created', kind: 'date', dropOrder: 1 },
 ];
 const CONTRACT_WITH_SALES: Column[] = [...CONTRACT.slice(0, 2), { key: 'salesContact', header: 'Sales contact', dropOrder: 2 }, ...CONTRACT.slice(2)];
-const contractColumns = (role: Role) => (role === 'management' ? CONTRACT_WITH_SALES : CONTRACT);
 
 const CLIENT: Column[] = [
   { key: 'fullName', header: 'Client' },
@@ -57,48 +47,62 @@ const CLIENT: Column[] = [
   { key: 'lastContactAt', header: 'Last contact', kind: 'date' },
 ];
 
+/**
+ * Titles and columns follow the agenda's scope in the permission table, not the role's name:
+ * `assigned` (support) is what you run, `own` (sales) your clients', `any` (management) everyone's.
+ */
+type ByScope<T> = T | Partial<Record<Scope, T>>;
+
 interface Shape {
-  title: (role: Role) => string;
-  columns: Column[] | ((role: Role) => Column[]);
+  title: ByScope<string>;
+  columns: ByScope<Column[]>;
   /** The list command that shows every row of the section. */
   more: (agenda: Agenda, section: AgendaSection) => string;
+}
+
+function forScope<T>(value: ByScope<T>, scope: Scope): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value as T;
+  const chosen = (value as Partial<Record<Scope, T>>)[scope];
+  // The service shows each scope only the sections written for it.
+  if (chosen === undefined) throw new Error(`no agenda section shape for scope ${scope}`);
+  return chosen;
 }
 
 const day = (date: Date) => formatDate(date, 'yyyy-MM-dd');
 /** The last day the window includes (`until` is the midnight after it). */
 const lastDay = (agenda: Agenda) => day(subDays(agenda.until, 1));
-const mine = (agenda: Agenda) => (agenda.role === 'management' ? '' : ' --mine');
+const mine = (agenda: Agenda) => (agenda.scope === 'any' ? '' : ' --mine');
 
 const SHAPES: Record<SectionKey, Shape> = {
   upcoming: {
-    title: (role) => (role === 'support' ? 'My next events' : "My clients' upcoming events"),
-    columns: (role) => (role === 'support' ? EVENT_TO_RUN : CLIENT_EVENT),
+    title: { assigned: 'My next events', own: "My clients' upcoming events" },
+    columns: { assigned: EVENT_TO_RUN, own: CLIENT_EVENT },
     more: (a) => `event list${mine(a)} --upcoming --to ${lastDay(a)}`,
   },
   unassigned: {
-    title: () => 'Upcoming events without support',
-    columns: EVENT_WITH_SUPPORT.filter((c) => c.key !== 'supportContact'),
+    title: 'Upcoming events without support',
+    columns: CLIENT_EVENT.filter((c) => c.key !== 'supportContact'),
     more: (a) => `event list --unassigned --upcoming --to ${lastDay(a)}`,
   },
   thisWeek: {
-    title: () => 'Events this week',
-    columns: EVENT_WITH_SUPPORT,
+    title: 'Events this week',
+    columns: CLIENT_EVENT,
     more: (_, s) => (s.key === 'thisWeek' ? `event list --from ${day(s.from)} --to ${day(subDays(s.to, 1))}` : 'event list'),
   },
   unsigned: {
-    title: (role) => (role === 'management' ? 'Unsigned contracts' : 'My unsigned contracts'),
-    columns: contractColumns,
+    title: { any: 'Unsigned contracts', own: 'My unsigned contracts' },
+    columns: { any: CONTRACT_WITH_SALES, own: CONTRACT },
     more: (a) => `contract list${mine(a)} --unsigned`,
   },
   due: {
-    title: (role) => (role === 'management' ? 'Amounts due on signed contracts' : 'Amounts due on my signed contracts'),
-    columns: contractColumns,
+    title: { any: 'Amounts due on signed contracts', own: 'Amounts due on my signed contracts' },
+    columns: { any: CONTRACT_WITH_SALES, own: CONTRACT },
     more: (a) => `contract list${mine(a)} --signed --unpaid`,
   },
   notContacted: {
-    title: () => 'Clients not contacted for 30 days',
+    title: `Clients not contacted for ${FOLLOW_UP_DAYS} days`,
     columns: CLIENT,
-    more: () => 'client list --mine --not-contacted-since 30',
+    more: (a) => `client list${mine(a)} --not-contacted-since ${FOLLOW_UP_DAYS}`,
   },
 };
 
@@ -113,8 +117,8 @@ function reportSection(agenda: Agenda, section: AgendaSection): ReportSection {
   const due = section.key === 'due' ? section.amountDue : undefined;
   return {
     key: section.key,
-    title: shape.title(agenda.role),
-    columns: typeof shape.columns === 'function' ? shape.columns(agenda.role) : shape.columns,
+    title: forScope(shape.title, agenda.scope),
+    columns: forScope(shape.columns, agenda.scope),
     rows: section.rows as unknown as Row[],
     total: section.total,
     more: shape.more(agenda, section),

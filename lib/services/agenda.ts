@@ -1,6 +1,6 @@
 import { addDays, addWeeks, startOfDay, startOfWeek } from 'date-fns';
 import type { ServiceContext } from '../db/context';
-import { assertAllowed, scopeOf } from '../permissions';
+import { assertAllowed, scopeOf, type Scope } from '../permissions';
 import type { Role } from '../roles';
 import { listClients } from './clients';
 import { amountDueOf, listContracts } from './contracts';
@@ -32,6 +32,8 @@ export type SectionKey = AgendaSection['key'];
 export interface Agenda {
   collaborator: string;
   role: Role;
+  /** Whose records the agenda shows (the permission table's scope of `agenda.show`). */
+  scope: Scope;
   /** Upcoming events are those not over at `now` that start before `until`. */
   now: Date;
   until: Date;
@@ -82,8 +84,9 @@ export async function agendaOf(ctx: ServiceContext, options: { days?: number } =
   const days = options.days ?? DEFAULT_AGENDA_DAYS;
   const now = ctx.clock.now();
   const until = startOfDay(addDays(now, days + 1));
-  const window: Window = { mine: scopeOf(role, 'agenda.show') !== 'any', now, until };
+  const scope = scopeOf(role, 'agenda.show')!;
+  const window: Window = { mine: scope !== 'any', now, until };
   const sections: AgendaSection[] = [];
   for (const key of SECTIONS[role]) sections.push(await READERS[key](ctx, window));
-  return { collaborator: fullName, role, now, until, days, sections };
+  return { collaborator: fullName, role, scope, now, until, days, sections };
 }
