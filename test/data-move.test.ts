@@ -10,7 +10,7 @@ import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 import { migrationNames } from '../lib/db/migrate';
 import { readExportFile, type ExportSink } from '../lib/db/move-file';
 import { PermissionDenied, ValidationError } from '../lib/errors';
-import { exportRecords, importRecords, MOVED_TABLES } from '../lib/services/data-move';
+import { exportRecords, importRecords, MOVED_SETTINGS, MOVED_TABLES } from '../lib/services/data-move';
 import { beginSession, inSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { withAdmin, withDatabase } from './helpers/database';
@@ -71,20 +71,21 @@ async function serverTarget(t: { context: Context }): Promise<Target> {
   return target;
 }
 
-/** Every table's rows as PostgreSQL writes them, generated columns included, in id order. */
-async function everyRow(ownerUrl: string): Promise<Record<string, string[]>> {
+/** Every table's rows as PostgreSQL writes them, generated columns included, in id order: the installation's too (its calendar id moves). */
+async function everyRow(ownerUrl: string, names: readonly string[] = [...MOVED_TABLES, ...MOVED_SETTINGS]): Promise<Record<string, string[]>> {
   return withAdmin(ownerUrl, async (client) => {
     await client.query(`SET TimeZone = 'UTC'`);
     const tables: Record<string, string[]> = {};
-    for (const table of MOVED_TABLES) {
+    for (const table of names) {
       tables[table] = (await client.query(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY id`)).rows.map((r) => r.row);
     }
     return tables;
   });
 }
 
+/** Records only: a migrated database has its installation row from the start. */
 const rowCount = async (ownerUrl: string) =>
-  Object.values(await everyRow(ownerUrl)).reduce((sum, rows) => sum + rows.length, 0);
+  Object.values(await everyRow(ownerUrl, MOVED_TABLES)).reduce((sum, rows) => sum + rows.length, 0);
 
 /** The file with its header and body changed as `edit` says, with a checksum that matches again. */
 function rewritten(file: string, edit: (lines: string[]) => void): string {
@@ -147,7 +148,7 @@ test.serial('the export is a file of its user alone, stamped with the schema ver
   t.is(header.schema, migrationNames().at(-1));
   const [kind, counts, checksum] = JSON.parse(lines.at(-1)!);
   t.is(kind, 'trailer');
-  t.deepEqual(Object.keys(counts), [...MOVED_TABLES]);
+  t.deepEqual(Object.keys(counts), [...MOVED_TABLES, ...MOVED_SETTINGS]);
   t.deepEqual(Object.values(counts), Object.values(await everyRow(embeddedAdminUrl(t.context.sourceData, 'owner')!)).map((rows) => rows.length));
   t.is(counts.client_contacts, 1);
   t.regex(checksum, /^[0-9a-f]{64}$/);
@@ -163,7 +164,7 @@ test.serial('imported into a server, every record, relation and id is the same',
   const staff = epicUser(target.runtimeUrl);
   const imported = await staff.run(['db', 'import', file, '--admin-url', target.ownerUrl]);
   t.is(imported.code, 0, imported.stderr);
-  t.regex(imported.stderr, /^imported 5 collaborators, 20 clients, 25 contracts, 9 events, 1 client contacts, \d+ history from /);
+  t.regex(imported.stderr, /^imported 5 collaborators, 20 clients, 25 contracts, 9 events, 1 client contacts, \d+ history, 1 installation from /);
   t.deepEqual(await everyRow(target.ownerUrl), await everyRow(embeddedAdminUrl(t.context.sourceData, 'owner')!));
 });
 

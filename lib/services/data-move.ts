@@ -13,6 +13,12 @@ import { assertAllowed } from '../permissions';
 
 /** In the order they are loaded: each table after those it refers to. */
 export const MOVED_TABLES = ['collaborators', 'clients', 'contracts', 'events', 'client_contacts', 'history'] as const;
+/**
+ * One-row tables whose row names the database itself (`installation`: the calendar id in event
+ * UIDs, so that calendars fed before a move keep updating after it). Migrating the target wrote
+ * a row of its own: the file's replaces it.
+ */
+export const MOVED_SETTINGS = ['installation'] as const;
 
 export const BATCH_ROWS = 2000;
 
@@ -30,9 +36,9 @@ async function appliedMigrations(tx: Tx): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-async function presentTables(tx: Tx): Promise<string[]> {
+async function presentTables(tx: Tx, names: readonly string[] = MOVED_TABLES): Promise<string[]> {
   const rows = await selectRows<{ name: string }>(tx, `SELECT name FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n) WHERE to_regclass('public.' || quote_ident(name)) IS NOT NULL ORDER BY n`, [
-    MOVED_TABLES,
+    names,
   ]);
   return rows.map((row) => row.name);
 }
@@ -72,6 +78,12 @@ export async function exportRecords(ctx: ServiceContext, sink: ExportSink, expor
       last = rows[rows.length - 1].id;
     }
   }
+  for (const table of await presentTables(ctx, MOVED_SETTINGS)) {
+    const columns = await storedColumns(ctx, table);
+    await sink.table(table, columns);
+    const rows = await selectRows<{ line: string }>(ctx, `SELECT row_to_json(t)::text AS line FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}) t`);
+    await sink.rows(rows.map((row) => row.line));
+  }
 }
 
 /**
@@ -108,6 +120,7 @@ async function assertEmpty(tx: Tx, tables: string[]): Promise<void> {
  */
 export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, knownMigrations: string[]): Promise<Counts> {
   const tables = await presentTables(tx);
+  const settings = await presentTables(tx, MOVED_SETTINGS);
   const counts: Counts = {};
   let insert = '';
   for await (const part of parts) {
@@ -117,12 +130,14 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
       for (const table of tables) await selectRows(tx, `ALTER TABLE ${quote(table)} DISABLE TRIGGER USER`);
       await assertEmpty(tx, tables);
     } else if (part.kind === 'table') {
-      if (!tables.includes(part.name)) throw new ValidationError(undefined, `the file has a table ${part.name} that this database does not have`);
+      if (!tables.includes(part.name) && !settings.includes(part.name)) throw new ValidationError(undefined, `the file has a table ${part.name} that this database does not have`);
       const stored = await storedColumns(tx, part.name);
       const unknown = part.columns.filter((column) => !stored.includes(column));
       if (unknown.length > 0) throw new ValidationError(undefined, `the file's ${part.name} have columns this database does not have: ${unknown.join(', ')}`);
       const columns = part.columns.map(quote).join(', ');
-      insert = `INSERT INTO ${quote(part.name)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json)`;
+      insert = settings.includes(part.name)
+        ? `UPDATE ${quote(part.name)} SET (${columns}) = (SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json))`
+        : `INSERT INTO ${quote(part.name)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json)`;
       counts[part.name] = 0;
     } else {
       await selectRows(tx, insert, [`[${part.lines.join(',')}]`]);
