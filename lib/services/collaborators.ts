@@ -59,6 +59,11 @@ export async function listCollaborators(ctx: ServiceContext, filters: { role?: s
   return { rows: rows.map(collaboratorRow), total: count };
 }
 
+/** The acting collaborator's own record: anyone logged in may read it. */
+export async function currentCollaborator(ctx: ServiceContext): Promise<CollaboratorRow> {
+  return collaboratorRow(await Collaborator.findByPk(ctx.actor.id, { transaction: ctx.transaction, rejectOnEmpty: true }));
+}
+
 export async function showCollaborator(ctx: ServiceContext, ref: string): Promise<CollaboratorRow> {
   assertAllowed(ctx.actor, 'collaborator.show');
   return collaboratorRow(await findCollaborator(ctx, ref));
