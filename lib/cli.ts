@@ -2,18 +2,18 @@ import { createApp, type App } from './app';
 import { ConfigError, dotEnvNote, loadDotEnv, readConfig } from './config';
 import { AppError, Cancelled, EXIT, UsageError } from './errors';
 import { localReporter, type Reporter } from './reporting/reporter';
+import { sentryOnDemand } from './reporting/sentry-on-demand';
 import { version } from '../package.json';
 
 /**
  * `epic`: the REPL on a terminal, a script when standard input is piped, or one command
  * (`epic client list`). Each path loads only what it uses: one-shot commands never load the
- * REPL library, and error reporting loads only when SENTRY_DSN is set.
+ * REPL library, and Sentry loads only when SENTRY_DSN is set and there is something to send.
  */
 
-async function reporterFor(app: { sentryDsn?: string; dataDir: string; sentryEnvironment?: string }): Promise<Reporter> {
+function reporterFor(app: { sentryDsn?: string; dataDir: string; sentryEnvironment?: string }): Reporter {
   if (!app.sentryDsn) return localReporter(app.dataDir);
-  const { startSentry } = require('./reporting/sentry') as typeof import('./reporting/sentry');
-  return startSentry({ dsn: app.sentryDsn, environment: app.sentryEnvironment, release: `epic-events-crm@${version}`, fallback: localReporter(app.dataDir) });
+  return sentryOnDemand({ dsn: app.sentryDsn, environment: app.sentryEnvironment, release: `epic-events-crm@${version}`, fallback: localReporter(app.dataDir) });
 }
 
 async function dbCommand(app: App, argv: string[]): Promise<number> {
@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) return fail(error.message, EXIT.usage);
     throw error;
   }
-  const reporter = await reporterFor(config);
+  const reporter = reporterFor(config);
   const app = createApp(config, { keepAlive: argv.length === 0 && process.stdin.isTTY === true, reporter });
   let reporting = false;
   const unexpected = (error: unknown) => {

@@ -164,7 +164,7 @@ test('planted personal data is scrubbed from every field of an event and a bread
   });
 });
 
-test('without SENTRY_DSN the SDK is never loaded and nothing is sent; one-shot never loads the REPL library', async (t) => {
+test('without SENTRY_DSN, or with it and nothing to send, the SDK is never loaded and nothing is sent; one-shot never loads the REPL library', async (t) => {
   const sentry = await fakeSentry();
   try {
     const user = epicUser(t.context.db.url);
@@ -175,8 +175,10 @@ test('without SENTRY_DSN the SDK is never loaded and nothing is sent; one-shot n
         const loaded = Object.keys(require.cache);
         process.stdout.write(JSON.stringify({ code, sentry: loaded.some((f) => f.includes('@sentry')), vorpal: loaded.some((f) => f.includes('vorpal')) }));
       });`;
-    const { stdout } = await run(process.execPath, ['-e', probe], { cwd: projectRoot(), env: user.env });
-    t.deepEqual(JSON.parse(stdout.slice(stdout.indexOf('{"code"'))), { code: 0, sentry: false, vorpal: false });
+    for (const env of [user.env, { ...user.env, SENTRY_DSN: sentry.dsn }]) {
+      const { stdout } = await run(process.execPath, ['-e', probe], { cwd: projectRoot(), env });
+      t.deepEqual(JSON.parse(stdout.slice(stdout.indexOf('{"code"'))), { code: 0, sentry: false, vorpal: false });
+    }
     t.is(sentry.raw(), '');
   } finally {
     await sentry.close();
