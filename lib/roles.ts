@@ -1,6 +1,6 @@
 import { quoted, ValidationError } from './errors';
 
-const ROLES = ['management', 'sales', 'support'] as const;
+export const ROLES = ['management', 'sales', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** French names are accepted as input too: the staff is French-speaking. */

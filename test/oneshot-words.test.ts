@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
+import pg from 'pg';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 
@@ -62,5 +64,48 @@ test.serial('a noun alone lists its verbs', async (t) => {
     const refused = await user.run(argv);
     t.is(refused.code, 4, argv.join(' '));
     t.is(refused.stderr, 'error: permission denied: "client create" is not available to management\n');
+  }
+});
+
+test.serial('one-shot commands go on with the role an earlier command found, but only the database refuses, before the options', async (t) => {
+  const { user, db } = t.context;
+  const hired = await user.run(['collaborator', 'create', '--name', 'Sue Port', '--email', 'sue@epic.test', '--role', 'support', '--password-stdin'], 'first day password phrase\n');
+  t.is(hired.code, 0, hired.stderr);
+  const sue = epicUser(db.url);
+  try {
+    const login = await sue.run(['login', 'sue@epic.test', '--password-stdin'], 'first day password phrase\n');
+    t.is(login.code, 0, login.stderr);
+    const passwd = await sue.run(['passwd', '--password-stdin'], 'first day password phrase\nshe keeps a secret phrase\n');
+    t.is(passwd.code, 0, passwd.stderr);
+    const hint = path.join(sue.env.XDG_CONFIG_HOME, 'epic-events', 'session-role');
+    t.is(fs.readFileSync(hint, 'utf8'), 'support\n');
+
+    // help lists her commands without a database.
+    const offline = await sue.run(['help'], '', { DATABASE_URL: 'postgres://nobody:none@127.0.0.1:1/none' });
+    t.is(offline.code, 0, offline.stderr);
+    t.regex(offline.stderr, /event list/);
+    t.notRegex(offline.stderr, /client create/);
+
+    // A hint that says otherwise (here, edited) neither refuses nor admits anything the database does not.
+    const refusal = 'error: permission denied: "client create" is not available to support\n';
+    for (const argv of [['client', 'create', '--bogus'], ['client', 'create', '--help'], ['client', 'create', '--name', 'Hint Client', '--email', 'hint@client.test', '--phone', '0611223344']]) {
+      fs.writeFileSync(hint, 'sales\n');
+      const refused = await sue.run(argv);
+      t.is(refused.code, 4, argv.join(' '));
+      t.is(refused.stderr, refusal, argv.join(' '));
+      t.is(fs.readFileSync(hint, 'utf8'), 'support\n', 'the database has the last word');
+    }
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      t.is((await owner.query(`SELECT count(*)::int AS n FROM clients WHERE email = 'hint@client.test'`)).rows[0].n, 0);
+    } finally {
+      await owner.end();
+    }
+    // Logged out, the hint goes with the token.
+    t.is((await sue.run(['logout'])).code, 0);
+    t.false(fs.existsSync(hint));
+  } finally {
+    fs.rmSync(sue.home, { recursive: true, force: true });
   }
 });

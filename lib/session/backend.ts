@@ -18,6 +18,11 @@ export interface SessionBackend extends SessionControl {
   mayBeLoggedIn(): boolean;
   /** Asks the database who is logged in when nothing is known yet (one-shot `help`). */
   learnRole(): Promise<void>;
+  /**
+   * The role an earlier command found, when `role()` is not known yet (one-shot use): enough to
+   * list commands and to go on with a command it permits, never to refuse one.
+   */
+  lastKnownRole(): Role | undefined;
 }
 
 /** Logs in through the database; a refused login to a locked account is reported as a warning. */

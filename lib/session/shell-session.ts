@@ -73,6 +73,10 @@ export class ShellSession implements SessionBackend {
     // The shell learnt the role at login.
   }
 
+  lastKnownRole(): Role | undefined {
+    return this.role();
+  }
+
   async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
     for (let unlocked = false; ; unlocked = true) {
       const session = this.current;

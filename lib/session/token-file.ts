@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NotLoggedIn } from '../errors';
 import { ensurePrivateDir } from '../paths';
+import { ROLES, type Role } from '../roles';
 
 /**
  * The one-shot session token on disk: in a 0700 folder, written atomically with
  * mode 0600, and refused unless it is a regular file of the user with no group or other bits.
- * Only the token is kept: the role is read from the database on every command.
+ * The role is read from the database on every command; the role the last command found is
+ * kept beside the token only as a hint (see `readRoleHint`).
  */
 
 export class TokenFileError extends NotLoggedIn {}
@@ -80,7 +82,41 @@ export function tokenToRevoke(configDir: string): string | undefined {
   }
 }
 
-/** Removes the token file, or the link in its place (never the link's target). */
+/** Removes the token file, or the link in its place (never the link's target), and the role hint. */
 export function deleteToken(configDir: string): void {
   fs.rmSync(tokenFilePath(configDir), { force: true });
+  forgetRoleHint(configDir);
+}
+
+function roleHintPath(configDir: string): string {
+  return path.join(configDir, 'session-role');
+}
+
+/**
+ * The role the last command of this session found in the database. It lets `help` list the
+ * user's commands without a database, and a command the role may run go on without asking the
+ * database first (its own transaction checks the role again); it never refuses anything.
+ * Anything but a role name (a torn write, an edited file) is no hint.
+ */
+export function readRoleHint(configDir: string): Role | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(roleHintPath(configDir), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  return ROLES.find((role) => role === text);
+}
+
+export function writeRoleHint(configDir: string, role: Role): void {
+  try {
+    ensurePrivateDir(configDir);
+    fs.writeFileSync(roleHintPath(configDir), `${role}\n`, { mode: 0o600 });
+  } catch {
+    // Only a hint: without it, the next command asks the database first.
+  }
+}
+
+export function forgetRoleHint(configDir: string): void {
+  fs.rmSync(roleHintPath(configDir), { force: true });
 }

@@ -5,7 +5,7 @@ import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';
 import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
 import { logInFor, type SessionBackend } from './backend';
-import { checkTokenPath, deleteToken, readToken, tokenToRevoke, writeToken } from './token-file';
+import { checkTokenPath, deleteToken, forgetRoleHint, readRoleHint, readToken, tokenToRevoke, writeRoleHint, writeToken } from './token-file';
 
 export const SESSION_EXPIRED = 'your session has expired: log in again with `epic login`';
 export const ONE_SHOT_SESSION_ENDED = 'session ended: log in again with `epic login`';
@@ -26,6 +26,7 @@ export class TokenSession implements SessionBackend {
     const previous = this.safeToken();
     if (previous) await this.close(previous);
     writeToken(this.configDir, token);
+    writeRoleHint(this.configDir, actor.role);
     this.known = actor;
     return { fullName: actor.fullName, role: actor.role, mustChangePassword: actor.mustChangePassword };
   }
@@ -50,6 +51,10 @@ export class TokenSession implements SessionBackend {
     return this.known?.role;
   }
 
+  lastKnownRole(): Role | undefined {
+    return this.known?.role ?? (this.safeToken() ? readRoleHint(this.configDir) : undefined);
+  }
+
   mayBeLoggedIn(): boolean {
     return this.safeToken() !== undefined;
   }
@@ -71,11 +76,16 @@ export class TokenSession implements SessionBackend {
     if (!token) throw new NotLoggedIn('not logged in: run `epic login` first');
     try {
       return await inSession(await this.app.db(), this.app.clock, token, (actor) => {
+        if (actor.role !== this.lastKnownRole()) writeRoleHint(this.configDir, actor.role);
         this.known = actor;
         admit(actor);
       }, work);
     } catch (error) {
-      if (error instanceof SessionUnusable) throw new NotLoggedIn(error.status === 'ended' ? ONE_SHOT_SESSION_ENDED : SESSION_EXPIRED);
+      if (error instanceof SessionUnusable) {
+        // help lists the logged-out commands again, as it does after a logout.
+        forgetRoleHint(this.configDir);
+        throw new NotLoggedIn(error.status === 'ended' ? ONE_SHOT_SESSION_ENDED : SESSION_EXPIRED);
+      }
       throw error;
     }
   }

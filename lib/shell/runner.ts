@@ -10,6 +10,7 @@ import { checkOutputFile, OutputFileError, writeOutputFile } from '../output/fil
 import { FORMATS, formatForFile, listNote, render, renderText, type Format, type Target } from '../output/render';
 import { errorLine, safeText } from '../output/safe-text';
 import type { SessionBackend } from '../session/backend';
+import type { Role } from '../roles';
 import type { SessionActor } from '../services/sessions';
 import { tokenize, type Redirect, type Word } from './tokenize';
 
@@ -49,7 +50,8 @@ export class Runner {
 
   /** What the current user may run, as far as the login state known without a query says. */
   available(): CommandSpec[] {
-    return availableTo(this.deps.session.role());
+    const { session } = this.deps;
+    return availableTo(session.role() ?? session.lastKnownRole());
   }
 
   /**
@@ -85,11 +87,20 @@ export class Runner {
     const rest = words.slice(words.length - found.rest.length);
     await this.admitEarly(spec);
     if (rest.some((w) => !w.quoted && w.text === '--help')) {
+      await this.admitEarly(spec, true);
       this.say(`usage: ${usageOf(spec)}`);
       return;
     }
-    const input = parseInput(spec, rest);
-    const target = this.outputTarget(spec, input, redirect);
+    let input: Input;
+    let target: Target;
+    try {
+      input = parseInput(spec, rest);
+      target = this.outputTarget(spec, input, redirect);
+    } catch (error) {
+      // A command the role may not run is refused rather than its options corrected.
+      await this.admitEarly(spec, true);
+      throw error;
+    }
     // The handler makes its data for the format the output takes, which `> file.ics` names too.
     input.options.format = target.format;
     await this.confirm(spec, input);
@@ -109,17 +120,21 @@ export class Runner {
     this.say(verbsOf(noun, this.available()));
   }
 
-  /** help and exit never wait on the idle lock; one-shot use learns the role from its token. */
+  /** help and exit never wait on the idle lock; one-shot use learns the role from its token, or an earlier command. */
   private async learnRole(): Promise<void> {
     const { session } = this.deps;
-    if (!session.role() && session.mayBeLoggedIn()) await session.learnRole().catch(() => undefined);
+    if (!session.role() && !session.lastKnownRole() && session.mayBeLoggedIn()) await session.learnRole().catch(() => undefined);
   }
 
   /**
-   * Refuses early, before the command's options are read, what the login state rules out. The
-   * command's own transaction checks again against the role the database holds (admitActor).
+   * Refuses early, before the command's options are read, its usage shown or a question asked,
+   * what the login state rules out. The command's own transaction checks again against the role
+   * the database holds (admitActor). One-shot use knows the role from the database only in
+   * that transaction: a role an earlier command found (lastKnownRole) that permits the command
+   * lets it go on without a query of its own, but only the database's answer refuses, and
+   * `surely` asks it before anything is said about the command's options or asked.
    */
-  private async admitEarly(spec: CommandSpec): Promise<void> {
+  private async admitEarly(spec: CommandSpec, surely = false): Promise<void> {
     const { availability } = spec;
     const { session } = this.deps;
     if (availability.when === 'always') return this.learnRole();
@@ -129,10 +144,10 @@ export class Runner {
     }
     // Logged out: the session says so in its own words, before any question is asked.
     if (!session.mayBeLoggedIn()) await session.inSession(() => undefined, async () => undefined);
-    // One-shot use knows the role only once its token is read: read it before the options.
-    if (!session.role()) await session.learnRole();
-    const role = session.role();
-    if (spec.availability.when === 'permitted' && role && !availableTo(role).includes(spec)) throw this.notAvailable(spec, role);
+    const permits = (role: Role | undefined) => role !== undefined && (availability.when !== 'permitted' || availableTo(role).includes(spec));
+    if (!session.role() && (surely || !permits(session.lastKnownRole()))) await session.learnRole();
+    const role = session.role() ?? session.lastKnownRole();
+    if (role && !permits(role)) throw this.notAvailable(spec, role);
   }
 
   /** Inside the command's transaction: the one-time password rule and the permission table, for the actor the database resolved. */
@@ -149,6 +164,7 @@ export class Runner {
 
   private async confirm(spec: CommandSpec, input: Input): Promise<void> {
     if (!spec.confirm || input.options.yes) return;
+    await this.admitEarly(spec, true);
     if (!this.deps.prompt.interactive) throw new UsageError(`"${spec.name}" deletes data: add --yes when not on a terminal`);
     const question = await spec.confirm(this.context(spec), input);
     if (!(await this.deps.prompt.confirm(question))) throw new Cancelled('cancelled: nothing was deleted');
