@@ -22,14 +22,19 @@ const KEPT_BREADCRUMBS = 100;
 export function sentryOnDemand(options: SentryOptions): Reporter {
   let started: StartedSentry | undefined;
   const breadcrumbs: Breadcrumb[] = [];
-  const sentry = (): StartedSentry => {
-    started ??= (require('./sentry') as typeof import('./sentry')).startSentry(options, breadcrumbs.splice(0));
-    return started;
+  /** Runs `use` on the started SDK; an SDK that cannot start must not turn a report into an error. */
+  const sentry = <T>(use: (sdk: StartedSentry) => T, otherwise: () => T): T => {
+    try {
+      started ??= (require('./sentry') as typeof import('./sentry')).startSentry(options, breadcrumbs.splice(0));
+    } catch {
+      return otherwise();
+    }
+    return use(started);
   };
   return {
     watchModels() {
       (require('./business-events') as typeof import('./business-events')).installModelHooks({
-        message: (message, context) => sentry().message(message, context),
+        message: (message, context) => sentry((sdk) => sdk.message(message, context), () => undefined),
         breadcrumb(crumb) {
           if (started) return started.breadcrumb(crumb);
           breadcrumbs.push({ ...crumb, timestamp: Date.now() / 1000 });
@@ -37,8 +42,8 @@ export function sentryOnDemand(options: SentryOptions): Reporter {
         },
       });
     },
-    warn: (message, tags) => sentry().warn(message, tags),
-    captureException: (error) => sentry().captureException(error),
+    warn: (message, tags) => sentry((sdk) => sdk.warn(message, tags), () => undefined),
+    captureException: (error) => sentry((sdk) => sdk.captureException(error), () => options.fallback.captureException(error)),
     // Nothing was started, nothing is pending.
     flush: async (timeoutMs) => started?.flush(timeoutMs),
   };
