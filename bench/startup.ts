@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { removeEmbeddedDatabase } from '../test/helpers/cluster';
 import { benchUser, EPIC } from './bench-user';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -71,6 +72,8 @@ async function main(): Promise<number> {
     console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; targets ${met ? 'met' : 'MISSED'}`);
     return met ? 0 : 1;
   } finally {
+    // As root the cluster lives outside the data folder, in /var/lib/epic-events.
+    await removeEmbeddedDatabase(user.dataDir);
     user.cleanUp();
     sentry.close();
   }
