@@ -111,6 +111,7 @@ export async function createClient(ctx: ServiceContext, input: ClientInput): Pro
 }
 
 export async function updateClient(ctx: ServiceContext, ref: string, input: ClientInput): Promise<ClientRow> {
+  assertAllowed(ctx.actor, 'client.update');
   const client = await findClient(ctx, ref, withSalesContact);
   assertAllowed(ctx.actor, 'client.update', client);
   const fields = cleanClientFields(input, true);
@@ -120,6 +121,7 @@ export async function updateClient(ctx: ServiceContext, ref: string, input: Clie
 }
 
 async function deletableClient(ctx: ServiceContext, ref: string): Promise<Client> {
+  assertAllowed(ctx.actor, 'client.delete');
   const client = await findClient(ctx, ref, withSalesContact);
   assertAllowed(ctx.actor, 'client.delete', client);
   return client;

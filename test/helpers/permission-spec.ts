@@ -48,3 +48,19 @@ export const SPEC: Record<Action, Partial<Record<Role, Target[]>>> = {
   'agenda.show': { management: ALL, sales: ALL, support: ALL },
 };
 
+
+/** Roles in the order the matrices walk them. */
+export const ROLES: Role[] = ['management', 'sales', 'support'];
+
+/**
+ * The targets worth trying for a role and an action. Where the rule depends on ownership (the
+ * role may act on some targets only), every target the action has; otherwise one, the one that
+ * proves the most: the actor's own record for a refusal (refused even there), another's for a
+ * permission (any record will do).
+ */
+export function targetsFor(action: Action, role: Role, targets: readonly Target[] = ALL): Target[] {
+  const allowed = SPEC[action][role] ?? [];
+  if (allowed.length === 0) return ['own'];
+  if (ALL.every((target) => allowed.includes(target))) return ['other'];
+  return [...targets];
+}
