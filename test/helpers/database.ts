@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import type { Sequelize as PlainSequelize } from 'sequelize';
+import type { Sequelize as PlainSequelize, Transaction, TransactionOptions } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import { createOwnerSequelize, createSequelize } from '../../lib/db/connection';
 import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../../lib/db/embedded';
@@ -175,6 +175,38 @@ export async function freshDatabase(): Promise<TestDatabase> {
     async drop() {
       await Promise.all([sequelize.close(), owner.close()]);
       await withAdmin(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/**
+ * The runtime connection with an undo: while `rolledBack(work)` runs, every transaction the
+ * application opens on `db.sequelize` is a savepoint of one outer transaction, which is rolled
+ * back after the work. Commands run as they do (a savepoint commits as a transaction would, for
+ * what follows in the same work), yet leave nothing behind, at the cost of one ROLLBACK.
+ */
+export function undoableDatabase(db: TestDatabase): { db: TestDatabase; rolledBack<T>(work: () => Promise<T>): Promise<T> } {
+  let outer: Transaction | undefined;
+  const sequelize = new Proxy(db.sequelize, {
+    get(target, key) {
+      if (key === 'transaction') {
+        return (options: TransactionOptions = {}) => target.transaction(outer ? { ...options, transaction: outer } : options);
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    db: { ...db, sequelize },
+    async rolledBack(work) {
+      outer = await db.sequelize.transaction();
+      try {
+        return await work();
+      } finally {
+        const done = outer;
+        outer = undefined;
+        await done.rollback();
+      }
     },
   };
 }
