@@ -5,21 +5,33 @@ import anyTest, { type TestFn } from 'ava';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
 import { parseTsv } from './helpers/shell';
+import { insertCollaborator, insertRow, PASSWORD } from './helpers/world';
 
-/** End to end through the real `epic` binary: a new company, from setup to a day's work. */
-const test = anyTest as TestFn<{ db: TestDatabase }>;
+/**
+ * End to end through the real `epic` binary: setup on an empty database, then a day's work on
+ * a small company of its own, where each test starts from the fixtures (accounts whose
+ * password is PASSWORD) rather than from what another test left.
+ */
+const test = anyTest as TestFn<{ empty: TestDatabase; db: TestDatabase }>;
 
 test.before(async (t) => {
-  t.context.db = await freshDatabase();
+  t.context.empty = await freshDatabase();
+  const db = await freshDatabase();
+  t.context.db = db;
+  await insertCollaborator(db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management' });
+  // Hired with a one-time password: passwd comes first.
+  await insertCollaborator(db, { fullName: 'Sam Sales', email: 'sam@epic-events.fr', role: 'sales', mustChangePassword: true });
+  const sara = await insertCollaborator(db, { fullName: 'Sara Script', email: 'sara@epic-events.fr', role: 'sales' });
+  await insertRow(db, 'clients', { fullName: 'Pierre Pipe', email: 'pierre@pipe.fr', phone: '+33612457800', salesContactId: sara.id });
 });
 test.after.always(async (t) => {
-  await t.context.db?.drop();
+  await Promise.all([t.context.empty?.drop(), t.context.db?.drop()]);
 });
 
 const MANAGER_PASSWORD = 'the quick brown fox at dawn';
 
-test.serial('setup creates the first manager once; the manager logs in and hires', async (t) => {
-  const manager = epicUser(t.context.db.url);
+test('setup creates the first manager once; the manager logs in and hires', async (t) => {
+  const manager = epicUser(t.context.empty.url);
   const version = await manager.run(['--version']);
   t.is(version.code, 0);
   t.regex(version.stdout, /^\d+\.\d+\.\d+\n$/);
@@ -55,13 +67,13 @@ test.serial('setup creates the first manager once; the manager logs in and hires
   t.regex(client.stderr, /"client create" is not available to management/);
 });
 
-test.serial('a salesperson: one-time password, then clients; exit codes 0, 1, 2 and 4', async (t) => {
+test('a salesperson: one-time password, then clients; exit codes 0, 1, 2 and 4', async (t) => {
   const sam = epicUser(t.context.db.url);
-  t.is((await sam.run(['login', 'sam@epic-events.fr', '--password-stdin'], 'first day password phrase\n')).code, 0);
+  t.is((await sam.run(['login', 'sam@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
   const blocked = await sam.run(['client', 'list']);
   t.is(blocked.code, 4);
   t.regex(blocked.stderr, /passwd/);
-  const passwd = await sam.run(['passwd', '--password-stdin'], 'first day password phrase\nhe keeps a secret phrase\n');
+  const passwd = await sam.run(['passwd', '--password-stdin'], `${PASSWORD}\nhe keeps a secret phrase\n`);
   t.is(passwd.code, 0, passwd.stderr);
 
   const help = await sam.run(['help']);
@@ -87,9 +99,9 @@ test.serial('a salesperson: one-time password, then clients; exit codes 0, 1, 2 
   t.regex(del.stderr, /--yes/);
 });
 
-test.serial('commands piped on standard input run in order and stop at the first failure', async (t) => {
-  const sam = epicUser(t.context.db.url);
-  t.is((await sam.run(['login', 'sam@epic-events.fr', '--password-stdin'], 'he keeps a secret phrase\n')).code, 0);
+test('commands piped on standard input run in order and stop at the first failure', async (t) => {
+  const sara = epicUser(t.context.db.url);
+  t.is((await sara.run(['login', 'sara@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
   const script = [
     '# a comment',
     'client create --name "Jean Ouick" --email jean@ouick.fr --phone 0612457890',
@@ -97,20 +109,20 @@ test.serial('commands piped on standard input run in order and stop at the first
     'client show Nobody At All',
     'client create --name Never Made --email never@made.fr --phone 0612457891',
   ].join('\n');
-  const result = await sam.run([], script);
+  const result = await sara.run([], script);
   t.is(result.code, 1);
   t.is(JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))).email, 'jean@ouick.fr');
   t.regex(result.stderr, /no client named "Nobody At All"/);
-  t.is((await sam.run(['client', 'show', 'Never Made'])).code, 1, 'the line after the failure did not run');
+  t.is((await sara.run(['client', 'show', 'Never Made'])).code, 1, 'the line after the failure did not run');
 });
 
-test.serial('a pipe gets plain CSV without escape codes, and logout revokes the session', async (t) => {
+test('a pipe gets plain CSV without escape codes, and logout revokes the session', async (t) => {
   const manager = epicUser(t.context.db.url);
-  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${MANAGER_PASSWORD}\n`)).code, 0);
-  t.is((await manager.run(['contract', 'create', '--client', 'Kevin Casey', '--total', '1500.50'])).code, 0);
+  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  t.is((await manager.run(['contract', 'create', '--client', 'Pierre Pipe', '--total', '1500.50'])).code, 0);
   const piped = execFileSync('sh', ['-c', `node ${EPIC} contract list --unsigned --format csv | cat`], { env: manager.env, encoding: 'utf8' });
   t.false(piped.includes('\u001b['));
-  t.regex(piped, /^id,client,salesContact,totalAmount,amountDue,signed,signedAt,createdAt\r\n\d+,Kevin Casey,Sam Sales,1500\.50,1500\.50,no,,/);
+  t.regex(piped, /^id,client,salesContact,totalAmount,amountDue,signed,signedAt,createdAt\r\n\d+,Pierre Pipe,Sara Script,1500\.50,1500\.50,no,,/);
   const logout = await manager.run(['logout']);
   t.is(logout.code, 0);
   t.false(fs.existsSync(path.join(manager.env.XDG_CONFIG_HOME, 'epic-events', 'session')));

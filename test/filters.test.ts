@@ -1,13 +1,19 @@
 import anyTest, { type TestFn } from 'ava';
 import { freshDatabase } from './helpers/database';
 import { parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
-import { buildWorld, type World } from './helpers/world';
+import { buildWorld, insertCollaborator, insertRow, type World } from './helpers/world';
 
-/** The filters each role needs , through the shell. The world's clock is 2026-06-01. */
-const test = anyTest as TestFn<{ w: World }>;
+/**
+ * The filters each role needs, through the shell. The world's clock is 2026-06-01; besides the
+ * world, a contract of Kevin Casey's is paid in full, so that `--paid` has something to find.
+ */
+const test = anyTest as TestFn<{ w: World; paid: number }>;
 
 test.before(async (t) => {
-  t.context.w = await buildWorld(await freshDatabase());
+  const w = await buildWorld(await freshDatabase());
+  t.context.w = w;
+  const paid = await insertRow(w.db, 'contracts', { clientId: w.ownClient.id, totalAmount: '800.00', amountDue: '0.00', signed: true, signedAt: w.clock.now() });
+  t.context.paid = paid.id as number;
 });
 test.after.always(async (t) => {
   await t.context.w?.db.drop();
@@ -24,20 +30,24 @@ async function rows(w: World, email: string, line: string, key = 'name') {
 test('client filters: mine, by sales collaborator, search', async (t) => {
   const { w } = t.context;
   t.deepEqual(await rows(w, 'sam@epic.test', 'client list --mine', 'fullName'), ['Kevin Casey', 'Olivia Prospect']);
-  t.deepEqual((await rows(w, 'maud@epic.test', 'client list --sales Sonia Sales', 'fullName')).filter((name) => name !== 'Dora Deletable'), ['Élodie Durand', 'Oscar Prospect']);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'client list --sales Sonia Sales', 'fullName'), ['Élodie Durand', 'Oscar Prospect']);
   t.deepEqual(await rows(w, 'paul@epic.test', 'client list --search startup', 'fullName'), ['Kevin Casey']);
   t.deepEqual(await rows(w, 'paul@epic.test', 'client list --search 98765', 'fullName'), ['Élodie Durand']);
 });
 
 test('contract filters: signed, unsigned, paid, unpaid, by client, mine', async (t) => {
-  const { w } = t.context;
-  const ids = (list: { id: number }[]) => list.map((k) => String(k.id));
-  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --unsigned', 'id'), ids([w.ownUnsigned, w.otherUnsigned]));
-  t.is((await rows(w, 'maud@epic.test', 'contract list --signed', 'id')).length, 5);
-  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --paid', 'id'), []);
-  t.is((await rows(w, 'maud@epic.test', 'contract list --unpaid', 'id')).length, 7);
-  t.deepEqual(await rows(w, 'paul@epic.test', 'contract list --client Kevin Casey --unsigned', 'id'), ids([w.ownUnsigned]));
-  t.deepEqual(await rows(w, 'sam@epic.test', 'contract list --mine', 'id'), ids([w.ownSigned, w.ownUnsigned, w.ownSignedFree]));
+  const { w, paid } = t.context;
+  // Contracts are listed by id.
+  const ids = (...list: number[]) => list.sort((a, b) => a - b).map(String);
+  const gala = w.unassignedEvent.contractId;
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --unsigned', 'id'), ids(w.ownUnsigned.id, w.otherUnsigned.id));
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --signed', 'id'), ids(w.ownSigned.id, w.ownSignedFree.id, w.otherSigned.id, w.otherSignedFree.id, gala, paid));
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --paid', 'id'), ids(paid));
+  const unpaid = ids(w.ownSigned.id, w.ownUnsigned.id, w.ownSignedFree.id, w.otherSigned.id, w.otherUnsigned.id, w.otherSignedFree.id, gala);
+  t.deepEqual(await rows(w, 'maud@epic.test', 'contract list --unpaid', 'id'), unpaid);
+  t.deepEqual(await rows(w, 'paul@epic.test', 'contract list --client Kevin Casey --unsigned', 'id'), ids(w.ownUnsigned.id));
+  t.deepEqual(await rows(w, 'paul@epic.test', 'contract list --client Kevin Casey --paid', 'id'), ids(paid));
+  t.deepEqual(await rows(w, 'sam@epic.test', 'contract list --mine', 'id'), ids(w.ownSigned.id, w.ownUnsigned.id, w.ownSignedFree.id, paid));
   const shell = shellHarness(w.db, w.clock);
   await shell.loginAs('sam@epic.test');
   t.is(await shell.run('contract list --signed --unsigned'), 2);
@@ -63,12 +73,14 @@ test('event filters: mine, unassigned, upcoming, past, by client, by support, da
 
 test('on a terminal, a delete asks first and does nothing when declined', async (t) => {
   const { w } = t.context;
+  // A salesperson of this test's own: the other tests' lists never see the client it makes.
+  await insertCollaborator(w.db, { fullName: 'Dina Deleter', email: 'dina@epic.test', role: 'sales' });
   const shell = shellHarness(w.db, w.clock, { prompt: scriptedPrompter(['n', 'y']) });
-  await shell.loginAs('sonia@epic.test');
+  await shell.loginAs('dina@epic.test');
   t.is(await shell.run('client create --name Dora Deletable --email dora@x.test --phone 0611223344'), 0);
   t.is(await shell.run('client delete Dora Deletable'), 1);
   t.regex(shell.stderr.text(), /cancelled: nothing was deleted/);
-  t.deepEqual(await rows(w, 'sonia@epic.test', 'client list --search dora', 'fullName'), ['Dora Deletable']);
+  t.deepEqual(await rows(w, 'dina@epic.test', 'client list --search dora', 'fullName'), ['Dora Deletable']);
   t.is(await shell.run('client delete Dora Deletable'), 0);
-  t.deepEqual(await rows(w, 'sonia@epic.test', 'client list --search dora', 'fullName'), []);
+  t.deepEqual(await rows(w, 'dina@epic.test', 'client list --search dora', 'fullName'), []);
 });

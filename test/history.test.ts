@@ -119,6 +119,7 @@ test.serial('passwords are recorded as changed, never their hash; lock-out count
   t.notRegex(stored, /\$2[aby]\$/);
   t.notRegex(stored, /passwordHash|failedLoginCount|lockedUntil|tokenHash/);
   t.false(stored.includes(token));
+  for (const typed of [PASSWORD, 'a fresh one-time pass 42', 'her very own secret 2026']) t.false(stored.includes(typed), typed);
 });
 
 test.serial('deleted records keep their history, found by id', async (t) => {

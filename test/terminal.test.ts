@@ -149,7 +149,8 @@ test('history keeps commands only, in the user’s own folder', async (t) => {
   const files = fs.readdirSync(dir);
   const text = files.map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n');
   t.regex(text, /client show Kevin Casey/);
-  t.notRegex(text, /passphrase|password/);
+  // The password typed at the masked login prompt, and the two typed where a command goes.
+  for (const secret of [PASSWORD, 'my secret passphrase typed here', 'an other password at the prompt']) t.false(text.includes(secret), secret);
   t.false(fs.existsSync(path.join(user.env.EPIC_DATA_DIR, 'history')), 'nothing in the data folder');
 });
 
