@@ -23,7 +23,7 @@ test('logged out, only login, logout (of a stored session epic refuses), help an
 // The README's "Who may do what", written out: what each role's shell offers besides the
 // commands of everyone logged in.
 const EVERYONE = ['exit', 'help', 'logout', 'passwd', 'whoami'];
-const READ = ['client contacts', 'client history', 'client list', 'client show', 'contract history', 'contract list', 'contract show', 'event history', 'event list', 'event show'];
+const READ = ['agenda', 'client contacts', 'client history', 'client list', 'client show', 'contract history', 'contract list', 'contract show', 'event history', 'event list', 'event show'];
 const COMMAND_SETS = {
   management: [
     ...['collaborator list', 'collaborator show', 'collaborator create', 'collaborator update', 'collaborator delete', 'collaborator reset-password', 'collaborator history', 'activity'],
