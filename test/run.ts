@@ -26,7 +26,9 @@ async function main(): Promise<number> {
   try {
     if (args.length > 0) code = await ava(args, tmp);
     else {
-      const rest = await ava(['!test/timing/**'], tmp);
+      // ava reads its arguments as filters, and a filter made of exclusions alone selects no
+      // file at all: the files are named, then the timing ones taken out.
+      const rest = await ava(['test/**/*.test.ts', '!test/timing/**'], tmp);
       code = interrupted ? rest : (await ava(['--concurrency=1', '--serial', 'test/timing/'], tmp)) || rest;
     }
     if (!process.env.DATABASE_URL) await removeEmbeddedDatabase(TEST_DATA_DIR);
