@@ -1,5 +1,5 @@
 /**
- * What both benchmarks need: a private data folder on the embedded database, the demo data
+ * What the benchmarks need: a private data folder on the embedded database, the demo data
  * loaded and a salesperson logged in, and the median time of repeated one-shot commands.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 
+/** Salespeople and support staff of the bulk data, the demo's two of each included. */
+const SALES_STAFF = 20;
+const SUPPORT_STAFF = 10;
+
 export const EPIC = path.join(path.resolve(__dirname, '..'), 'bin', 'epic.js');
+const PEAK_HOOK = path.join(__dirname, 'peak-rss.cjs');
+/** The password the benchmarks choose for the demo accounts they log in as. */
+export const BENCH_PASSWORD = 'bench-only ember-lighthouse-2026';
 
 export function benchUser(name: string) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
@@ -32,6 +39,16 @@ export function benchUser(name: string) {
     return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   };
 
+  const asOwner = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: embeddedAdminUrl(env.EPIC_DATA_DIR, 'owner') });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+
   return {
     home,
     env,
@@ -40,41 +57,77 @@ export function benchUser(name: string) {
     loadDemo(): void {
       epic(['db', 'demo']);
     },
-    /** `clients` clients, a contract each, and an event for one contract in five (signed ones). */
+    /**
+     * `clients` clients, a contract each, and an event for one contract in five (signed ones),
+     * spread as a real company's are: over the demo's salespeople and support staff and as many
+     * bulk colleagues again (one client in SALES_STAFF per salesperson, every tenth event
+     * without support), contracts signed or not, events from a year ago to a year ahead.
+     * Nothing belongs to one person only, so plans are measured as staff meet them.
+     */
     async loadBulk(clients: number): Promise<void> {
       await ensureEmbeddedDatabase({ dataDir: env.EPIC_DATA_DIR, idleMinutes: 5 });
       // Bulk rows go in as the owner, as fixtures do: the runtime role inserts only what a role may.
-      const client = new pg.Client({ connectionString: embeddedAdminUrl(env.EPIC_DATA_DIR, 'owner') });
-      await client.connect();
-      try {
+      await asOwner(async (client) => {
         await client.query(
           `
+        INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt")
+          SELECT initcap(r.role) || ' Colleague ' || i, r.role || i || '@bulk.test', r.role, (SELECT "passwordHash" FROM collaborators LIMIT 1), now(), now()
+          FROM (VALUES ('sales', $1::int), ('support', $2::int)) r(role, staff), generate_series(1, r.staff - 2) i`,
+          [SALES_STAFF, SUPPORT_STAFF],
+        );
+        await client.query(
+          `
+        WITH sales AS (SELECT array_agg(id ORDER BY id) AS ids FROM collaborators WHERE role = 'sales')
         INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
           SELECT 'Client ' || i || ' ' || substr(md5(i::text), 1, 8), 'c' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'),
-                 'Company ' || (i % 1000), (SELECT id FROM collaborators WHERE role = 'sales' ORDER BY id LIMIT 1 OFFSET i % 2), now(), now(), 0
-          FROM generate_series(1, $1::int) i`,
+                 'Company ' || (i % 1000), sales.ids[1 + i % cardinality(sales.ids)], now() - (i % 1000) * interval '1 day', now(), 0
+          FROM generate_series(1, $1::int) i, sales`,
           [clients],
         );
         await client.query(`
         INSERT INTO contracts ("clientId", "totalAmount", "amountDue", signed, "signedAt", "createdAt", "updatedAt", version)
           SELECT id, 1000, CASE WHEN id % 3 = 0 THEN 0 ELSE 500 END, id % 5 <> 0, CASE WHEN id % 5 <> 0 THEN now() END, now(), now(), 0
           FROM clients WHERE email LIKE '%@bulk.test'`);
+        // Contracts in a random order, so that neither the event dates nor their owners follow the ids.
         await client.query(
           `
-        INSERT INTO events (name, "contractId", "startsAt", "endsAt", location, attendees, "createdAt", "updatedAt", version)
-          SELECT 'Bulk event ' || k.id, k.id, now() + (k.id % 700 - 350) * interval '1 day', now() + (k.id % 700 - 349) * interval '1 day', 'Paris', 50, now(), now(), 0
-          FROM contracts k WHERE k.signed AND k.id % 4 = 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e."contractId" = k.id) LIMIT $1::int / 5`,
+        WITH support AS (SELECT array_agg(id ORDER BY id) AS ids FROM collaborators WHERE role = 'support'),
+             chosen AS (SELECT k.id, row_number() OVER (ORDER BY md5(k.id::text)) AS n FROM contracts k
+                         WHERE k.signed AND NOT EXISTS (SELECT 1 FROM events e WHERE e."contractId" = k.id))
+        INSERT INTO events (name, "contractId", "supportContactId", "startsAt", "endsAt", location, attendees, "createdAt", "updatedAt", version)
+          SELECT 'Bulk event ' || chosen.id, chosen.id, CASE WHEN n % 10 <> 0 THEN support.ids[1 + n % cardinality(support.ids)] END,
+                 date_trunc('hour', now()) + (n % 731 - 365) * interval '1 day' + (n % 12) * interval '1 hour',
+                 date_trunc('hour', now()) + (n % 731 - 365) * interval '1 day' + (n % 12 + 4) * interval '1 hour', 'Paris', 50, now(), now(), 0
+          FROM chosen, support WHERE n <= $1::int / 5`,
           [clients],
         );
         await client.query('ANALYZE');
-      } finally {
-        await client.end();
-      }
+      });
+    },
+    /** The first value of a query run as the database owner. */
+    ownerQuery(sql: string): Promise<unknown> {
+      return asOwner(async (client) => (await client.query({ text: sql, rowMode: 'array' })).rows[0]?.[0]);
+    },
+    /** A demo account logged in for one-shot commands, with BENCH_PASSWORD chosen (demo accounts must choose their own first). */
+    logInAs(email: string, demoPassword: string): void {
+      epic(['login', email, '--password-stdin'], `${demoPassword}\n`);
+      epic(['passwd', '--password-stdin'], `${demoPassword}\n${BENCH_PASSWORD}\n`);
     },
     logInAsSales(): void {
-      epic(['login', 'hugo.bernard@epic-events.fr', '--password-stdin'], 'copper-meadow-falcon-17\n');
-      // Demo accounts must choose their own password first.
-      epic(['passwd', '--password-stdin'], 'copper-meadow-falcon-17\nbench-only ember-lighthouse-2026\n');
+      this.logInAs('hugo.bernard@epic-events.fr', 'copper-meadow-falcon-17');
+    },
+    /** One command of the real binary, timed, with its peak memory (reported by the preloaded hook); `stdout` is where its output goes. */
+    measured(args: string[], stdout: 'ignore' | number = 'ignore'): { seconds: number; peakMb: number } {
+      const peakFile = path.join(home, `peak-${process.hrtime.bigint()}`);
+      const start = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, [EPIC, ...args], {
+        env: { ...env, NODE_OPTIONS: `--require ${PEAK_HOOK}`, EPIC_BENCH_PEAK_FILE: peakFile },
+        stdio: ['ignore', stdout, 'pipe'],
+        encoding: 'utf8',
+      });
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (result.status !== 0) throw new Error(`epic ${args.join(' ')} failed: ${result.stderr}`);
+      return { seconds, peakMb: Number(fs.readFileSync(peakFile, 'utf8')) / 1024 };
     },
     epic,
     median,

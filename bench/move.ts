@@ -5,30 +5,12 @@
  * Prints rows per second and each command's peak resident memory, for the full size and for a
  * tenth of it: memory that stays the same while the rows grow tenfold is what streaming means.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { removeEmbeddedDatabase } from '../test/helpers/cluster';
-import { benchUser, EPIC } from './bench-user';
+import { benchUser } from './bench-user';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
-const PEAK_HOOK = path.join(__dirname, 'peak-rss.cjs');
-
-interface Run {
-  seconds: number;
-  peakMb: number;
-}
-
-/** One command of the real binary, timed, with its peak memory (as reported by the preloaded hook). */
-function measured(user: ReturnType<typeof benchUser>, args: string[]): Run {
-  const peakFile = path.join(user.home, `peak-${args[1]}`);
-  const env = { ...user.env, NODE_OPTIONS: `--require ${PEAK_HOOK}`, EPIC_BENCH_PEAK_FILE: peakFile };
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [EPIC, ...args], { env, encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`epic ${args.join(' ')} failed: ${result.stderr}`);
-  return { seconds, peakMb: Number(fs.readFileSync(peakFile, 'utf8')) / 1024 };
-}
 
 async function round(clients: number): Promise<void> {
   const source = benchUser('epic-bench-move-source');
@@ -39,8 +21,8 @@ async function round(clients: number): Promise<void> {
     source.epic(['login', 'gabrielle.laurent@epic-events.fr', '--password-stdin'], 'violet-harbour-lantern-42\n');
     target.epic(['db', 'migrate']); // the new embedded database, created and migrated before timing
     const file = path.join(source.home, 'company.jsonl');
-    const exported = measured(source, ['db', 'export', file]);
-    const imported = measured(target, ['db', 'import', file]);
+    const exported = source.measured(['db', 'export', file]);
+    const imported = target.measured(['db', 'import', file]);
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     const counts: Record<string, number> = JSON.parse(lines[lines.length - 1])[1];
     const rows = Object.values(counts).reduce((sum, n) => sum + n, 0);
