@@ -3,7 +3,7 @@ import type { Listing } from '../services/rows';
 import type { CommandResult } from './types';
 
 export function listResult<T extends object>(listing: Listing<T>, columns: Column[]): CommandResult {
-  return { data: { kind: 'list', columns, rows: listing.rows as Row[], total: listing.total } };
+  return { data: { kind: 'list', columns, rows: listing.rows as Row[], total: listing.total, atLeast: listing.atLeast } };
 }
 
 export function recordResult(record: object, columns: Column[], message?: string, sections?: Extract<Rendered, { kind: 'record' }>['sections']): CommandResult {

@@ -84,5 +84,5 @@ export function icsOf(calendar: Calendar, now: Date): string {
 
 /** The calendar as command output: the file's text, counted as a list's rows. */
 export function calendarFile(calendar: Calendar, now: Date): Rendered {
-  return { kind: 'calendar', ics: icsOf(calendar, now), shown: calendar.rows.length, total: calendar.total };
+  return { kind: 'calendar', ics: icsOf(calendar, now), shown: calendar.rows.length, total: calendar.total, atLeast: calendar.atLeast };
 }

@@ -46,11 +46,11 @@ export interface ReportSection extends Section {
 }
 
 export type Rendered =
-  | { kind: 'list'; columns: Column[]; rows: Row[]; total: number }
+  | { kind: 'list'; columns: Column[]; rows: Row[]; total: number; /** More than `total` match: "1,000+". */ atLeast?: boolean }
   | { kind: 'record'; columns: Column[]; record: Row; sections?: Section[] }
   | { kind: 'report'; heading: string; fields: Row; sections: ReportSection[] }
   /** An iCalendar file, already written (lib/output/ics.ts): `shown` of `total` events. */
-  | { kind: 'calendar'; ics: string; shown: number; total: number };
+  | { kind: 'calendar'; ics: string; shown: number; total: number; atLeast?: boolean };
 
 export interface Target {
   format: Format;
@@ -272,9 +272,9 @@ export function listNote(data: Rendered): string | undefined {
   if (data.kind !== 'list' && data.kind !== 'calendar') return undefined;
   const shown = data.kind === 'list' ? data.rows.length : data.shown;
   if (shown === 0) return 'nothing found';
-  if (shown >= data.total) return undefined;
+  if (shown >= data.total && !data.atLeast) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `showing ${n(shown)} of ${n(data.total)} (--limit <n> or --all for more)`;
+  return `showing ${n(shown)} of ${n(data.total)}${data.atLeast ? '+' : ''} (--limit <n> or --all for more)`;
 }
 
 const FILE_FORMATS: Record<string, Format> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', json: 'json', jsonl: 'jsonl', ndjson: 'jsonl', ics: 'ics' };

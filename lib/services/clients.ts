@@ -6,7 +6,8 @@ import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
-import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { clientRow, contractRow, eventRow, mapListing, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { findPage } from './page';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
 export interface ClientFilters {
@@ -35,7 +36,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
     conditions.push(clientsMatching(`%${escapeLike(filters.search.trim())}%`, digits ? `%${digits}%` : null));
   }
   if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
-  const { rows, count } = await Client.findAndCountAll({
+  return mapListing(await findPage(Client, {
     attributes: { include: [LAST_CONTACT_AT] },
     where: { [Op.and]: conditions },
     include: withSalesContact,
@@ -43,8 +44,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
     order: [[foldColumn('Client.fullName'), 'ASC'], ['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
-  });
-  return { rows: rows.map(clientRow), total: count };
+  }), clientRow);
 }
 
 export interface ClientDetails {

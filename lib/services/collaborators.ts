@@ -9,7 +9,8 @@ import { findCollaborator } from './lookup';
 import { CommitThenFail, selectRows } from '../db/context';
 import { wrongOwnPassword } from './auth';
 import { assertPasswordAcceptable, normalisePassword } from './passwords';
-import { collaboratorRow, type CollaboratorRow, type Listing } from './rows';
+import { collaboratorRow, mapListing, type CollaboratorRow, type Listing } from './rows';
+import { findPage } from './page';
 import type { TokenSource } from './settings';
 import { email, NAME_MAX, text, validateCollaboratorFields } from './validation';
 
@@ -50,13 +51,12 @@ export interface OneTimePassword {
 export async function listCollaborators(ctx: ServiceContext, filters: { role?: string; limit?: number } = {}): Promise<Listing<CollaboratorRow>> {
   assertAllowed(ctx.actor, 'collaborator.list');
   const where = filters.role === undefined ? {} : { role: parseRole(filters.role) };
-  const { rows, count } = await Collaborator.findAndCountAll({
+  return mapListing(await findPage(Collaborator, {
     where,
     order: [[foldColumn('fullName'), 'ASC'], ['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
-  });
-  return { rows: rows.map(collaboratorRow), total: count };
+  }), collaboratorRow);
 }
 
 /** The acting collaborator's own record: anyone logged in may read it. */

@@ -5,7 +5,8 @@ import { ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
 import { ClientContact, type Client } from '../../models';
 import { findClient } from './lookup';
-import type { Listing } from './rows';
+import { mapListing, type Listing } from './rows';
+import { findPage } from './page';
 import { dateTime, text } from './validation';
 
 /**
@@ -83,13 +84,12 @@ export async function recordContact(ctx: ServiceContext, ref: string, input: New
 
 /** A client's interactions, latest first. */
 export async function contactsOf(ctx: ServiceContext, client: Client, limit?: number): Promise<Listing<ContactRow>> {
-  const { rows, count } = await ClientContact.findAndCountAll({
+  return mapListing(await findPage(ClientContact, {
     where: { clientId: client.id },
     order: [['at', 'DESC'], ['id', 'DESC']],
     limit,
     transaction: ctx.transaction,
-  });
-  return { rows: rows.map((contact) => contactRow(contact, client)), total: count };
+  }), (contact) => contactRow(contact, client));
 }
 
 export async function listContacts(ctx: ServiceContext, ref: string, limit?: number): Promise<Listing<ContactRow>> {

@@ -4,7 +4,8 @@ import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
-import { contractRow, type ContractRow, type Listing } from './rows';
+import { contractRow, mapListing, type ContractRow, type Listing } from './rows';
+import { findPage } from './page';
 import { cents, euros, money } from './validation';
 
 export interface ContractFilters {
@@ -31,20 +32,20 @@ async function contractConditions(ctx: ServiceContext, filters: ContractFilters)
   if (filters.client !== undefined) conditions.push({ clientId: (await findClient(ctx, filters.client)).id });
   if (filters.mine) {
     mineScope(ctx.actor, 'contract');
-    conditions.push({ '$client.salesContactId$': ctx.actor.id });
+    // The client's salesperson, kept on the contract (migration 20261130000500): an index serves it in id order.
+    conditions.push({ clientSalesContactId: ctx.actor.id });
   }
   return { [Op.and]: conditions };
 }
 
 export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
-  const { rows, count } = await Contract.findAndCountAll({
+  return mapListing(await findPage(Contract, {
     where: await contractConditions(ctx, filters),
     include: withClient,
     order: [['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
-  });
-  return { rows: rows.map(contractRow), total: count };
+  }), contractRow);
 }
 
 /** What the contracts these filters select still owe, in euros ("1234.50"): summed by the database, whatever their number. */

@@ -71,6 +71,13 @@ export interface EventRow {
 export interface Listing<T> {
   rows: T[];
   total: number;
+  /** There are more than `total` (lib/services/page.ts): "1,000+". */
+  atLeast?: boolean;
+}
+
+/** The same listing, its rows turned into plain data. */
+export function mapListing<T, U>(listing: Listing<T>, map: (row: T) => U): Listing<U> {
+  return { ...listing, rows: listing.rows.map(map) };
 }
 
 export function collaboratorRow(c: Collaborator): CollaboratorRow {
