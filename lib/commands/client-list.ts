@@ -1,7 +1,7 @@
 import { CLIENT_FOLLOW_UP_COLUMNS } from '../output/columns';
-import { listClients } from '../services/clients';
+import { eachClientBatch, listClients } from '../services/clients';
 import { flag, permitted, text } from './declare';
-import { listResult } from './shared';
+import { listOrStream } from './shared';
 
 export const clientList = permitted({
   name: 'client list',
@@ -14,6 +14,14 @@ export const clientList = permitted({
     // Days or a date: the service reads which, so it stays text here.
     'not-contacted-since': text('no interaction logged since (30: the last 30 days)', { placeholder: 'days|date' }),
   },
-  run: async (ctx, { options }) =>
-    listResult(await ctx.as((s) => listClients(s, { ...options, notContactedSince: options['not-contacted-since'] })), CLIENT_FOLLOW_UP_COLUMNS),
+  run: async (ctx, { options }) => {
+    const filters = { ...options, notContactedSince: options['not-contacted-since'] };
+    return listOrStream(
+      ctx,
+      CLIENT_FOLLOW_UP_COLUMNS,
+      options.limit,
+      (s) => listClients(s, filters),
+      (s, write) => eachClientBatch(s, filters, write),
+    );
+  },
 });

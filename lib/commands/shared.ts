@@ -1,9 +1,27 @@
+import type { ServiceContext } from '../db/context';
 import type { Column, Rendered, Row } from '../output/render';
 import type { Listing } from '../services/rows';
-import type { CommandResult } from './types';
+import type { CommandContext, CommandResult } from './types';
 
 export function listResult<T extends object>(listing: Listing<T>, columns: Column[]): CommandResult {
   return { data: { kind: 'list', columns, rows: listing.rows as Row[], total: listing.total, atLeast: listing.atLeast } };
+}
+
+/**
+ * A list: one page, or with --all (no limit) in a line-by-line format every row, written batch
+ * by batch as `batches` reads them (lib/output/stream.ts) rather than held all at once.
+ */
+export async function listOrStream<T extends object>(
+  ctx: CommandContext,
+  columns: Column[],
+  limit: number | undefined,
+  page: (s: ServiceContext) => Promise<Listing<T>>,
+  batches: (s: ServiceContext, write: (rows: T[]) => Promise<void>) => Promise<void>,
+): Promise<CommandResult> {
+  const sink = limit === undefined ? ctx.rowSink(columns) : undefined;
+  if (!sink) return listResult(await ctx.as(page), columns);
+  await ctx.as((s) => batches(s, (rows) => sink.write(rows as Row[])));
+  return { streamed: true };
 }
 
 export function recordResult(record: object, columns: Column[], message?: string, sections?: Extract<Rendered, { kind: 'record' }>['sections']): CommandResult {

@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
 import type { OptionDecl, OptionDecls } from './declare';
-import type { Rendered, TextBlock } from '../output/render';
+import type { Column, Rendered, TextBlock } from '../output/render';
+import type { RowSink } from '../output/stream';
 import type { TokenSource } from '../services/settings';
 
 /**
@@ -66,6 +67,11 @@ export interface CommandContext {
   commands(): CommandSpec[];
   /** Leave the shell once this command is done. */
   requestExit(): void;
+  /**
+   * Where a list's rows can be written as they are read: when its output goes line by line
+   * (TSV, CSV, JSON lines); undefined for a table or JSON, which need every row first.
+   */
+  rowSink(columns: Column[]): RowSink | undefined;
 }
 
 /** The login state, kept in memory by the shell and in a token file by one-shot commands. */
@@ -88,6 +94,8 @@ export interface CommandResult {
   data?: Rendered;
   /** Plain text with headings (help): goes to standard error, only the headings styled. */
   text?: TextBlock[];
+  /** The rows went to the CommandContext's rowSink as they were read. */
+  streamed?: boolean;
 }
 
 /** What a command line is parsed against. */

@@ -80,11 +80,18 @@ export function checkOutputFile(file: string): void {
   }
 }
 
+/** An output file opened for writing: `continuing` when it already had content (no second header). The caller closes it, whatever happens. */
+export interface OutputFile {
+  continuing: boolean;
+  write(text: string): void;
+  close(): void;
+}
+
 /**
  * Opens the file for the output: a new file exclusively with mode 0600, an existing plain file
- * without following a link. `write` gets whether the file already had content (no second header).
+ * without following a link, emptied unless appended to.
  */
-export function writeOutputFile(file: string, append: boolean, write: (continuing: boolean) => string): void {
+export function openOutputFile(file: string, append: boolean): OutputFile {
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_APPEND } = fs.constants;
   let fd: number;
   try {
@@ -97,17 +104,43 @@ export function writeOutputFile(file: string, append: boolean, write: (continuin
       refuse(file, inWords(again));
     }
   }
+  const failing = (error: unknown): never => {
+    if (error instanceof OutputFileError) throw error;
+    refuse(file, inWords(error));
+  };
+  let continuing = false;
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) refuse(file, 'is not a regular file');
     // Emptied only once known to be a plain file.
     if (!append && stat.size > 0) fs.ftruncateSync(fd, 0);
-    const bytes = Buffer.from(write(append && stat.size > 0));
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+    continuing = append && stat.size > 0;
   } catch (error) {
-    if (error instanceof OutputFileError) throw error;
-    refuse(file, inWords(error));
-  } finally {
     fs.closeSync(fd);
+    failing(error);
+  }
+  return {
+    continuing,
+    write(text) {
+      try {
+        const bytes = Buffer.from(text);
+        for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+      } catch (error) {
+        failing(error);
+      }
+    },
+    close() {
+      fs.closeSync(fd);
+    },
+  };
+}
+
+/** The whole output at once; `write` gets whether the file already had content (no second header). */
+export function writeOutputFile(file: string, append: boolean, write: (continuing: boolean) => string): void {
+  const output = openOutputFile(file, append);
+  try {
+    output.write(write(output.continuing));
+  } finally {
+    output.close();
   }
 }

@@ -1,6 +1,4 @@
 import chalk from 'chalk';
-import { stringify } from 'csv-stringify/sync';
-import { format as formatDate } from 'date-fns';
 import { cellText, cutToWidth, displayWidth, safeJson, safeText } from './safe-text';
 import { cell, draw, fit, type Cell, type Grid } from './table';
 
@@ -63,19 +61,29 @@ export interface Target {
   continuing?: boolean;
 }
 
-const DATE_FORMAT = 'yyyy-MM-dd HH:mm';
-const COMPACT_DATE_FORMAT = 'yy-MM-dd HH:mm';
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * `2026-12-24 18:30` in local time, or `26-12-24 18:30` when compact: date-fns' format with
+ * 'yyyy-MM-dd HH:mm' wrote the same, at several microseconds a call, which an export of 100,000
+ * rows with three dates each felt.
+ */
+function localDateTime(date: Date, compact = false): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError('Invalid time value');
+  const year = String(date.getFullYear()).padStart(4, '0');
+  return `${compact ? year.slice(-2) : year}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
 
 function plainValue(column: Column, value: unknown): string {
   if (value === null || value === undefined) return '';
   switch (column.kind) {
     case 'date':
-      return value instanceof Date ? formatDate(value, DATE_FORMAT) : String(value);
+      return value instanceof Date ? localDateTime(value) : String(value);
     case 'bool':
       return value ? 'yes' : 'no';
     default:
       // A column of mixed values (a history's From and To) shows each as its own kind would.
-      if (value instanceof Date) return formatDate(value, DATE_FORMAT);
+      if (value instanceof Date) return localDateTime(value);
       if (typeof value === 'boolean') return value ? 'yes' : 'no';
       return String(value);
   }
@@ -116,6 +124,22 @@ interface Block {
   rows: Row[];
 }
 
+// A cell starting with one of these is a formula to a spreadsheet: it gets a leading quote.
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
+const CSV_QUOTED = /[",\r\n]/;
+
+/**
+ * One field as csv-stringify writes it with `escape_formulas` (RFC 4180 for CSV: quoted when it
+ * holds a comma, a quote or a line break, quotes doubled). Written here because csv-stringify
+ * took most of the time of a 100,000-row export; test/render.test.ts holds it to the library's
+ * output. TSV cells hold no tab or line break (cellText), so TSV never quotes, as with `quote: false`.
+ */
+function delimitedField(value: string, csv: boolean): string {
+  if (value === '') return value;
+  const safe = FORMULA_START.has(value[0]) ? `'${value}` : value;
+  return csv && CSV_QUOTED.test(value) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
 /**
  * TSV and CSV: a header line of field names, then one line per row. A record with sections
  * (`client show`) continues with each section as its own block: an empty line, a `# <section>`
@@ -123,14 +147,16 @@ interface Block {
  */
 function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean): string {
   const csv = format === 'csv';
-  const records: string[][] = [];
+  const [separator, end] = csv ? [',', '\r\n'] : ['\t', '\n'];
+  const line = (fields: string[]) => `${fields.map((field) => delimitedField(field, csv)).join(separator)}${end}`;
+  let out = '';
   blocks.forEach((block, b) => {
     // Blocks are separated by an empty line; a report's first block has a title too.
-    if (block.title !== undefined) records.push(...(records.length > 0 ? [[]] : []), [`# ${block.title}`]);
-    if (!(b === 0 && continuing)) records.push(block.columns.map((c) => c.key));
-    for (const row of block.rows) records.push(block.columns.map((c) => spreadsheetCell(c, row[c.key], csv)));
+    if (block.title !== undefined) out += `${out.length > 0 ? end : ''}${line([`# ${block.title}`])}`;
+    if (!(b === 0 && continuing)) out += line(block.columns.map((c) => c.key));
+    for (const row of block.rows) out += line(block.columns.map((c) => spreadsheetCell(c, row[c.key], csv)));
   });
-  return stringify(records, csv ? { record_delimiter: '\r\n', escape_formulas: true } : { delimiter: '\t', quote: false, record_delimiter: '\n', escape_formulas: true });
+  return out;
 }
 
 // ----- Terminal --------------------------------------------------------------------------------
@@ -141,16 +167,16 @@ function painter(target: Target): chalk.Chalk {
 
 const EMPTY = '—';
 
-function terminalCell(column: Column, value: unknown, dateFormat = DATE_FORMAT): Cell {
+function terminalCell(column: Column, value: unknown, compactDate = false): Cell {
   if (isEmpty(value)) return cell(EMPTY, true);
-  return cell(cellText(column.kind === 'date' && value instanceof Date ? formatDate(value, dateFormat) : plainValue(column, value)));
+  return cell(cellText(column.kind === 'date' && value instanceof Date ? localDateTime(value, compactDate) : plainValue(column, value)));
 }
 
 function gridOf(columns: Column[], rows: Row[]): Grid {
   return {
     columns,
     cells: rows.map((row) => columns.map((c) => terminalCell(c, row[c.key]))),
-    compact: rows.map((row) => columns.map((c) => (c.kind === 'date' ? terminalCell(c, row[c.key], COMPACT_DATE_FORMAT) : undefined))),
+    compact: rows.map((row) => columns.map((c) => (c.kind === 'date' ? terminalCell(c, row[c.key], true) : undefined))),
   };
 }
 
@@ -267,11 +293,13 @@ export function renderText(blocks: TextBlock[], color: boolean): string {
   return `${blocks.map((b) => [...(b.heading ? [paint.bold(safeText(b.heading))] : []), ...b.lines.map((line) => safeText(line))].join('\n')).join('\n\n')}\n`;
 }
 
+export const NOTHING_FOUND = 'nothing found';
+
 /** "showing 30 of 1,204": said on standard error, so that the data stays clean. */
 export function listNote(data: Rendered): string | undefined {
   if (data.kind !== 'list' && data.kind !== 'calendar') return undefined;
   const shown = data.kind === 'list' ? data.rows.length : data.shown;
-  if (shown === 0) return 'nothing found';
+  if (shown === 0) return NOTHING_FOUND;
   if (shown >= data.total && !data.atLeast) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
   return `showing ${n(shown)} of ${n(data.total)}${data.atLeast ? '+' : ''} (--limit <n> or --all for more)`;

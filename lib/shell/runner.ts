@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import chalk from 'chalk';
 import type { App } from '../app';
 import { availableTo, findCommand, isNoun } from '../commands';
@@ -6,8 +7,9 @@ import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
 import { translateDatabaseError } from '../db/errors';
 import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
-import { checkOutputFile, OutputFileError, writeOutputFile } from '../output/file';
-import { FORMATS, formatForFile, listNote, render, renderText, type Format, type Target } from '../output/render';
+import { checkOutputFile, openOutputFile, OutputFileError, writeOutputFile, type OutputFile } from '../output/file';
+import { FORMATS, formatForFile, listNote, NOTHING_FOUND, render, renderText, type Format, type Target } from '../output/render';
+import { LINE_FORMATS, rowStream, type LineOutput, type RowStream } from '../output/stream';
 import { errorLine, safeText } from '../output/safe-text';
 import type { SessionBackend } from '../session/backend';
 import type { Role } from '../roles';
@@ -104,8 +106,42 @@ export class Runner {
     // The handler makes its data for the format the output takes, which `> file.ics` names too.
     input.options.format = target.format;
     await this.confirm(spec, input);
-    const result = await spec.run(this.context(spec), input);
-    this.show(result, target, redirect);
+    const output = this.lineOutput(redirect);
+    let stream: RowStream | undefined;
+    try {
+      const result = await spec.run(
+        this.context(spec, (columns) => {
+          if (!LINE_FORMATS.includes(target.format)) return undefined;
+          stream = rowStream(columns, target, output);
+          return stream;
+        }),
+        input,
+      );
+      await stream?.finish();
+      this.show(result, target, redirect, stream);
+    } finally {
+      output.close();
+    }
+  }
+
+  /** Standard output, which is waited for when full, or the `> file`, opened only once there is something to write. */
+  private lineOutput(redirect?: Redirect): LineOutput & { close(): void } {
+    const { stdout } = this.deps.streams;
+    if (!redirect) {
+      return {
+        open: () => false,
+        write: async (text) => {
+          if (!stdout.write(text)) await once(stdout, 'drain');
+        },
+        close: () => undefined,
+      };
+    }
+    let file: OutputFile | undefined;
+    return {
+      open: () => (file ??= openOutputFile(redirect.file, redirect.append)).continuing,
+      write: (text) => file!.write(text),
+      close: () => file?.close(),
+    };
   }
 
   /** `client` alone lists the client commands the user may run; any other word is unknown. */
@@ -195,7 +231,7 @@ export class Runner {
     return { format: asked ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
   }
 
-  private context(spec: CommandSpec): CommandContext {
+  private context(spec: CommandSpec, rowSink: CommandContext['rowSink'] = () => undefined): CommandContext {
     const { deps } = this;
     const { app } = deps;
     return {
@@ -212,12 +248,16 @@ export class Runner {
       requestExit: () => {
         this.exitRequested = true;
       },
+      rowSink,
     };
   }
 
-  private show(result: CommandResult, target: Target, redirect?: Redirect): void {
+  private show(result: CommandResult, target: Target, redirect?: Redirect, stream?: RowStream): void {
     const { data, message } = result;
-    if (data && redirect) {
+    if (result.streamed) {
+      if (stream?.rows === 0) this.say(NOTHING_FOUND, 'dim');
+      if (redirect) this.say(`written to ${redirect.file}`, 'dim');
+    } else if (data && redirect) {
       try {
         writeOutputFile(redirect.file, redirect.append, (continuing) => render(data, { ...target, continuing }));
       } catch (error) {
