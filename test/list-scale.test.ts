@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import anyTest, { type TestFn } from 'ava';
+import pg from 'pg';
+import { freshDatabase } from './helpers/database';
+import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
+import { tempDir } from './helpers/temp';
+import { buildWorld, openSessionFor, type World } from './helpers/world';
+
+/**
+ * Serial: one test watches the SQL the shared connection sends, another reassigns a client.
+ *
+ * Lists at a size where counting, streaming and plans matter (issue 12): "1,000+" instead of
+ * an exact count, `--all` exports written batch by batch with the same text as a whole list,
+ * the salesperson kept on contracts and events by the database, and the plans of the runtime
+ * role using the indexes meant for them.
+ */
+const test = anyTest as TestFn<{ w: World }>;
+
+// More than one export batch (5,000 rows).
+const BULK = 5200;
+
+test.before(async (t) => {
+  const w = await buildWorld(await freshDatabase());
+  // Names a spreadsheet would run, quotes, commas and line breaks among plain ones.
+  await w.db.owner.query(`
+    INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+      SELECT (ARRAY['=1+1 Bulk ', '-Minus ', 'Bulk "quoted", ', '@At ', 'Bulk '])[1 + i % 5] || i, 'bulk' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'),
+             CASE WHEN i % 7 = 0 THEN 'Dupont;=cmd|calc' WHEN i % 11 = 0 THEN E'two\\nlines' END, ${w.sales.id}, now(), now(), 0
+        FROM generate_series(1, ${BULK}) i;
+    ANALYZE clients;`);
+  t.context.w = w;
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+/** Clients matching a condition, counted by the owner. */
+async function count(w: World, condition = 'true'): Promise<number> {
+  const [rows] = (await w.db.owner.query(`SELECT count(*)::int AS n FROM clients WHERE ${condition}`)) as [{ n: number }[], unknown];
+  return rows[0].n;
+}
+
+async function salesShell(w: World): Promise<ShellHarness> {
+  const shell = shellHarness(w.db, w.clock);
+  await shell.loginAs('sam@epic.test');
+  return shell;
+}
+
+test.serial('a full page says "1,000+" once more than 1,000 rows match; a page that is not full, or one that counted them all, says the number', async (t) => {
+  const shell = await salesShell(t.context.w);
+  await runOk(shell, 'client list');
+  t.regex(shell.stderr.text(), /^showing 30 of 1,000\+ \(--limit <n> or --all for more\)$/m);
+  await runOk(shell, 'client list --search =1+1 bulk 1');
+  t.regex(shell.stderr.text(), new RegExp(`^showing 30 of ${await count(t.context.w, `"searchText" LIKE '%=1+1 bulk 1%'`)} \\(`, 'm'));
+  await runOk(shell, 'client list --search =1+1 bulk 5195');
+  t.is(shell.stderr.text(), '');
+  await runOk(shell, 'client list --limit 2000');
+  t.regex(shell.stderr.text(), /^showing 2,000 of 2,000\+ \(/m);
+  await runOk(shell, 'client list --all --format json');
+  t.is(JSON.parse(shell.stdout.text()).length, await count(t.context.w));
+  t.is(shell.stderr.text(), '');
+});
+
+test.serial('client list --all in CSV, TSV and JSON lines is the same text as the whole list at once, formula cells neutralised', async (t) => {
+  const shell = await salesShell(t.context.w);
+  for (const format of ['csv', 'tsv', 'jsonl']) {
+    // --limit 10000 is one page, rendered at once: the text the stream must equal.
+    const whole = await runOk(shell, `client list --limit 10000 --format ${format}`);
+    const streamed = await runOk(shell, `client list --all --format ${format}`);
+    t.is(streamed, whole, format);
+    t.is(shell.stderr.text(), '', format);
+  }
+  const csv = await runOk(shell, 'client list --all --format csv');
+  const lines = csv.split('\r\n');
+  t.is(lines[0], 'id,fullName,email,phone,companyName,salesContact,createdAt,updatedAt,lastContactAt');
+  t.true(lines.some((line) => /^\d+,'=1\+1 Bulk 5,bulk5@bulk\.test,tel:\+33610000005,,Sam Sales,/.test(line)), 'a formula name gets its quote');
+  t.true(lines.some((line) => /^\d+,'-Minus 1,/.test(line)));
+  t.true(lines.some((line) => /^\d+,"Bulk ""quoted"", 2",/.test(line)));
+  t.true(lines.some((line) => line.includes(",Dupont;'=cmd|calc,")), 'after a separator too');
+  t.true(csv.includes('"two\nlines"'), 'a line break is quoted');
+  t.is(lines.length, (await count(t.context.w)) + 2, 'header, rows, and the empty string after the last CRLF');
+});
+
+test.serial('client list --all > file streams into the file; >> appends rows without a second header; nothing found still writes the header', async (t) => {
+  const shell = await salesShell(t.context.w);
+  const dir = tempDir('epic-export-');
+  const file = path.join(dir, 'clients.csv');
+  await runOk(shell, `client list --all > ${file}`);
+  t.regex(shell.stderr.text(), /written to .*clients\.csv/);
+  const whole = await runOk(shell, 'client list --limit 10000 --format csv');
+  t.is(fs.readFileSync(file, 'utf8'), whole);
+  t.is(fs.statSync(file).mode & 0o777, 0o600);
+  await runOk(shell, `client list --all --search =1+1 bulk 5195 >> ${file}`);
+  const appended = fs.readFileSync(file, 'utf8');
+  t.true(appended.startsWith(whole));
+  t.regex(appended.slice(whole.length), /^\d+,'=1\+1 Bulk 5195,[^\r]*\r\n$/);
+  const empty = path.join(dir, 'none.tsv');
+  await runOk(shell, `client list --all --search no such client anywhere > ${empty}`);
+  t.regex(shell.stderr.text(), /nothing found/);
+  t.is(fs.readFileSync(empty, 'utf8'), 'id\tfullName\temail\tphone\tcompanyName\tsalesContact\tcreatedAt\tupdatedAt\tlastContactAt\n');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test.serial('contracts and events carry their client\'s salesperson: set on creation, passed on when the client is reassigned, never written by the runtime role, not in the history', async (t) => {
+  const { w } = t.context;
+  const owners = async () =>
+    (
+      await w.db.owner.query(
+        `SELECT (SELECT array_agg(DISTINCT "clientSalesContactId") FROM contracts WHERE "clientId" = :client) AS contracts,
+                (SELECT array_agg(DISTINCT e."clientSalesContactId") FROM events e JOIN contracts k ON k.id = e."contractId" WHERE k."clientId" = :client) AS events`,
+        { replacements: { client: w.ownClient.id }, plain: true },
+      )
+    ) as unknown as { contracts: number[]; events: number[] };
+  t.deepEqual(await owners(), { contracts: [w.sales.id], events: [w.sales.id] });
+  const manager = shellHarness(w.db, w.clock);
+  await manager.loginAs('maud@epic.test');
+  await runOk(manager, `client reassign #${w.ownClient.id} --to Sonia Sales`);
+  t.deepEqual(await owners(), { contracts: [w.otherSales.id], events: [w.otherSales.id] });
+  const sonia = shellHarness(w.db, w.clock);
+  await sonia.loginAs('sonia@epic.test');
+  t.true((await runOk(sonia, 'event list --mine')).includes(w.assignedEvent.name));
+  t.true((await runOk(sonia, 'contract list --unsigned --mine')).split('\n').some((line) => line.startsWith(`${w.ownUnsigned.id}\t`)));
+  const [history] = await w.db.owner.query(`SELECT count(*)::int AS n FROM history WHERE changes -> 'clientSalesContactId' IS NOT NULL`);
+  t.deepEqual(history, [{ n: 0 }]);
+  await runOk(manager, `client reassign #${w.ownClient.id} --to Sam Sales`);
+  t.deepEqual(await owners(), { contracts: [w.sales.id], events: [w.sales.id] });
+  // The runtime role may read the column, never set it.
+  const token = await openSessionFor(w.db, w.manager.id);
+  const c = new pg.Client({ connectionString: w.db.url });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SELECT status FROM epic_begin($1)', [token]);
+    await t.throwsAsync(c.query('UPDATE contracts SET "clientSalesContactId" = $1 WHERE id = $2', [w.otherSales.id, w.ownUnsigned.id]), { message: /permission denied/ });
+  } finally {
+    await c.query('ROLLBACK');
+    await c.end();
+  }
+});
+
+test.serial('as the runtime role, --mine, --upcoming and the count use the indexes meant for them', async (t) => {
+  const { w } = t.context;
+  const shell = await salesShell(w);
+  const statements: string[] = [];
+  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown } };
+  const logging = sequelize.options.logging;
+  const capture = async (line: string) => {
+    statements.length = 0;
+    sequelize.options.logging = (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, ''));
+    try {
+      await runOk(shell, line);
+    } finally {
+      sequelize.options.logging = logging;
+    }
+    return statements.filter((sql) => /^SELECT "(Event|Contract|Client)"\."?id"?/.test(sql) || /^SELECT "id" FROM/.test(sql));
+  };
+  const token = await openSessionFor(w.db, w.sales.id);
+  const c = new pg.Client({ connectionString: w.db.url });
+  await c.connect();
+  const plan = async (sql: string) => {
+    await c.query('BEGIN');
+    try {
+      await c.query('SELECT status FROM epic_begin($1)', [token]);
+      await c.query('SET LOCAL enable_seqscan = off');
+      return (await c.query(`EXPLAIN ${sql.replace(/;$/, '')}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await c.query('ROLLBACK');
+    }
+  };
+  try {
+    const [mineEvents] = await capture('event list --mine');
+    // A few rows here: a bitmap scan of the same index is as good as the ordered scan.
+    t.regex(await plan(mineEvents), /(Index Scan using|Bitmap Index Scan on) events_sales_contact_starts_idx/);
+    const [unsigned] = await capture('contract list --unsigned --mine');
+    t.regex(await plan(unsigned), /(Index Scan using|Bitmap Index Scan on) contracts_unsigned_sales_contact_idx/);
+    const [upcoming] = await capture('event list --upcoming');
+    t.regex(await plan(upcoming), /(Index Scan using events_starts_at_idx on events "Event"|Bitmap Index Scan on events_starts_at_idx)[^\n]*\n\s+Index Cond: \("startsAt" >= \(InitPlan \d+\)\.col1\)/);
+    const [page, counted] = await capture('client list');
+    t.regex(await plan(page), /Index Scan using clients_name_fold_order_idx on clients/);
+    t.regex(counted, /LIMIT 1001;?$/);
+    t.notRegex(await plan(counted), /Sort|Aggregate/);
+  } finally {
+    await c.end();
+  }
+});
+
+test.serial('epic_upcoming_since: the earliest start of the events running then, the time itself when none runs or without a session', async (t) => {
+  const { w } = t.context;
+  const at = (sql: string) => w.db.owner.query(sql, { plain: true }) as Promise<unknown>;
+  const event = await w.db.owner.query(`SELECT "startsAt", "endsAt" FROM events WHERE id = ${w.assignedEvent.id}`, { plain: true }) as unknown as { startsAt: Date; endsAt: Date };
+  const during = new Date((event.startsAt.getTime() + event.endsAt.getTime()) / 2).toISOString();
+  const token = await openSessionFor(w.db, w.support.id);
+  const c = new pg.Client({ connectionString: w.db.url });
+  await c.connect();
+  try {
+    const since = async (when: string, withSession: boolean) => {
+      await c.query('BEGIN');
+      if (withSession) await c.query('SELECT status FROM epic_begin($1)', [token]);
+      const { rows } = await c.query('SELECT epic_upcoming_since($1::timestamptz) AS since', [when]);
+      await c.query('ROLLBACK');
+      return (rows[0].since as Date).toISOString();
+    };
+    const earliest = (await at(`SELECT min("startsAt") AS m FROM events WHERE "startsAt" <= '${during}' AND "endsAt" >= '${during}'`)) as { m: Date };
+    t.is(await since(during, true), earliest.m.toISOString());
+    t.true(earliest.m <= event.startsAt);
+    t.is(await since(during, false), during);
+    const quiet = '2001-01-01T00:00:00.000Z';
+    t.is(await since(quiet, true), quiet);
+  } finally {
+    await c.end();
+  }
+});
