@@ -17,7 +17,7 @@ import { buildWorld, openSessionFor, type World } from './helpers/world';
  */
 const test = anyTest as TestFn<{ w: World }>;
 
-// More than one export batch (5,000 rows).
+// More than five export batches (1,000 rows each).
 const BULK = 5200;
 
 test.before(async (t) => {

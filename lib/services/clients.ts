@@ -55,8 +55,13 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   );
 }
 
-/** Rows per FETCH of an export: a few MB of text at a time. */
-const EXPORT_BATCH = 5000;
+/**
+ * Rows per FETCH of an export. A batch lives across the next FETCH's wait, long enough for V8 to
+ * move it to the old generation: 5,000 rows let the heap grow to 150 MB over 100,000 clients
+ * (all of it garbage: the export ran within a 32 MB old-generation cap); with 1,000 the peak was
+ * 112 MB for 100,000 clients and 97 MB for 5,000, and the export no slower.
+ */
+const EXPORT_BATCH = 1000;
 
 /**
  * Every client the filters match, in the list's order, handed to `write` EXPORT_BATCH at a time
