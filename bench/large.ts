@@ -4,6 +4,7 @@
  * support staff (bench-user.ts), on the embedded database; then medians of one-shot commands
  * that lists, searches and look-ups use. It shows whether the indexes keep commands fast.
  */
+import { removeEmbeddedDatabase } from '../test/helpers/cluster';
 import { benchUser, EPIC } from './bench-user';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   try {
     await measure();
   } finally {
+    // As root the cluster lives outside the data folder, in /var/lib/epic-events.
+    await removeEmbeddedDatabase(user.dataDir);
     user.cleanUp();
   }
 }

@@ -21,6 +21,7 @@ import { readConfig } from '../lib/config';
 import { ShellSession } from '../lib/session/shell-session';
 import { completeLine } from '../lib/shell/completion';
 import { Runner } from '../lib/shell/runner';
+import { removeEmbeddedDatabase } from '../test/helpers/cluster';
 import { BENCH_PASSWORD, benchUser } from './bench-user';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     await inShell();
     exports();
   } finally {
+    // As root the cluster lives outside the data folder, in /var/lib/epic-events.
+    await removeEmbeddedDatabase(user.dataDir);
     user.cleanUp();
   }
 }
