@@ -129,15 +129,16 @@ test('a pipe gets plain CSV without escape codes, and logout revokes the session
   t.is((await manager.run(['contract', 'list'])).code, 4);
 });
 
-test.serial('client list --all streams through a pipe the same CSV as the whole list, formula names neutralised', async (t) => {
+test('client list --all streams through a pipe the same CSV as the whole list, formula names neutralised', async (t) => {
   const manager = epicUser(t.context.db.url);
-  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${MANAGER_PASSWORD}\n`)).code, 0);
+  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
   await t.context.db.owner.query(`INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version)
-    SELECT '=HYPERLINK("x") ' || i, 'formula' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'), (SELECT id FROM collaborators WHERE role = 'sales' LIMIT 1), now(), now(), 0
+    SELECT '=HYPERLINK("x") ' || i, 'formula' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'), (SELECT id FROM collaborators WHERE email = 'sara@epic-events.fr'), now(), now(), 0
       FROM generate_series(1, 40) i`);
-  const csv = (args: string) => execFileSync('sh', ['-c', `node ${EPIC} client list ${args} --format csv | cat`], { env: manager.env, encoding: 'utf8' });
+  // Only these clients: other tests add theirs meanwhile.
+  const csv = (args: string) => execFileSync('sh', ['-c', `node ${EPIC} client list --search hyperlink ${args} --format csv | cat`], { env: manager.env, encoding: 'utf8' });
   const streamed = csv('--all');
   t.is(streamed, csv('--limit 10000'));
   t.regex(streamed, /\r\n\d+,"'=HYPERLINK\(""x""\) 1",formula1@bulk\.test,tel:\+33610000001,/);
-  t.is(streamed.split('\r\n').length, 40 + 2 + Number((await t.context.db.owner.query(`SELECT count(*)::int AS n FROM clients WHERE email NOT LIKE 'formula%'`, { plain: true }))!.n));
+  t.is(streamed.split('\r\n').length, 40 + 2);
 });
