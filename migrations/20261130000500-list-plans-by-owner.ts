@@ -64,8 +64,17 @@ const UP = `
   CREATE TRIGGER contracts_pass_on_sales_contact AFTER UPDATE OF "clientSalesContactId" ON contracts
     FOR EACH ROW WHEN (OLD."clientSalesContactId" IS DISTINCT FROM NEW."clientSalesContactId") EXECUTE FUNCTION epic_pass_on_sales_contact();
 
-  UPDATE contracts k SET "clientSalesContactId" = c."salesContactId" FROM clients c WHERE c.id = k."clientId";
-  UPDATE events e SET "clientSalesContactId" = k."clientSalesContactId" FROM contracts k WHERE k.id = e."contractId";
+  -- The columns these triggers keep, computed from the rows they derive from: once here, and
+  -- after \`epic db import\` has loaded a file with triggers off (a file made before this
+  -- migration has no such column). The owner's only.
+  CREATE FUNCTION epic_derive_columns() RETURNS void LANGUAGE sql ${DEFINER} AS $$
+    UPDATE contracts k SET "clientSalesContactId" = c."salesContactId" FROM clients c
+      WHERE c.id = k."clientId" AND k."clientSalesContactId" IS DISTINCT FROM c."salesContactId";
+    UPDATE events e SET "clientSalesContactId" = k."clientSalesContactId" FROM contracts k
+      WHERE k.id = e."contractId" AND e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId";
+  $$;
+  REVOKE ALL ON FUNCTION epic_derive_columns() FROM PUBLIC;
+  SELECT epic_derive_columns();
 
   CREATE INDEX contracts_sales_contact_idx ON contracts ("clientSalesContactId", id);
   CREATE INDEX contracts_unsigned_sales_contact_idx ON contracts ("clientSalesContactId", id) WHERE NOT signed;
@@ -88,7 +97,7 @@ const UP = `
   REVOKE ALL ON FUNCTION epic_upcoming_since(timestamptz) FROM PUBLIC;`;
 
 const DOWN = `
-  DROP FUNCTION epic_upcoming_since(timestamptz);
+  DROP FUNCTION epic_upcoming_since(timestamptz), epic_derive_columns();
   DROP INDEX events_period_idx, events_support_contact_starts_idx, events_sales_contact_starts_idx,
              contracts_unsigned_sales_contact_idx, contracts_sales_contact_idx;
   CREATE INDEX events_support_contact_idx ON events ("supportContactId");

@@ -226,6 +226,32 @@ test.serial('a file of a newer schema is refused', async (t) => {
   t.is(await rowCount(spare.ownerUrl), 0);
 });
 
+test.serial('a file from before the salesperson column of contracts and events gets it computed on import', async (t) => {
+  const older = rewritten(t.context.file, (lines) => {
+    let dropping = false;
+    for (const [i, line] of lines.entries()) {
+      const value = JSON.parse(line);
+      if (Array.isArray(value) && value[0] === 'table') {
+        dropping = value[1] === 'contracts' || value[1] === 'events';
+        if (dropping) lines[i] = JSON.stringify(['table', value[1], value[2].filter((column: string) => column !== 'clientSalesContactId')]);
+      } else if (dropping && !Array.isArray(value)) {
+        delete value.clientSalesContactId;
+        lines[i] = JSON.stringify(value);
+      }
+    }
+  });
+  t.false(fs.readFileSync(older, 'utf8').includes('clientSalesContactId'));
+  const target = await serverTarget(t);
+  const imported = await epicUser(target.runtimeUrl).run(['db', 'import', older, '--admin-url', target.ownerUrl]);
+  t.is(imported.code, 0, imported.stderr);
+  const wrong = await withAdmin(target.ownerUrl, async (c) =>
+    (await c.query(`SELECT k.id FROM contracts k JOIN clients c ON c.id = k."clientId" WHERE k."clientSalesContactId" IS DISTINCT FROM c."salesContactId"
+                    UNION ALL SELECT e.id FROM events e JOIN contracts k ON k.id = e."contractId" WHERE e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId"`)).rows);
+  t.deepEqual(wrong, []);
+  const [{ count }] = await withAdmin(target.ownerUrl, async (c) => (await c.query(`SELECT count(*)::int AS count FROM contracts WHERE "clientSalesContactId" IS NOT NULL`)).rows);
+  t.true(count > 0);
+});
+
 test.serial('a truncated or altered file is refused and nothing is written', async (t) => {
   const { spare, file } = t.context;
   const content = fs.readFileSync(file);

@@ -144,6 +144,8 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
       counts[part.name] += part.lines.length;
     }
   }
+  // Columns the triggers would have kept (a contract's salesperson), which an older file lacks.
+  await selectRows(tx, 'SELECT epic_derive_columns()');
   for (const table of tables) {
     await selectRows(tx, `ALTER TABLE ${quote(table)} ENABLE TRIGGER USER`);
     await selectRows(tx, `SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM ${quote(table)}), 0) + 1, false)`, [table]);
