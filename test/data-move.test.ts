@@ -13,7 +13,7 @@ import { PermissionDenied, ValidationError } from '../lib/errors';
 import { exportRecords, importRecords, MOVED_SETTINGS, MOVED_TABLES } from '../lib/services/data-move';
 import { beginSession, inSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { withAdmin, withDatabase } from './helpers/database';
+import { serverUrl, withAdmin, withDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { tempDir } from './helpers/temp';
 
@@ -24,7 +24,8 @@ import { tempDir } from './helpers/temp';
  * otherwise the machine's (127.0.0.1:5432, as CI runs it).
  */
 
-const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The server the import goes to: DATABASE_URL's, or the embedded test cluster (another server than the source's). */
+let SERVER: string;
 const MANAGER = { email: 'gabrielle.laurent@epic-events.fr', password: 'violet-harbour-lantern-42' };
 const SALES = { email: 'hugo.bernard@epic-events.fr', password: 'copper-meadow-falcon-17' };
 
@@ -102,6 +103,7 @@ function rewritten(file: string, edit: (lines: string[]) => void): string {
 const login = (user: User, who: { email: string; password: string }) => user.run(['login', who.email, '--password-stdin'], `${who.password}\n`);
 
 test.before(async (t) => {
+  SERVER = await serverUrl();
   t.context.targets = [];
   t.context.dir = tempDir('epic-move-');
   t.context.source = embeddedUser();
