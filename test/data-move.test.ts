@@ -21,7 +21,7 @@ import { tempDir } from './helpers/temp';
  * `epic db export` and `epic db import` through the real binary: a company on the embedded
  * database (the demo data, and more) moves to a PostgreSQL server, and its backup restores
  * into a new embedded database. The server is DATABASE_URL's when the suite runs against one,
- * otherwise the machine's (127.0.0.1:5432, as CI runs it).
+ * otherwise the embedded test cluster, a server of its own apart from the source's.
  */
 
 /** The server the import goes to: DATABASE_URL's, or the embedded test cluster (another server than the source's). */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../lib/paths';
 import { tempDir } from './temp';
@@ -33,7 +34,13 @@ export function epicUser(databaseUrl: string, extraEnv: Record<string, string> =
       child.stdout.on('data', (chunk) => (stdout += chunk));
       child.stderr.on('data', (chunk) => (stderr += chunk));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.on('close', (code) => {
+        // An unexpected error leaves only its reference on screen and its stack in errors.log:
+        // the stack goes with it, so that a test failing on one says why.
+        const log = path.join(env.EPIC_DATA_DIR, 'errors.log');
+        if (stderr.includes('something went wrong on our side') && fs.existsSync(log)) stderr += `--- ${log}\n${fs.readFileSync(log, 'utf8')}`;
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
       child.stdin.end(input);
     });
   return { home, env, run };
