@@ -12,6 +12,19 @@ import { benchUser } from './bench-user';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
 
+/** The trailer, read from the end: the benchmark itself must not hold a 150 MB file in memory. */
+function lastLine(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    return tail.toString('utf8').trimEnd().split('\n').pop()!;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function round(clients: number): Promise<void> {
   const source = benchUser('epic-bench-move-source');
   const target = benchUser('epic-bench-move-target');
@@ -23,8 +36,7 @@ async function round(clients: number): Promise<void> {
     const file = path.join(source.home, 'company.jsonl');
     const exported = source.measured(['db', 'export', file]);
     const imported = target.measured(['db', 'import', file]);
-    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-    const counts: Record<string, number> = JSON.parse(lines[lines.length - 1])[1];
+    const counts: Record<string, number> = JSON.parse(lastLine(file))[1];
     const rows = Object.values(counts).reduce((sum, n) => sum + n, 0);
     console.log(`${clients.toLocaleString('en')} bulk clients: ${Object.entries(counts).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')}; file ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
     for (const [what, run] of [['export', exported], ['import', imported]] as const) {
