@@ -5,7 +5,7 @@ import path from 'node:path';
 import { projectRoot } from '../lib/paths';
 import { ensureEmbeddedDatabase } from '../lib/db/embedded';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { TEST_DATA_DIR } from './helpers/database';
+import { dropTemplate, TEST_DATA_DIR } from './helpers/database';
 
 /**
  * `npm test`: ava, with what the test files share set up around it and removed after it,
@@ -31,7 +31,10 @@ async function main(): Promise<number> {
       const rest = await ava(['test/**/*.test.ts', '!test/timing/**'], tmp);
       code = interrupted ? rest : (await ava(['--concurrency=1', '--serial', 'test/timing/'], tmp)) || rest;
     }
-    if (!process.env.DATABASE_URL) await removeEmbeddedDatabase(TEST_DATA_DIR);
+    if (process.env.DATABASE_URL) {
+      await dropTemplate(process.env.DATABASE_URL).catch((error: Error) => console.error(`the test template could not be removed: ${error.message}`));
+    }
+    else await removeEmbeddedDatabase(TEST_DATA_DIR);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

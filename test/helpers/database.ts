@@ -109,6 +109,18 @@ async function ensureTemplate(server: string): Promise<string> {
   return template;
 }
 
+/**
+ * Removes this run's template and its two roles from a server the suite was pointed at
+ * (`npm test` calls it at the end, once no test file uses them): a run leaves nothing behind.
+ */
+export async function dropTemplate(server: string): Promise<void> {
+  const template = templateName();
+  await withAdmin(server, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    for (const role of [`${template}_app`, `${template}_owner`]) await admin.query(`DROP ROLE IF EXISTS ${role}`);
+  });
+}
+
 export interface TestDatabase {
   /** The runtime role's URL: what the application uses. */
   url: string;
