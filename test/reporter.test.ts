@@ -6,6 +6,7 @@ import { ERROR_LOG_MAX_BYTES, localReporter } from '../lib/reporting/reporter';
 
 test('the local error log keeps the stack under a short reference, privately, and never grows without bound', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-log-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const reporter = localReporter(dir);
   const reference = reporter.captureException(new Error('boom'));
   t.regex(reference, /^[0-9a-f]{8}$/);
