@@ -49,6 +49,8 @@ export interface EmbeddedLayout {
   adminFile: string;
   lockFile: string;
   watchdogPidFile: string;
+  /** Where the cluster of this data folder is, or would be, made (outside it when running as root). */
+  clusterDir: string;
 }
 
 const DATABASE = 'epic';
@@ -64,6 +66,7 @@ export function layout(dataDir: string): EmbeddedLayout {
     adminFile: path.join(dataDir, 'db-admin.json'),
     lockFile: path.join(dataDir, 'db-start.lock'),
     watchdogPidFile: path.join(dataDir, 'db-watchdog.pid'),
+    clusterDir: clusterDirFor(dataDir),
   };
 }
 
