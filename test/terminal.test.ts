@@ -220,7 +220,9 @@ test('Ctrl-C at a one-shot prompt exits 130, cancelled', async (t) => {
   t.notRegex(screen, /something went wrong/);
 });
 
-test('the server restarted under an open shell: the next command just works', async (t) => {
+// Serial, so before the others: ending every connection of the file's database would also end
+// the connection of another test's shell in the middle of its command.
+test.serial('the server restarted under an open shell: the next command just works', async (t) => {
   // Tall enough for two records on one screen.
   const { terminal } = await loggedIn(t, { rows: 150 });
   await terminal.run('client show Kevin Casey', MAUD);
