@@ -1,14 +1,31 @@
 #!/usr/bin/env node
 'use strict';
-if (process.argv[2] === '--version' || process.argv[2] === '-V') {
+const path = require('node:path');
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--version' || argv[0] === '-V') {
   // Answered before loading the CRM: scripts ask this often and want it at once.
   process.stdout.write(`${require('../package.json').version}\n`);
   return;
 }
-const { loadBundle } = require('./load-bundle.js');
-const { main } = loadBundle(require('node:path').join(__dirname, '..', 'dist', 'cli.js'));
-main(process.argv.slice(2)).then((code) => {
+const BUNDLE = path.join(__dirname, '..', 'dist', 'cli.js');
+const loadCli = () => require('./load-bundle.js').loadBundle(BUNDLE);
+
+if (argv[0] === '--serve-warm') {
+  // The warm process (README, "Start-up time"), started by a one-shot command that found none.
+  loadCli().serveWarmProcess(argv[1], BUNDLE, argv[2]);
+  return;
+}
+
+(async () => {
+  // A warm process of this installation and configuration runs the command if there is one.
+  const warm = require('../dist/warm-client.js');
+  const plan = warm.warmPlan(BUNDLE, argv);
+  const outcome = plan ? await warm.runWarm(plan, argv) : 'absent';
+  if (outcome !== 'absent' && outcome !== 'elsewhere') process.exit(outcome.exit);
+  const code = await loadCli().main(argv);
+  if (plan && outcome === 'absent') warm.startWarm(plan, __filename);
   // Everything is closed and error reports flushed (bounded to 2 s) by now; a Sentry that
   // never answers must not keep the process alive with its open request.
   process.exit(code);
-});
+})();

@@ -182,3 +182,20 @@ export async function main(argv: string[]): Promise<number> {
     await reporter.flush(2000);
   }
 }
+
+/**
+ * `bin/epic.js --serve-warm <socket> <bundle identity>`: the warm process (lib/warm/serve.ts),
+ * started detached by a one-shot command that found none, with that command's environment and
+ * folder. An error nobody awaited is reported and the process goes on serving.
+ */
+export async function serveWarmProcess(socketPath: string, bundleFile: string, bundle: string): Promise<void> {
+  const dotEnv = loadDotEnv();
+  const config = readConfig(process.env, dotEnv.sources);
+  const reporter = reporterFor(config);
+  const app = createApp(config, { keepAlive: true, reporter });
+  const report = (error: unknown) => reporter.captureException(error);
+  process.on('unhandledRejection', report);
+  process.on('uncaughtException', report);
+  const { serveWarm } = require('./warm/serve') as typeof import('./warm/serve');
+  await serveWarm(app, socketPath, bundleFile, bundle, Number(process.env.EPIC_WARM_IDLE_MINUTES) || 10);
+}

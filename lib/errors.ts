@@ -26,6 +26,12 @@ export class Conflict extends AppError {
   readonly exitCode = 1;
 }
 
+/**
+ * A question that cannot be asked where the command runs (the warm process has no terminal):
+ * not the command's failure, so the runner lets it through to hand the command back.
+ */
+export class NeedsTerminal extends Error {}
+
 /** The user changed their mind (declined a confirmation, pressed Ctrl-C at a question). */
 export class Cancelled extends AppError {
   readonly exitCode: number = 1;

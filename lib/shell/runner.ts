@@ -6,7 +6,7 @@ import { verbsOf } from '../commands/help';
 import { parseInput, usageOf } from '../commands/options';
 import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
 import { translateDatabaseError } from '../db/errors';
-import { AppError, Cancelled, EXIT, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
+import { AppError, Cancelled, EXIT, NeedsTerminal, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
 import { checkOutputFile, openOutputFile, OutputFileError, writeOutputFile, type OutputFile } from '../output/file';
 import { FORMATS, formatForFile, listNote, NOTHING_FOUND, render, renderText, type Format, type Target } from '../output/render';
 import { LINE_FORMATS, rowStream, type LineOutput, type RowStream } from '../output/stream';
@@ -77,6 +77,7 @@ export class Runner {
       await this.run(words, redirect);
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof NeedsTerminal) throw error;
       return this.report(error, lineNumber);
     }
   }

@@ -23,6 +23,8 @@ export function epicUser(databaseUrl: string, extraEnv: Record<string, string> =
     EPIC_DATA_DIR: path.join(home, 'data'),
     EPIC_BCRYPT_COST: '10',
     TZ: 'Europe/Paris',
+    // Each test user would otherwise leave a warm process behind (test/warm.test.ts tests them).
+    EPIC_WARM: '0',
     ...extraEnv,
   };
   /** moreEnv adds to the user's environment; a variable given as undefined is left out. */

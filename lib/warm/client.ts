@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
+
+/**
+ * The thin side of the warm process (README, "Start-up time"), built into its own small file
+ * (dist/warm-client.js) that `bin/epic.js` loads before anything else. A one-shot command
+ * spends most of its time loading the CRM and connecting to the database; a per-user
+ * background process that did both once answers in a few milliseconds. This asks it to run
+ * the command with this process's streams and terminal, and says when it cannot: no
+ * such process yet, or one that handed the command back (a question to ask, a new version).
+ *
+ * Only the same user can reach the process: its socket lives in a folder of the user's own
+ * that nobody else may enter (0700, owner checked before every use). The socket's name holds
+ * the bundle's identity and every variable that shapes a command (and the `.env` of the
+ * folder), so an upgraded installation or another configuration never reaches a process
+ * started for the old one. Only Node's built-in modules are loaded here.
+ */
+
+/** The variables that change what a command does, where it connects or how it prints. */
+const SHAPING = /^(?:EPIC_|PG|SENTRY_|XDG_|LC_)|^(?:DATABASE_URL|NO_COLOR|FORCE_COLOR|TERM|COLORTERM|CI|TZ|LANG|LANGUAGE|HOME|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
+
+/** Variables holding folders, which the CRM resolves against the current folder. */
+const FOLDERS = new Set(['EPIC_DATA_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'HOME', 'TMPDIR']);
+
+/** The database's own life (db …), the first account (setup), and anything read from standard input run in-process. */
+const IN_PROCESS = new Set(['setup', 'db', '--help', '-h']);
+
+export interface WarmPlan {
+  socket: string;
+  bundle: string;
+}
+
+/** The user's private folder for warm sockets, or undefined when it is not safely theirs. */
+export function warmFolder(env: NodeJS.ProcessEnv): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined;
+  const uid = process.getuid();
+  const dir = path.join(env.XDG_RUNTIME_DIR || os.tmpdir(), `epic-events-${uid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundle as it is on disk now: a rebuilt or upgraded one has another identity. */
+export function bundleIdentity(bundleFile: string): string | undefined {
+  try {
+    const stat = fs.statSync(bundleFile);
+    return [stat.size, Math.trunc(stat.mtimeMs), stat.ino, process.version, process.arch, ...process.execArgv].join(':');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the warm process for this command's installation and configuration listens, or undefined to run in-process. */
+export function warmPlan(bundleFile: string, argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WarmPlan | undefined {
+  if (env.EPIC_WARM === '0' || process.platform === 'win32') return undefined;
+  if (argv.length === 0 || IN_PROCESS.has(argv[0]) || argv.includes('--password-stdin')) return undefined;
+  const bundle = bundleIdentity(bundleFile);
+  const dir = bundle && warmFolder(env);
+  if (!bundle || !dir) return undefined;
+  const hash = crypto.createHash('sha256').update(`${PROTOCOL}\0${bundleFile}\0${bundle}\0`);
+  for (const name of Object.keys(env).filter((key) => SHAPING.test(key)).sort()) {
+    // A relative folder means another folder from elsewhere.
+    const value = FOLDERS.has(name) ? path.resolve(cwd, env[name] ?? '') : env[name];
+    hash.update(`${name}=${value}\0`);
+  }
+  try {
+    // Folders a .env names may be relative to where it is, too.
+    hash.update(fs.readFileSync(path.join(cwd, '.env'))).update(`\0${cwd}`);
+  } catch {
+    hash.update('\0no .env');
+  }
+  return { socket: path.join(dir, `${hash.digest('hex').slice(0, 24)}.sock`), bundle };
+}
+
+/** What came of asking: the command's exit code, no warm process to ask, or one that handed the command back. */
+export type WarmOutcome = { exit: number } | 'absent' | 'elsewhere';
+
+/** Runs the command in the warm process, its output written here as it comes. */
+export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC_DEBUG === '1'): Promise<WarmOutcome> {
+  return new Promise((resolve) => {
+    const socket = net.connect(plan.socket);
+    let settled = false;
+    let spoke = false;
+    let buffered = '';
+    const settle = (outcome: WarmOutcome) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(outcome);
+    };
+    // A reader that went away (`epic client list | head -1`) ends the command, as in-process.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => settle({ exit: stream === process.stdout && error.code === 'EPIPE' ? 0 : 1 }));
+    }
+    // Lost after it began to answer: the command's outcome is unknown, so it is a failure.
+    const lost = () => settle(spoke ? { exit: 1 } : 'absent');
+    socket.on('error', lost);
+    socket.on('close', lost);
+    socket.on('connect', () => {
+      const request: WarmRequest = {
+        protocol: PROTOCOL,
+        bundle: plan.bundle,
+        argv,
+        stdinIsTerminal: process.stdin.isTTY === true,
+        stdoutIsTerminal: process.stdout.isTTY === true,
+        stderrIsTerminal: process.stderr.isTTY === true,
+        columns: process.stdout.columns,
+      };
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      for (let end = buffered.indexOf('\n'); end >= 0 && !settled; end = buffered.indexOf('\n')) {
+        const frame = JSON.parse(buffered.slice(0, end)) as WarmFrame;
+        buffered = buffered.slice(end + 1);
+        if ('exit' in frame) {
+          if (debug) process.stderr.write(`debug: answered by the warm process at ${plan.socket}\n`);
+          return settle({ exit: frame.exit });
+        }
+        if ('elsewhere' in frame) return settle('elsewhere');
+        spoke = true;
+        // Big outputs flow at the pace of whoever reads them: the warm process waits too.
+        const target = 'out' in frame ? process.stdout : process.stderr;
+        if (!target.write('out' in frame ? frame.out : frame.err)) {
+          socket.pause();
+          target.once('drain', () => socket.resume());
+        }
+      }
+    });
+  });
+}
+
+/** Starts the warm process for this plan, detached: the command that starts it does not wait for it. */
+export function startWarm(plan: WarmPlan, epicScript: string): void {
+  try {
+    // It reads the .env of this folder, as this command did: the socket's name holds that file's text.
+    spawn(process.execPath, [...process.execArgv, epicScript, '--serve-warm', plan.socket, plan.bundle], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // Only slower: the next command runs in-process again.
+  }
+}
+
+/**
+ * Asks every warm process of this user to leave, and waits until they have: each holds a
+ * connection to the database, which `epic db stop` would otherwise count as a shell in use.
+ */
+export async function stopWarm(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dir = warmFolder(env);
+  if (!dir) return;
+  const sockets = fs.readdirSync(dir).filter((name) => name.endsWith('.sock'));
+  await Promise.all(
+    sockets.map(
+      (name) =>
+        new Promise<void>((resolve) => {
+          const socket = net.connect(path.join(dir, name), () => socket.write(`${JSON.stringify({ quit: true })}\n`));
+          socket.on('error', () => resolve());
+          socket.on('close', () => resolve());
+          socket.resume();
+        }),
+    ),
+  );
+}

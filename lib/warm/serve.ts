@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { Writable } from 'node:stream';
+import type { App } from '../app';
+import { EXIT, NeedsTerminal } from '../errors';
+import type { Prompter } from '../commands/types';
+import { noPrompter } from '../shell/prompts';
+import { Runner } from '../shell/runner';
+import { unquoted } from '../shell/tokenize';
+import { TokenSession } from '../session/token-session';
+import { bundleIdentity } from './client';
+import { PROTOCOL, type QuitRequest, type WarmFrame, type WarmRequest } from './protocol';
+
+/**
+ * The warm process: the CRM loaded and a database connection open, serving the one-shot
+ * commands of one user and one configuration over a private socket (README, "Start-up time").
+ * Commands run side by side, each with the caller's streams and terminal. It leaves
+ * after EPIC_WARM_IDLE_MINUTES without a command (10 by default), when its socket is removed
+ * or replaced, when asked to (`epic db stop`), and when its bundle changes on disk.
+ */
+
+/** A question cannot be asked from here: the command goes back to run in-process, at the terminal. */
+const handBack: Prompter = {
+  interactive: true,
+  ask: () => Promise.reject(new NeedsTerminal()),
+  askSecret: () => Promise.reject(new NeedsTerminal()),
+  confirm: () => Promise.reject(new NeedsTerminal()),
+};
+
+/** A stream whose writes become frames on the socket, waiting while the caller reads slowly, failing once they left. */
+function frameStream(socket: net.Socket, key: 'out' | 'err', onWrite: () => void): Writable {
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      if (socket.destroyed) return done(new Error('the caller went away'));
+      onWrite();
+      const frame: WarmFrame = key === 'out' ? { out: chunk.toString() } : { err: chunk.toString() };
+      if (socket.write(`${JSON.stringify(frame)}\n`)) return done();
+      const drained = () => {
+        socket.off('close', gone);
+        done();
+      };
+      const gone = () => {
+        socket.off('drain', drained);
+        done(new Error('the caller went away'));
+      };
+      socket.once('drain', drained);
+      socket.once('close', gone);
+    },
+  });
+  // A command writing to a caller that left fails where it awaits its output; nobody else listens.
+  stream.on('error', () => undefined);
+  return stream;
+}
+
+async function serveOne(app: App, socket: net.Socket, request: WarmRequest, bundleFile: string, bundle: string): Promise<'served' | 'stale'> {
+  const send = (frame: WarmFrame) => socket.write(`${JSON.stringify(frame)}\n`);
+  if (request.protocol !== PROTOCOL || request.bundle !== bundle || bundleIdentity(bundleFile) !== bundle) {
+    send({ elsewhere: true });
+    return 'stale';
+  }
+  let wrote = false;
+  const stdout = frameStream(socket, 'out', () => (wrote = true));
+  const stderr = frameStream(socket, 'err', () => (wrote = true));
+  const runner = new Runner({
+    app,
+    prompt: request.stdinIsTerminal && request.stderrIsTerminal ? handBack : noPrompter,
+    session: new TokenSession(app),
+    streams: { stdout, stderr, stdoutIsTerminal: request.stdoutIsTerminal, stderrIsTerminal: request.stderrIsTerminal, columns: request.columns },
+    keepsRunning: true,
+  });
+  let code: number;
+  try {
+    code = await runner.execute(unquoted(request.argv));
+  } catch (error) {
+    if (!(error instanceof NeedsTerminal) || wrote) throw error;
+    send({ elsewhere: true });
+    return 'served';
+  }
+  await new Promise<void>((resolve) => stdout.end(() => stderr.end(() => resolve())));
+  send({ exit: code });
+  return 'served';
+}
+
+export async function serveWarm(app: App, socketPath: string, bundleFile: string, bundle: string, idleMinutes: number): Promise<void> {
+  const server = net.createServer();
+  const running = new Set<Promise<void>>();
+  let lastUse = Date.now();
+  let leaving = false;
+  let ownInode: number | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  const leave = () => {
+    if (leaving) return;
+    leaving = true;
+    server.close();
+    clearInterval(watch);
+    // Only our own socket is removed: a newer process may have taken the name.
+    try {
+      if (fs.statSync(socketPath).ino === ownInode) fs.rmSync(socketPath);
+    } catch {
+      /* already gone */
+    }
+    void Promise.allSettled(running)
+      .then(() => app.close())
+      .finally(() => process.exit(EXIT.ok));
+  };
+  server.on('connection', (socket) => {
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end < 0) return;
+      socket.removeAllListeners('data');
+      let request: WarmRequest | QuitRequest;
+      try {
+        request = JSON.parse(buffered.slice(0, end)) as WarmRequest | QuitRequest;
+      } catch {
+        return socket.destroy();
+      }
+      if (leaving) {
+        socket.end(`${JSON.stringify({ elsewhere: true } satisfies WarmFrame)}\n`);
+        return;
+      }
+      if ('quit' in request) {
+        // The asker waits for the end of the connection, which comes when this process does.
+        leave();
+        return;
+      }
+      const served = (async () => {
+        lastUse = Date.now();
+        try {
+          if ((await serveOne(app, socket, request, bundleFile, bundle)) === 'stale') leave();
+        } catch (error) {
+          // The caller gets a failure; the process stays, as the shell does after an unexpected error.
+          app.reporter.captureException(error);
+          if (!socket.destroyed) socket.write(`${JSON.stringify({ exit: EXIT.failure } satisfies WarmFrame)}\n`);
+        } finally {
+          socket.end();
+          lastUse = Date.now();
+        }
+      })();
+      running.add(served);
+      void served.finally(() => running.delete(served));
+    });
+  });
+  await listenOnce(server, socketPath);
+  ownInode = fs.statSync(socketPath).ino;
+  // Connected before the first command, which is then as fast as the next ones.
+  await app.db().catch(() => undefined);
+  watch = setInterval(() => {
+    let ours = false;
+    try {
+      ours = fs.statSync(socketPath).ino === ownInode;
+    } catch {
+      /* removed */
+    }
+    if (!ours || (running.size === 0 && Date.now() - lastUse > idleMinutes * 60_000)) leave();
+  }, Math.min(30_000, idleMinutes * 15_000));
+  process.on('SIGTERM', leave);
+}
+
+/**
+ * Listens on the socket, unless another warm process already answers there (two commands
+ * started one at the same time): then this one leaves. A socket file nobody answers on is
+ * what a process that died left behind, and is replaced.
+ */
+function listenOnce(server: net.Server, socketPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') return reject(error);
+      const probe = net.connect(socketPath);
+      probe.on('connect', () => {
+        probe.destroy();
+        process.exit(EXIT.ok);
+      });
+      probe.on('error', () => {
+        fs.rmSync(socketPath, { force: true });
+        server.listen(socketPath, resolve);
+      });
+    });
+    server.listen(socketPath, resolve);
+  });
+}
