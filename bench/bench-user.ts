@@ -20,7 +20,8 @@ export const BENCH_PASSWORD = 'bench-only ember-lighthouse-2026';
 
 export function benchUser(name: string) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const env = { ...process.env, EPIC_DATA_DIR: path.join(home, 'data'), XDG_CONFIG_HOME: path.join(home, 'config'), EPIC_DB_IDLE_MINUTES: '2', DATABASE_URL: '', SENTRY_DSN: '' };
+  // Warm processes (README, "Start-up time") get a socket folder of this user's own, which goes with it.
+  const env = { ...process.env, EPIC_DATA_DIR: path.join(home, 'data'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_RUNTIME_DIR: path.join(home, 'run'), EPIC_DB_IDLE_MINUTES: '2', DATABASE_URL: '', SENTRY_DSN: '' };
 
   const epic = (args: string[], input?: string): void => {
     const result = spawnSync(process.execPath, [EPIC, ...args], { env, input, encoding: 'utf8' });
@@ -117,12 +118,16 @@ export function benchUser(name: string) {
     logInAsSales(): void {
       this.logInAs('hugo.bernard@epic-events.fr', 'copper-meadow-falcon-17');
     },
-    /** One command of the real binary, timed, with its peak memory (reported by the preloaded hook); `stdout` is where its output goes. */
+    /**
+     * One command of the real binary, timed, with its peak memory (reported by the preloaded hook);
+     * `stdout` is where its output goes. In-process (EPIC_WARM=0), so that the memory measured is
+     * the command's.
+     */
     measured(args: string[], stdout: 'ignore' | number = 'ignore'): { seconds: number; peakMb: number } {
       const peakFile = path.join(home, `peak-${process.hrtime.bigint()}`);
       const start = process.hrtime.bigint();
       const result = spawnSync(process.execPath, [EPIC, ...args], {
-        env: { ...env, NODE_OPTIONS: `--require ${PEAK_HOOK}`, EPIC_BENCH_PEAK_FILE: peakFile },
+        env: { ...env, NODE_OPTIONS: `--require ${PEAK_HOOK}`, EPIC_BENCH_PEAK_FILE: peakFile, EPIC_WARM: '0' },
         stdio: ['ignore', stdout, 'pipe'],
         encoding: 'utf8',
       });
