@@ -6,8 +6,10 @@ if (process.argv[2] === '--version' || process.argv[2] === '-V') {
   return;
 }
 const { loadBundle } = require('./load-bundle.js');
-const { main } = loadBundle(require('node:path').join(__dirname, '..', 'dist', 'cli.js'));
-main(process.argv.slice(2)).then((code) => {
+const { main, guardProcess, processStreams } = loadBundle(require('node:path').join(__dirname, '..', 'dist', 'cli.js'));
+// Once for the process: a closed pipe ends it quietly, an error nobody caught goes to the run.
+guardProcess();
+main(process.argv.slice(2), processStreams()).then((code) => {
   // Everything is closed and error reports flushed (bounded to 2 s) by now; a Sentry that
   // never answers must not keep the process alive with its open request.
   process.exit(code);

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { App } from './app';
 import { EXIT, UsageError } from './errors';
-import { Runner, type Streams } from './shell/runner';
+import type { IOStreams } from './io/streams';
+import { Runner, type RunnerDeps } from './shell/runner';
 import { noPrompter, terminalPrompter } from './shell/prompts';
 import { unquoted } from './shell/tokenize';
 import { TokenSession } from './session/token-session';
@@ -24,36 +24,27 @@ function passwordLines(lines: string[], count: number, firstRead: boolean, where
   return taken;
 }
 
-function streams(stdinLines: Streams['stdinLines']): Streams {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdoutIsTerminal: process.stdout.isTTY === true,
-    stderrIsTerminal: process.stderr.isTTY === true,
-    columns: process.stdout.columns,
-    stdinLines,
-  };
-}
-
-function oneShotRunner(app: App, stdinLines: Streams['stdinLines']): Runner {
-  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+function oneShotRunner(app: App, io: IOStreams, mode: Pick<RunnerDeps, 'stdinLines' | 'systemShell'>): Runner {
+  const interactive = io.stdinIsTerminal && io.stderrIsTerminal;
   return new Runner({
     app,
-    prompt: interactive ? terminalPrompter() : noPrompter,
+    prompt: interactive ? terminalPrompter(io) : noPrompter,
     session: new TokenSession(app),
-    streams: streams(stdinLines),
+    io,
+    ...mode,
   });
 }
 
-export function runOneShot(app: App, argv: string[]): Promise<number> {
+/** One command from the system shell: the only way `setup` and `db ...` run. */
+export function runOneShot(app: App, io: IOStreams, argv: string[]): Promise<number> {
   let lines: string[] | undefined;
   const fromStdin = async (count: number) => {
     const firstRead = lines === undefined;
     // The newline ending the last line does not start another (empty) one.
-    lines ??= fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    lines ??= (await io.readAll()).replace(/\r?\n$/, '').split(/\r?\n/);
     return passwordLines(lines, count, firstRead, '');
   };
-  return oneShotRunner(app, process.stdin.isTTY ? undefined : fromStdin).execute(unquoted(argv));
+  return oneShotRunner(app, io, { stdinLines: io.stdinIsTerminal ? undefined : fromStdin, systemShell: true }).execute(unquoted(argv));
 }
 
 /**
@@ -61,12 +52,14 @@ export function runOneShot(app: App, argv: string[]): Promise<number> {
  * exit code, its message naming the line. Standard input is the script itself, so
  * `--password-stdin` reads the line that follows the command (and that line is not run).
  */
-export async function runScript(app: App, script: string): Promise<number> {
-  const lines = script.split(/\r?\n/);
+export async function runScript(app: App, io: IOStreams): Promise<number> {
+  const lines = (await io.readAll()).split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   const total = lines.length;
   const lineNumber = () => total - lines.length;
-  const runner = oneShotRunner(app, async (count) => passwordLines(lines, count, true, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`));
+  const runner = oneShotRunner(app, io, {
+    stdinLines: async (count) => passwordLines(lines, count, true, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`),
+  });
   while (lines.length > 0) {
     const line = lines.shift()!;
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
