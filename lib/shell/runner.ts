@@ -82,15 +82,14 @@ export class Runner {
     if (!found) return this.noun(words);
     const { spec } = found;
     const rest = words.slice(words.length - found.rest.length);
-    if (isSystemCommand(spec)) return this.runSystem(spec, rest, redirect);
+    if (isSystemCommand(spec)) return this.runSystem(spec, rest);
     await this.runInSession(spec, rest, redirect);
   }
 
-  /** A command of the installation: from the system shell only, with no session and no output file. */
-  private async runSystem(spec: SystemCommandSpec, rest: Word[], redirect?: Redirect): Promise<void> {
+  /** A command of the installation: from the system shell only (whose own `>` redirects it), with no session. */
+  private async runSystem(spec: SystemCommandSpec, rest: Word[]): Promise<void> {
     if (!this.deps.systemShell) throw new UsageError(`\`${spec.name}\` runs from the system shell: epic ${spec.name}`);
     if (rest.some((w) => !w.quoted && w.text === '--help')) return this.say(`usage: ${usageOf(spec)}`);
-    if (redirect) throw new UsageError(`"${spec.name}" writes no output to a file`);
     this.showText(await spec.run(this.systemContext(), parseInput(spec, rest)));
   }
 
