@@ -41,11 +41,3 @@ export function processStreams(): IOStreams {
     readAll: async () => fs.readFileSync(0, 'utf8'),
   };
 }
-
-/** Reads a stream to its end, as text: standard input given as a stream (tests, another caller's pipe). */
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  stream.setEncoding('utf8');
-  for await (const chunk of stream) text += chunk as string;
-  return text;
-}

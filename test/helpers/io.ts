@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
 import type { IOStreams } from '../../lib/io/streams';
-import { readStream } from '../../lib/io/streams';
 
 /** Captures what a stream receives, as text. */
 export function capture(): { stream: PassThrough; text(): string; clear(): void } {
@@ -8,6 +7,14 @@ export function capture(): { stream: PassThrough; text(): string; clear(): void 
   let text = '';
   stream.on('data', (chunk) => (text += chunk));
   return { stream, text: () => text, clear: () => (text = '') };
+}
+
+/** Reads a stream to its end, as text. */
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) text += chunk as string;
+  return text;
 }
 
 export interface MemoryIO {

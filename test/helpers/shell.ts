@@ -37,8 +37,8 @@ export interface ShellHarness {
 }
 
 /** The shell's command path (the Runner with an in-memory session), printing into buffers. */
-export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; columns?: number } = {}): ShellHarness {
-  const { io, stdout, stderr } = memoryIO({ terminal: options.terminal, stderrTerminal: false, columns: options.columns });
+export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; columns?: number; cwd?: string } = {}): ShellHarness {
+  const { io, stdout, stderr } = memoryIO({ terminal: options.terminal, stderrTerminal: false, columns: options.columns, cwd: options.cwd });
   const prompt = options.prompt ?? { interactive: false, ask: async () => '', askSecret: async () => '', confirm: async () => false };
   const app = testApp(db, clock);
   const session = new ShellSession(app, prompt);
