@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import tty from 'node:tty';
 
 /**
  * Everything a run of `epic` reads from and writes to outside its own files: the three standard
@@ -26,10 +27,14 @@ export interface IOStreams {
 /** This process's own streams, environment and folder: what bin/epic.js hands to `main`. */
 export function processStreams(): IOStreams {
   return {
-    stdin: process.stdin,
+    // Made only when a question is asked at the terminal: once made, a piped standard input is
+    // non-blocking, and reading it whole (readAll) could fail with EAGAIN before the writer wrote.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTerminal: process.stdin.isTTY === true,
+    stdinIsTerminal: tty.isatty(0),
     stdoutIsTerminal: process.stdout.isTTY === true,
     stderrIsTerminal: process.stderr.isTTY === true,
     get columns() {
