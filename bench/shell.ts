@@ -16,11 +16,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { addDays, format } from 'date-fns';
 import { createApp } from '../lib/app';
-import type { Prompter } from '../lib/commands/types';
+import type { Prompter } from '../lib/session/contracts';
 import { readConfig } from '../lib/config';
 import { ShellSession } from '../lib/session/shell-session';
 import { completeLine } from '../lib/shell/completion';
 import { Runner } from '../lib/shell/runner';
+import { processStreams } from '../lib/io/streams';
 import { removeEmbeddedDatabase } from '../test/helpers/cluster';
 import { BENCH_PASSWORD, benchUser } from './bench-user';
 
@@ -120,7 +121,7 @@ async function inShell(): Promise<void> {
         prompt: noQuestions,
         session,
         keepsRunning: true,
-        streams: { stdout: discard(), stderr: discard(), stdoutIsTerminal: true, stderrIsTerminal: true, columns: WIDTH },
+        io: { ...processStreams(), stdout: discard(), stderr: discard(), stdoutIsTerminal: true, stderrIsTerminal: true, columns: WIDTH },
       });
       return { role, session, runner, lines: role === 'sales' ? [...who.lines, ...FAILING] : who.lines };
     }),

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import { AppError, EXIT } from './errors';
 
 /** Everything the CRM reads from its environment (README, "Configuration"), parsed once and validated. */
 export interface Config {
@@ -11,6 +12,8 @@ export interface Config {
   dataDir: string;
   configDir: string;
   dbIdleMinutes: number;
+  /** A warm process leaves after this long without a command (README, "Start-up time"). */
+  warmIdleMinutes: number;
   /** Port of the embedded server; chosen once at random when unset. */
   dbPort: number | undefined;
   idleMinutes: number;
@@ -19,7 +22,6 @@ export interface Config {
   sentryDsn: string | undefined;
   sentryEnvironment: string | undefined;
   debug: boolean;
-  noColor: boolean;
   /** The shell shows the agenda after each login unless EPIC_AGENDA=off. */
   agendaAtLogin: boolean;
   /** Where each variable came from, for messages about its value. */
@@ -45,7 +47,10 @@ export function dotEnvNote(sources: Sources, ...names: string[]): string {
   return set.length ? ` (${set.join(' and ')} set in ${sources.dotEnvFile ?? '.env'})` : '';
 }
 
-export class ConfigError extends Error {}
+/** A variable with a value the CRM cannot use: said with its name and where it was set, as a usage error. */
+export class ConfigError extends AppError {
+  readonly exitCode = EXIT.usage;
+}
 
 function positiveNumber(env: NodeJS.ProcessEnv, sources: Sources, name: string, fallback: number): number {
   const raw = env[name];
@@ -116,7 +121,7 @@ export interface DotEnv {
  * says. The working directory may be a shared folder: the file is used only if it is a
  * regular file (not a link) of the current user that nobody else may change.
  */
-export function loadDotEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DotEnv {
+export function loadDotEnv(env: NodeJS.ProcessEnv, cwd: string): DotEnv {
   const file = path.join(cwd, '.env');
   let fd: number;
   try {
@@ -162,7 +167,7 @@ export function loadDotEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 const POSTGRES = ['postgres:', 'postgresql:'];
 const POSTGRES_EXAMPLE = 'postgres://user:password@host:5432/database';
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env, sources: Sources = NO_DOT_ENV): Config {
+export function readConfig(env: NodeJS.ProcessEnv, sources: Sources = NO_DOT_ENV): Config {
   const home = os.homedir();
   const xdgConfig = env.XDG_CONFIG_HOME || path.join(home, '.config');
   return {
@@ -171,6 +176,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, sources: Source
     dataDir: path.resolve(env.EPIC_DATA_DIR || path.join(home, '.local', 'share', 'epic-events')),
     configDir: path.resolve(xdgConfig, 'epic-events'),
     dbIdleMinutes: positiveNumber(env, sources, 'EPIC_DB_IDLE_MINUTES', 15),
+    warmIdleMinutes: positiveNumber(env, sources, 'EPIC_WARM_IDLE_MINUTES', 10),
     dbPort: env.EPIC_DB_PORT ? positiveNumber(env, sources, 'EPIC_DB_PORT', 0) : undefined,
     idleMinutes: positiveNumber(env, sources, 'EPIC_IDLE_MINUTES', 30),
     sessionHours: positiveNumber(env, sources, 'EPIC_SESSION_HOURS', 12),
@@ -178,7 +184,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, sources: Source
     sentryDsn: sentryDsn(env, sources),
     sentryEnvironment: env.SENTRY_ENVIRONMENT || undefined,
     debug: env.EPIC_DEBUG === '1',
-    noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     agendaAtLogin: onOff(env, sources, 'EPIC_AGENDA', true),
     sources,
   };

@@ -1,10 +1,11 @@
 import { Transaction } from 'sequelize';
-import type { App } from './app';
+import type { SystemContext } from './commands/types';
 import { createOwnerSequelize } from './db/connection';
 import { inTransaction } from './db/context';
 import { migrationNames } from './db/migrate';
 import { createExportFile, readExportFile, verifyExportFile, type Counts } from './db/move-file';
-import { NotLoggedIn, UsageError } from './errors';
+import { ownerUrl, ownsEmbedded } from './db/open';
+import { NotLoggedIn } from './errors';
 import { BATCH_ROWS, exportRecords, importRecords } from './services/data-move';
 import { inSession, SessionUnusable } from './services/sessions';
 import { readToken } from './session/token-file';
@@ -16,56 +17,40 @@ import { ONE_SHOT_SESSION_ENDED, SESSION_EXPIRED } from './session/token-session
  * --admin-url / EPIC_ADMIN_DATABASE_URL, as `epic db migrate` does.
  */
 
-const USAGE = 'usage: epic db export <file> [--admin-url URL] | epic db import <file> [--admin-url URL]';
-
-function parse(argv: string[]): { file: string; adminUrl?: string } {
-  let file: string | undefined;
-  let adminUrl: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--admin-url' && argv[i + 1] && adminUrl === undefined) adminUrl = argv[++i];
-    else if (!argv[i].startsWith('--') && file === undefined) file = argv[i];
-    else throw new UsageError(USAGE);
-  }
-  if (!file) throw new UsageError(USAGE);
-  return { file, adminUrl };
-}
-
-const summary = (counts: Counts) =>
+/** "12 clients, 3 contracts": what was moved. */
+export const movedSummary = (counts: Counts) =>
   Object.entries(counts)
     .map(([table, rows]) => `${rows.toLocaleString('en')} ${table.replace('_', ' ')}`)
     .join(', ');
 
-export async function moveCommand(app: App, what: 'export' | 'import', argv: string[], ownerUrl: (given?: string) => Promise<string>): Promise<number> {
-  const { file, adminUrl } = parse(argv);
-  if (what === 'export') {
-    // A manager's act: the session of `epic login`, judged by the database in the export's own transaction.
-    const token = readToken(app.config.configDir);
-    if (!token) throw new NotLoggedIn('not logged in: log in as a manager with `epic login` first');
-    const owner = createOwnerSequelize(await ownerUrl(adminUrl));
-    const writer = createExportFile(file);
-    try {
-      await inSession(owner, app.clock, token, () => undefined, (ctx) => exportRecords(ctx, writer, app.clock.now()), {
-        isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ,
-      });
-    } catch (error) {
-      writer.abandon();
-      if (error instanceof SessionUnusable) throw new NotLoggedIn(error.status === 'ended' ? ONE_SHOT_SESSION_ENDED : SESSION_EXPIRED);
-      throw error;
-    } finally {
-      await owner.close();
-    }
-    process.stderr.write(`exported ${summary(writer.finish())} to ${file}\n`);
-    return 0;
-  }
-  // The whole file is checked once before the database is touched, and again as it is loaded.
-  await verifyExportFile(file, BATCH_ROWS);
-  if (!adminUrl && !app.config.adminDatabaseUrl && !app.config.databaseUrl) await app.db(); // the embedded default migrates itself
-  const owner = createOwnerSequelize(await ownerUrl(adminUrl));
+/** Every record to a new file: a manager's act, the session of `epic login` judged by the database in the export's own transaction. */
+export async function exportTo(ctx: SystemContext, file: string, adminUrl: string | undefined): Promise<Counts> {
+  const token = readToken(ctx.config.configDir);
+  if (!token) throw new NotLoggedIn('not logged in: log in as a manager with `epic login` first');
+  const owner = createOwnerSequelize(await ownerUrl(ctx.config, adminUrl));
+  const writer = createExportFile(file, ctx.cwd);
   try {
-    const counts = await inTransaction(owner, app.clock, (tx) => importRecords(tx, readExportFile(file, BATCH_ROWS), migrationNames()));
-    process.stderr.write(`imported ${summary(counts)} from ${file}\n`);
+    await inSession(owner, ctx.clock, token, () => undefined, (s) => exportRecords(s, writer, ctx.clock.now()), {
+      isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ,
+    });
+  } catch (error) {
+    writer.abandon();
+    if (error instanceof SessionUnusable) throw new NotLoggedIn(error.status === 'ended' ? ONE_SHOT_SESSION_ENDED : SESSION_EXPIRED);
+    throw error;
   } finally {
     await owner.close();
   }
-  return 0;
+  return writer.finish();
+}
+
+/** Every record of an export into an empty database. The whole file is checked once before the database is touched, and again as it is loaded. */
+export async function importFrom(ctx: SystemContext, file: string, adminUrl: string | undefined): Promise<Counts> {
+  await verifyExportFile(file, ctx.cwd, BATCH_ROWS);
+  if (ownsEmbedded(ctx.config, adminUrl)) await ctx.database(); // the embedded default migrates itself
+  const owner = createOwnerSequelize(await ownerUrl(ctx.config, adminUrl));
+  try {
+    return await inTransaction(owner, ctx.clock, (tx) => importRecords(tx, readExportFile(file, ctx.cwd, BATCH_ROWS), migrationNames()));
+  } finally {
+    await owner.close();
+  }
 }

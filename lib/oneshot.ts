@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import type { App } from './app';
 import { EXIT, UsageError } from './errors';
-import { Runner, type Streams } from './shell/runner';
+import type { IOStreams } from './io/streams';
+import { Runner, type RunnerDeps } from './shell/runner';
 import { noPrompter, terminalPrompter } from './shell/prompts';
 import { unquoted } from './shell/tokenize';
+import type { Prompter } from './session/contracts';
 import { TokenSession } from './session/token-session';
 
 /**
@@ -24,36 +25,29 @@ function passwordLines(lines: string[], count: number, firstRead: boolean, where
   return taken;
 }
 
-function streams(stdinLines: Streams['stdinLines']): Streams {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdoutIsTerminal: process.stdout.isTTY === true,
-    stderrIsTerminal: process.stderr.isTTY === true,
-    columns: process.stdout.columns,
-    stdinLines,
-  };
+/** Questions are asked at the terminal, when both ends of the conversation are one. */
+function promptFor(io: IOStreams): Prompter {
+  return io.stdinIsTerminal && io.stderrIsTerminal ? terminalPrompter(io) : noPrompter;
 }
 
-function oneShotRunner(app: App, stdinLines: Streams['stdinLines']): Runner {
-  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  return new Runner({
-    app,
-    prompt: interactive ? terminalPrompter() : noPrompter,
-    session: new TokenSession(app),
-    streams: streams(stdinLines),
-  });
+function oneShotRunner(app: App, io: IOStreams, prompt: Prompter, mode: Pick<RunnerDeps, 'stdinLines' | 'systemShell' | 'keepsRunning'>): Runner {
+  return new Runner({ app, prompt, session: new TokenSession(app), io, ...mode });
 }
 
-export function runOneShot(app: App, argv: string[]): Promise<number> {
+/**
+ * One command from the system shell: the only way `setup` and `db ...` run. The warm process
+ * (lib/warm/serve.ts) gives its own prompter, which hands a question back to the caller's
+ * terminal, and stays up after an unexpected error.
+ */
+export function runOneShot(app: App, io: IOStreams, argv: string[], prompt = promptFor(io), keepsRunning = false): Promise<number> {
   let lines: string[] | undefined;
   const fromStdin = async (count: number) => {
     const firstRead = lines === undefined;
     // The newline ending the last line does not start another (empty) one.
-    lines ??= fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    lines ??= (await io.readAll()).replace(/\r?\n$/, '').split(/\r?\n/);
     return passwordLines(lines, count, firstRead, '');
   };
-  return oneShotRunner(app, process.stdin.isTTY ? undefined : fromStdin).execute(unquoted(argv));
+  return oneShotRunner(app, io, prompt, { stdinLines: io.stdinIsTerminal ? undefined : fromStdin, systemShell: true, keepsRunning }).execute(unquoted(argv));
 }
 
 /**
@@ -61,12 +55,14 @@ export function runOneShot(app: App, argv: string[]): Promise<number> {
  * exit code, its message naming the line. Standard input is the script itself, so
  * `--password-stdin` reads the line that follows the command (and that line is not run).
  */
-export async function runScript(app: App, script: string): Promise<number> {
-  const lines = script.split(/\r?\n/);
+export async function runScript(app: App, io: IOStreams): Promise<number> {
+  const lines = (await io.readAll()).split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   const total = lines.length;
   const lineNumber = () => total - lines.length;
-  const runner = oneShotRunner(app, async (count) => passwordLines(lines, count, true, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`));
+  const runner = oneShotRunner(app, io, promptFor(io), {
+    stdinLines: async (count) => passwordLines(lines, count, true, ` (--password-stdin in a script reads the line after the command, line ${lineNumber() + 1})`),
+  });
   while (lines.length > 0) {
     const line = lines.shift()!;
     if (line.trim() === '' || line.trim().startsWith('#')) continue;

@@ -4,7 +4,8 @@ import { vorpalEditor } from '../lib/shell/line-editor';
 import { createShell } from '../lib/shell/repl';
 import { testApp } from './helpers/app';
 import { epicUser } from './helpers/epic';
-import { capture, runOk, shellHarness } from './helpers/shell';
+import { runOk, shellHarness } from './helpers/shell';
+import { memoryIO } from './helpers/io';
 import { freshDatabase } from './helpers/database';
 import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
 
@@ -162,11 +163,10 @@ test.serial('--format json: one object, each section with its total and rows, da
 test.serial('the shell shows the agenda once after login, and not with EPIC_AGENDA=off', async (t) => {
   const { w } = t.context;
   const shellWith = (env: Record<string, string>) => {
-    const out = capture();
-    const err = capture();
+    const { io, stdout: out, stderr: err } = memoryIO({ terminal: true, stderrTerminal: false, columns: 80 });
     const prompt = { interactive: true, ask: async () => '', askSecret: async () => PASSWORD, confirm: async () => false };
     const editor = { ...vorpalEditor({ noColor: true }), ...prompt };
-    const shell = createShell(testApp(w.db, w.clock, { env }), editor, { stdout: out.stream, stderr: err.stream, stdoutIsTerminal: true, stderrIsTerminal: false, columns: 80 });
+    const shell = createShell(testApp(w.db, w.clock, { env }), editor, io);
     return { shell, out, err };
   };
   const on = shellWith({});

@@ -8,11 +8,10 @@ import { tempDir } from './helpers/temp';
 
 test('defaults follow the README configuration table', (t) => {
   const config = readConfig({ HOME: '/home/alice' });
-  t.like(config, { databaseUrl: undefined, dbIdleMinutes: 15, idleMinutes: 30, sessionHours: 12, bcryptCost: 12, debug: false, noColor: false });
+  t.like(config, { databaseUrl: undefined, dbIdleMinutes: 15, idleMinutes: 30, sessionHours: 12, bcryptCost: 12, debug: false });
   t.is(config.dataDir, path.join(os.homedir(), '.local', 'share', 'epic-events'));
   t.true(config.configDir.endsWith(path.join('.config', 'epic-events')));
   t.is(readConfig({ XDG_CONFIG_HOME: '/x/cfg' }).configDir, '/x/cfg/epic-events');
-  t.true(readConfig({ NO_COLOR: '1' }).noColor);
 });
 
 test('a bcrypt cost below 10 and nonsense numbers are refused with the variable named', (t) => {

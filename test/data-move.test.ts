@@ -286,7 +286,7 @@ test.serial('a truncated or altered file is refused and nothing is written', asy
   // transaction has written rows by then, and rolls them back.
   const owner = createOwnerSequelize(spare.ownerUrl);
   try {
-    const error = await t.throwsAsync(inTransaction(owner, systemClock, (tx) => importRecords(tx, readExportFile(altered, 10), migrationNames())));
+    const error = await t.throwsAsync(inTransaction(owner, systemClock, (tx) => importRecords(tx, readExportFile(altered, process.cwd(), 10), migrationNames())));
     t.true(error instanceof ValidationError);
     t.regex(error!.message, /checksum does not match/);
   } finally {

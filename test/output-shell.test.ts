@@ -12,7 +12,8 @@ import { Runner } from '../lib/shell/runner';
 import { Contract } from '../models';
 import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
-import { capture, parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
+import { parseTsv, scriptedPrompter, shellHarness } from './helpers/shell';
+import { memoryIO } from './helpers/io';
 import { buildWorld, PASSWORD, type World } from './helpers/world';
 
 /** Output through the shell's command path: files, sections of `show`, colour and notices. */
@@ -139,12 +140,11 @@ test.serial('a declined confirmation is a plain notice, not an error', async (t)
 });
 
 function colourRunner(w: World, noColor: boolean) {
-  const app = testApp(w.db, w.clock, { env: { NO_COLOR: noColor ? '1' : '' } });
+  const app = testApp(w.db, w.clock);
   const prompt = scriptedPrompter();
-  const stdout = capture();
-  const stderr = capture();
-  const runner = new Runner({ app, prompt, session: new ShellSession(app, prompt), streams: { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: true, stderrIsTerminal: true, columns: 100 } });
-  return { runner, app, stdout, stderr };
+  const { io, stdout, stderr } = memoryIO({ terminal: true, columns: 100, env: noColor ? { NO_COLOR: '1' } : {} });
+  const runner = new Runner({ app, prompt, session: new ShellSession(app, prompt), io });
+  return { runner, app, io, stdout, stderr };
 }
 
 test.serial('help is plain text with only the headings styled; NO_COLOR leaves no colour at all', async (t) => {
@@ -162,7 +162,7 @@ test.serial('help is plain text with only the headings styled; NO_COLOR leaves n
   t.false(plain.stderr.text().includes('\u001b'));
   const session = new ShellSession(plain.app, scriptedPrompter());
   await session.login('sam@epic.test', PASSWORD);
-  const runner = new Runner({ app: plain.app, prompt: scriptedPrompter(), session, streams: { stdout: plain.stdout.stream, stderr: plain.stderr.stream, stdoutIsTerminal: true, stderrIsTerminal: true, columns: 100 } });
+  const runner = new Runner({ app: plain.app, prompt: scriptedPrompter(), session, io: plain.io });
   t.is(await runner.executeLine('client list'), 0);
   t.is(await runner.executeLine('client show Nobody At All'), 1);
   t.regex(plain.stdout.text(), /Kevin Casey/);

@@ -101,6 +101,6 @@ test('a command of the permission table runs as the action its name says, or the
   for (const [name, action] of permitted.filter(([name]) => name.includes(' '))) t.is(action, name.replace(' ', '.'));
   // The one-word commands: each names its action.
   t.deepEqual(named, [['agenda', 'agenda.show'], ['activity', 'collaborator.activity']]);
-  // `epic db export` runs from the system shell only (lib/cli.ts), not in the shell's registry.
+  // `epic db export` runs from the system shell only (lib/commands/db-export.ts), the manager's session checked by the database.
   t.deepEqual(permitted.map(([, action]) => action).sort(), ACTIONS.filter((action) => action !== 'database.export').sort());
 });

@@ -8,7 +8,7 @@ import { createShell, keepsInHistory, type Shell } from '../lib/shell/repl';
 import { tokenize } from '../lib/shell/tokenize';
 import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
-import { capture } from './helpers/shell';
+import { capture, memoryIO } from './helpers/io';
 import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
 
 /** The shell's own parts: what it completes, remembers and runs. The terminal tests drive the whole. */
@@ -21,14 +21,10 @@ test.before(async (t) => {
   }
   t.context.w = w;
   t.context.app = testApp(w.db, w.clock);
-  t.context.out = capture();
-  t.context.err = capture();
-  t.context.shell = createShell(t.context.app, vorpalEditor({ noColor: true }), {
-    stdout: t.context.out.stream,
-    stderr: t.context.err.stream,
-    stdoutIsTerminal: false,
-    stderrIsTerminal: false,
-  });
+  const { io, stdout, stderr } = memoryIO();
+  t.context.out = stdout;
+  t.context.err = stderr;
+  t.context.shell = createShell(t.context.app, vorpalEditor({ noColor: true }), io);
 });
 test.after.always(async (t) => {
   await t.context.w?.db.drop();

@@ -199,8 +199,8 @@ test('without SENTRY_DSN, or with it and nothing to send, the SDK is never loade
     const user = epicUser(t.context.db.url);
     await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
     const probe = `
-      const { main } = require('./dist/cli.js');
-      main(['client', 'list']).then((code) => {
+      const { main, processStreams } = require('./dist/cli.js');
+      main(['client', 'list'], processStreams()).then((code) => {
         const loaded = Object.keys(require.cache);
         process.stdout.write(JSON.stringify({ code, sentry: loaded.some((f) => f.includes('@sentry')), vorpal: loaded.some((f) => f.includes('vorpal')) }));
       });`;

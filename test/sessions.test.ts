@@ -1,6 +1,6 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
-import type { Prompter } from '../lib/commands/types';
+import type { Prompter } from '../lib/session/contracts';
 import { AppError, Conflict, ValidationError } from '../lib/errors';
 import { createClient } from '../lib/services/clients';
 import { deleteCollaborator, resetPassword, updateCollaborator } from '../lib/services/collaborators';

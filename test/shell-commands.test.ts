@@ -110,6 +110,20 @@ test.serial('> file writes exact CSV and JSON, without colour codes', async (t) 
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test.serial('> file with a relative name is written in the folder of the streams, and named as typed', async (t) => {
+  const { w } = t.context;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-cwd-'));
+  const shell = shellHarness(w.db, w.clock, { cwd: dir });
+  await shell.loginAs('sam@epic.test');
+  t.is(await shell.run('client list --mine > mine.tsv'), 0);
+  t.regex(fs.readFileSync(path.join(dir, 'mine.tsv'), 'utf8'), /^id\tfullName\t/);
+  t.false(fs.existsSync(path.join(process.cwd(), 'mine.tsv')), 'not in the folder of the process');
+  t.regex(shell.stderr.text(), /^written to mine\.tsv$/m);
+  t.is(await shell.run('client list > missing/out.csv'), 1);
+  t.regex(shell.stderr.text(), /cannot write missing\/out\.csv: no such folder missing\n/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test.serial('an unwritable redirection is an error, not a crash', async (t) => {
   const { w } = t.context;
   const shell = shellHarness(w.db, w.clock);

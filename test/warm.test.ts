@@ -7,6 +7,7 @@ import { stopWarm, warmFolder, warmPlan, type WarmPlan } from '../lib/warm/clien
 import type { WarmFrame, WarmRequest } from '../lib/warm/protocol';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
+import { removeEmbeddedDatabase } from './helpers/cluster';
 import { tempDir } from './helpers/temp';
 
 /**
@@ -191,4 +192,23 @@ test.serial('asked to leave, every warm process of the user leaves and removes i
   await stopWarm(user.env);
   t.deepEqual(await answering(user.env), []);
   t.deepEqual(fs.readdirSync(warmFolder(user.env)!), []);
+});
+
+test.serial('db stop asks the warm processes to leave first: their connections are not shells in use', async (t) => {
+  const user = warmUser('');
+  try {
+    t.is((await user.run(['setup', '--name', 'Alice Martin', '--email', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+    t.is((await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+    await user.run(['whoami']);
+    await warmSocket(user.env);
+    t.regex((await user.run(['whoami'])).stderr, ANSWERED);
+    t.regex((await user.run(['db', 'status'])).stdout, /running .*[1-9]\d* client connection/);
+    const stopped = await user.run(['db', 'stop']);
+    t.is(stopped.code, 0, stopped.stderr);
+    t.regex(stopped.stderr, /embedded database stopped/);
+    t.deepEqual(await answering(user.env), []);
+  } finally {
+    await stopWarm(user.env);
+    await removeEmbeddedDatabase(user.env.EPIC_DATA_DIR);
+  }
 });

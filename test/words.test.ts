@@ -3,7 +3,8 @@ import { idleMinutes } from '../lib/session/shell-session';
 import { vorpalEditor } from '../lib/shell/line-editor';
 import { createShell } from '../lib/shell/repl';
 import { testApp } from './helpers/app';
-import { capture, parseTsv, shellHarness } from './helpers/shell';
+import { parseTsv, shellHarness } from './helpers/shell';
+import { memoryIO } from './helpers/io';
 import { worldPerFile, PASSWORD, type World } from './helpers/world';
 
 /** What people type at the shell, and the words it answers with. The world's clock is 2026-06-01. */
@@ -96,10 +97,9 @@ test('filters refuse contradictions the same way on every noun', async (t) => {
 
 test.serial('in the vorpal shell too: a noun alone lists its verbs, another role is refused first', async (t) => {
   const { w } = t.context;
-  const out = capture();
-  const err = capture();
+  const { io, stdout: out, stderr: err } = memoryIO();
   const app = testApp(w.db, w.clock);
-  const shell = createShell(app, vorpalEditor({ noColor: true }), { stdout: out.stream, stderr: err.stream, stdoutIsTerminal: false, stderrIsTerminal: false });
+  const shell = createShell(app, vorpalEditor({ noColor: true }), io);
   // A line as the line editor hands it over once Enter is pressed.
   const type = (line: string) => shell.handlers.line(line);
   await shell.session.login('paul@epic.test', PASSWORD);

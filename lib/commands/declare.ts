@@ -1,7 +1,7 @@
 import { ACTIONS, type Action } from '../permissions';
 import { FORMATS } from '../output/render';
 import { ROLE_INPUTS } from '../roles';
-import type { ArgSpec, Availability, CommandContext, CommandResult, CommandSpec, Completion } from './types';
+import type { ArgSpec, CommandContext, CommandResult, CommandShape, Completion, SessionAvailability, SessionCommandSpec, SystemCommandSpec, SystemContext } from './types';
 
 /**
  * How a command declares its input. Each option has a kind, and the parser (options.ts)
@@ -88,6 +88,8 @@ export const LIST = {
   all: flag('show every row'),
 } as const;
 export const YES = { yes: flag('do not ask for confirmation') } as const;
+/** The administrator's commands connect as the database's owner. */
+export const ADMIN_URL = { 'admin-url': text("the owner's URL (default EPIC_ADMIN_DATABASE_URL)", { placeholder: 'URL' }) } as const;
 export const ROLE = <const X extends Extra = None>(summary: string, extra?: X) =>
   ({ ...oneOf(ROLE_INPUTS, summary, { complete: 'role', placeholder: 'role' }), ...extra }) as ReturnType<typeof oneOf<typeof ROLE_INPUTS>> & NoInfer<X>;
 
@@ -120,7 +122,7 @@ export interface TypedInput<O extends OptionDecls, A extends readonly ArgSpec[]>
 /** `client list` for the action `client.list`: the names a permitted command may have. */
 export type PermittedName = Action extends infer A ? (A extends `${infer Noun}.${infer Verb}` ? `${Noun} ${Verb}` : never) : never;
 
-interface Declaration<N extends string, O extends OptionDecls, A extends readonly ArgSpec[], Out extends 'list' | 'show' | undefined> {
+interface Declaration<N extends string, O extends OptionDecls, A extends readonly ArgSpec[], Out extends 'list' | 'show' | undefined, C = CommandContext> {
   name: N;
   summary: string;
   args?: A;
@@ -130,7 +132,7 @@ interface Declaration<N extends string, O extends OptionDecls, A extends readonl
   output?: Out;
   calendar?: boolean;
   confirm?: (ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>) => Promise<string>;
-  run(ctx: CommandContext, input: TypedInput<O & OutputOptions<Out>, A>): Promise<CommandResult>;
+  run(ctx: C, input: TypedInput<O & OutputOptions<Out>, A>): Promise<CommandResult>;
 }
 
 /**
@@ -146,7 +148,7 @@ type ActionOf<N extends string> = N extends PermittedName ? { action?: never } :
  */
 export function permitted<const N extends string, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
   declaration: Declaration<N, O, A, Out> & ActionOf<N>,
-): CommandSpec {
+): SessionCommandSpec {
   const action = declaration.action ?? ACTIONS.find((a) => a === declaration.name.replace(' ', '.'));
   if (!action) throw new Error(`"${declaration.name}" is not in the permission table`);
   return declare(declaration, { when: 'permitted', action });
@@ -154,27 +156,30 @@ export function permitted<const N extends string, const O extends OptionDecls = 
 
 /** A command of the session itself (login, help, exit...), open according to the login state. */
 export function session<const N extends string, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = [], const Out extends 'list' | 'show' | undefined = undefined>(
-  when: Exclude<Availability['when'], 'permitted'>,
+  when: Exclude<SessionAvailability['when'], 'permitted'>,
   declaration: Declaration<N, O, A, Out>,
-): CommandSpec {
+): SessionCommandSpec {
   return declare(declaration, { when });
+}
+
+/**
+ * A command of the installation (`setup`, `db stop`...), run from the system shell only: it
+ * works on the database itself, not in a session, so the shell and scripts refuse it.
+ */
+export function systemShell<const N extends string, const O extends OptionDecls = None, const A extends readonly ArgSpec[] = []>(
+  declaration: Omit<Declaration<N, O, A, undefined, SystemContext>, 'output' | 'calendar' | 'confirm'>,
+): SystemCommandSpec {
+  return { ...shapeOf(declaration), summary: declaration.summary, availability: { when: 'system-shell' }, run: declaration.run };
+}
+
+function shapeOf(declaration: Omit<CommandShape, 'confirm'>): Omit<CommandShape, 'confirm'> {
+  return { name: declaration.name, args: declaration.args, options: declaration.options, exclusive: declaration.exclusive, output: declaration.output, calendar: declaration.calendar };
 }
 
 function declare<O extends OptionDecls, A extends readonly ArgSpec[], Out extends 'list' | 'show' | undefined>(
   declaration: Declaration<string, O, A, Out>,
-  availability: Availability,
-): CommandSpec {
+  availability: SessionAvailability,
+): SessionCommandSpec {
   const { confirm, run } = declaration;
-  return {
-    name: declaration.name,
-    summary: declaration.summary,
-    args: declaration.args,
-    options: declaration.options,
-    exclusive: declaration.exclusive,
-    output: declaration.output,
-    calendar: declaration.calendar,
-    availability,
-    confirm,
-    run,
-  };
+  return { ...shapeOf(declaration), summary: declaration.summary, availability, confirm, run };
 }

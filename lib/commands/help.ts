@@ -1,20 +1,13 @@
 import { quoted, UsageError } from '../errors';
 import type { TextBlock } from '../output/render';
 import { session } from './declare';
-import { optionsOf, usageOf } from './options';
+import { optionsOf, typedName, usageOf } from './options';
 import type { CommandSpec } from './types';
 
 function detail(spec: CommandSpec): TextBlock[] {
   const options = optionsOf(spec).map((o) => `  --${o.name}${o.type === 'string' ? ` <${o.placeholder ?? o.name}>` : ''}`.padEnd(34) + o.summary);
-  return [{ heading: spec.name, lines: [spec.summary, `usage: ${usageOf(spec)}`] }, ...(options.length ? [{ heading: 'options', lines: options }] : [])];
+  return [{ heading: typedName(spec), lines: [spec.summary, `usage: ${usageOf(spec)}`] }, ...(options.length ? [{ heading: 'options', lines: options }] : [])];
 }
-
-/** Commands that only the system shell runs (`epic setup`, `epic db ...`), listed with the others. */
-const SYSTEM_SHELL = [
-  ['epic setup', 'create the first manager account (empty database only)'],
-  ['epic db status|stop|demo', 'the embedded database: state, stop it, load demo data'],
-  ['epic db export|import', 'every record to a file, or from one into an empty database'],
-] as const;
 
 /** The verbs of one noun (`client`), as `epic client` alone shows them. */
 export function verbsOf(noun: string, available: CommandSpec[]): string {
@@ -39,12 +32,13 @@ export const help = session('always', {
     const groups = new Map<string, CommandSpec[]>();
     for (const spec of available) {
       // A permitted command goes with the noun of its action: `activity` with the collaborators.
-      const noun = spec.availability.when === 'permitted' ? spec.availability.action.split('.')[0] : spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
+      const { availability } = spec;
+      const noun =
+        availability.when === 'system-shell' ? 'from the system shell' : availability.when === 'permitted' ? availability.action.split('.')[0] : spec.name.includes(' ') ? spec.name.split(' ')[0] : 'session';
       groups.set(noun, [...(groups.get(noun) ?? []), spec]);
     }
-    const width = Math.max(...available.map((s) => s.name.length), ...SYSTEM_SHELL.map(([name]) => name.length)) + 2;
-    const blocks: TextBlock[] = [...groups].map(([noun, specs]) => ({ heading: noun, lines: specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`) }));
-    blocks.push({ heading: 'from the system shell', lines: SYSTEM_SHELL.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`) });
+    const width = Math.max(...available.map((s) => typedName(s).length)) + 2;
+    const blocks: TextBlock[] = [...groups].map(([noun, specs]) => ({ heading: noun, lines: specs.map((s) => `  ${typedName(s).padEnd(width)}${s.summary}`) }));
     blocks.push({ lines: ['help <command> explains one; names with spaces need no quotes; Tab completes.'] });
     return { text: blocks };
   },

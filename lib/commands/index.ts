@@ -24,6 +24,12 @@ import { contractPay } from './contract-pay';
 import { contractShow } from './contract-show';
 import { contractSign } from './contract-sign';
 import { contractUpdate } from './contract-update';
+import { dbDemo } from './db-demo';
+import { dbExport } from './db-export';
+import { dbImport } from './db-import';
+import { dbMigrate } from './db-migrate';
+import { dbStatus } from './db-status';
+import { dbStop } from './db-stop';
 import { eventAssign } from './event-assign';
 import { eventCreate } from './event-create';
 import { eventDelete } from './event-delete';
@@ -37,13 +43,17 @@ import { help } from './help';
 import { login } from './login';
 import { logout } from './logout';
 import { passwd } from './passwd';
+import { setup } from './setup';
 import { whoami } from './whoami';
 import { isAllowed } from '../permissions';
 import type { Role } from '../roles';
-import type { CommandSpec } from './types';
+import type { CommandSpec, SessionCommandSpec, SystemCommandSpec } from './types';
 
-/** Every command, in the order help lists them. */
-export const COMMANDS: CommandSpec[] = [
+/** The commands of the installation, run from the system shell only (`epic db stop`). */
+export const SYSTEM_COMMANDS: SystemCommandSpec[] = [setup, dbStatus, dbStop, dbMigrate, dbDemo, dbExport, dbImport];
+
+/** The commands of a session, in the order help lists them. */
+const SESSION_COMMANDS: SessionCommandSpec[] = [
   login, logout, whoami, passwd, help, exit, agenda,
   clientList, clientShow, clientCreate, clientUpdate, clientDelete, clientReassign, clientContact, clientContacts, clientHistory,
   contractList, contractShow, contractCreate, contractUpdate, contractSign, contractPay, contractDelete, contractHistory,
@@ -52,9 +62,16 @@ export const COMMANDS: CommandSpec[] = [
   activity,
 ];
 
+/** Every command: the shell and scripts refuse those of the system shell by name. */
+export const COMMANDS: CommandSpec[] = [...SESSION_COMMANDS, ...SYSTEM_COMMANDS];
+
+export function isSystemCommand(spec: CommandSpec): spec is SystemCommandSpec {
+  return spec.availability.when === 'system-shell';
+}
+
 /** The commands available logged out (role undefined) or to a role: what the shell registers. */
-export function availableTo(role: Role | undefined): CommandSpec[] {
-  return COMMANDS.filter((spec) => {
+export function availableTo(role: Role | undefined): SessionCommandSpec[] {
+  return SESSION_COMMANDS.filter((spec) => {
     const a = spec.availability;
     if (a.when === 'always') return true;
     if (a.when === 'logged-out') return role === undefined;

@@ -3,8 +3,8 @@ import { quoted, UsageError, ValidationError } from '../errors';
 import { FORMATS } from '../output/render';
 import { dateTime, euros, money, wholeNumber } from '../services/validation';
 import type { Word } from '../shell/tokenize';
-import { DEFAULT_LIMIT, FORMAT, LIST, YES, type OptionDecl, type OptionDecls, type TypedInput } from './declare';
-import type { ArgSpec, CommandShape, Input, OptionSpec } from './types';
+import { DEFAULT_LIMIT, FORMAT, LIST, YES, type OptionDecl, type OptionDecls } from './declare';
+import type { Availability, CommandShape, Input, OptionSpec } from './types';
 
 /** Every option a command takes: its own, then those its kind of output and confirmation bring. */
 function declarationsOf(spec: CommandShape): OptionDecls {
@@ -27,13 +27,18 @@ export function optionsOf(spec: CommandShape): OptionSpec[] {
   }));
 }
 
-export function usageOf(spec: CommandShape): string {
+/** A command as it is typed: `client list` in the shell, `epic db stop` (a command of the system shell) there. */
+export function typedName(spec: CommandShape & { availability?: Availability }): string {
+  return spec.availability?.when === 'system-shell' ? `epic ${spec.name}` : spec.name;
+}
+
+export function usageOf(spec: CommandShape & { availability?: Availability }): string {
   const args = (spec.args ?? []).map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
   const options = optionsOf(spec).map((o) => {
     const text = o.type === 'boolean' ? `--${o.name}` : `--${o.name} <${o.placeholder ?? o.name}>`;
     return o.required ? text : `[${text}]`;
   });
-  return [spec.name, ...args, ...options].join(' ');
+  return [typedName(spec), ...args, ...options].join(' ');
 }
 
 /**
@@ -78,7 +83,7 @@ function valueOf(name: string, option: OptionDecl, raw: string): unknown {
  * `rest` takes the remaining words: names with spaces need no quotes, so a tab-completed line
  * runs as typed. Values are checked by kind here, once, for every command.
  */
-export function parseInput(spec: CommandShape, words: readonly Word[]): Input {
+export function parseInput(spec: CommandShape & { availability?: Availability }, words: readonly Word[]): Input {
   const declared = declarationsOf(spec);
   const options: Input['options'] = {};
   const positional: string[] = [];
@@ -122,9 +127,4 @@ export function parseInput(spec: CommandShape, words: readonly Word[]): Input {
   }
   if (positional.length > 0) throw new UsageError(`unexpected ${quoted(positional.join(' '))}; ${usage()}`);
   return { args, options };
-}
-
-/** parseInput for a declaration used outside the command registry (`epic setup`), typed from it. */
-export function parseTyped<const O extends OptionDecls, const A extends readonly ArgSpec[] = []>(spec: { name: string; options: O; args?: A }, words: readonly Word[]): TypedInput<O, A> {
-  return parseInput(spec, words) as TypedInput<O, A>;
 }

@@ -1,10 +1,13 @@
+import type { Sequelize } from 'sequelize-typescript';
 import type { Clock } from '../clock';
+import type { Config } from '../config';
 import type { ServiceContext } from '../db/context';
 import type { Action } from '../permissions';
 import type { OptionDecl, OptionDecls } from './declare';
 import type { Column, Rendered, TextBlock } from '../output/render';
 import type { RowSink } from '../output/stream';
 import type { TokenSource } from '../services/settings';
+import type { Prompter, SessionControl } from '../session/contracts';
 
 /**
  * A command is data: its name, usage, options and the permission it needs, with a handler
@@ -40,15 +43,12 @@ export interface Input {
   options: Record<string, unknown>;
 }
 
-/** Who may run it: anyone logged out, anyone logged in, or those the permission table allows. */
-export type Availability = { when: 'logged-out' } | { when: 'always' } | { when: 'logged-in' } | { when: 'permitted'; action: Action };
-
-export interface Prompter {
-  readonly interactive: boolean;
-  ask(question: string): Promise<string>;
-  askSecret(question: string): Promise<string>;
-  confirm(question: string): Promise<boolean>;
-}
+/**
+ * Who may run it: anyone logged out, anyone logged in, or those the permission table allows; or,
+ * for the commands of the installation (`setup`, `db ...`), whoever runs it from the system shell.
+ */
+export type SessionAvailability = { when: 'logged-out' } | { when: 'always' } | { when: 'logged-in' } | { when: 'permitted'; action: Action };
+export type Availability = SessionAvailability | { when: 'system-shell' };
 
 /**
  * What a handler may use: services run through `as`, in one transaction that starts by resolving
@@ -63,7 +63,7 @@ export interface CommandContext {
   /** Reads a password (or two lines, for passwd) given with --password-stdin. */
   stdinLines(count: number): Promise<string[]>;
   session: SessionControl;
-  /** The commands the current user may run now, for help. */
+  /** The commands the current user may run now, and those of the system shell, for help. */
   commands(): CommandSpec[];
   /** Leave the shell once this command is done. */
   requestExit(): void;
@@ -74,17 +74,22 @@ export interface CommandContext {
   rowSink(columns: Column[]): RowSink | undefined;
 }
 
-/** The login state, kept in memory by the shell and in a token file by one-shot commands. */
-export interface SessionControl {
-  login(email: string, password: string): Promise<LoginOutcome>;
-  logout(): Promise<void>;
-  collaboratorId(): number | undefined;
-}
-
-export interface LoginOutcome {
-  fullName: string;
-  role: string;
-  mustChangePassword: boolean;
+/**
+ * What a command of the system shell may use (`epic setup`, `epic db ...`): the installation's
+ * configuration and database, not a session. Questions are asked on a terminal only.
+ */
+export interface SystemContext {
+  config: Config;
+  clock: Clock;
+  /** The database the configuration names; the embedded one is started and migrated on first use. */
+  database(): Promise<Sequelize>;
+  prompt: Prompter;
+  /** Reads lines given with --password-stdin. */
+  stdinLines(count: number): Promise<string[]>;
+  /** The caller's folder, which a relative file name is in. */
+  cwd: string;
+  /** Asks the user's warm processes to leave (README, "Start-up time"): they hold database connections. */
+  stopWarmProcesses(): Promise<void>;
 }
 
 export interface CommandResult {
@@ -92,8 +97,10 @@ export interface CommandResult {
   message?: string;
   /** Goes to standard output, formatted by lib/output. */
   data?: Rendered;
-  /** Plain text with headings (help): goes to standard error, only the headings styled. */
+  /** Plain text, with headings for help: goes to standard error, only the headings styled. */
   text?: TextBlock[];
+  /** Plain lines for standard output, for a script to read (`epic db status`, a URL shown once). */
+  lines?: string[];
   /** The rows went to the CommandContext's rowSink as they were read. */
   streamed?: boolean;
 }
@@ -117,8 +124,17 @@ export interface CommandShape {
 }
 
 /** A declared command (declare.ts), its handler's input types erased for the registry. */
-export interface CommandSpec extends CommandShape {
+export interface SessionCommandSpec extends CommandShape {
   summary: string;
-  availability: Availability;
+  availability: SessionAvailability;
   run(ctx: CommandContext, input: Input): Promise<CommandResult>;
 }
+
+/** A command of the installation: run only from the system shell, never in the shell or a script. */
+export interface SystemCommandSpec extends CommandShape {
+  summary: string;
+  availability: { when: 'system-shell' };
+  run(ctx: SystemContext, input: Input): Promise<CommandResult>;
+}
+
+export type CommandSpec = SessionCommandSpec | SystemCommandSpec;

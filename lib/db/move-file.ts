@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import { ValidationError } from '../errors';
 
@@ -57,16 +58,17 @@ const reason = (error: unknown) => REASONS[(error as NodeJS.ErrnoException).code
  * Creates the file for this user alone (0600) and exclusively: an export never overwrites a
  * file, nor writes through a link planted in its place.
  */
-export function createExportFile(file: string): ExportWriter {
+export function createExportFile(file: string, cwd: string): ExportWriter {
+  const at = path.resolve(cwd, file);
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    fd = fs.openSync(at, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   } catch (error) {
     throw new ValidationError(undefined, `cannot create ${file}: ${reason(error)}`);
   }
   // The umask can only take bits away; this makes the mode exactly 0600 whatever it is.
   fs.fchmodSync(fd, 0o600);
-  return new ExportWriter(file, fd);
+  return new ExportWriter(at, fd);
 }
 
 export class ExportWriter implements ExportSink {
@@ -77,7 +79,8 @@ export class ExportWriter implements ExportSink {
   private pendingBytes = 0;
 
   constructor(
-    readonly file: string,
+    /** Where the file is: removed when the export fails. */
+    private readonly at: string,
     private readonly fd: number,
   ) {}
 
@@ -108,7 +111,7 @@ export class ExportWriter implements ExportSink {
   /** A failed export leaves no file that could be taken for a backup. */
   abandon(): void {
     fs.closeSync(this.fd);
-    fs.rmSync(this.file, { force: true });
+    fs.rmSync(this.at, { force: true });
   }
 
   private line(text: string): void {
@@ -154,15 +157,16 @@ function isTableMarker(value: unknown[]): value is ['table', string, string[]] {
  * ends with a trailer whose checksum and counts match what was read. A consumer that writes
  * what it reads in one transaction therefore commits only a whole, unaltered file.
  */
-export async function* readExportFile(file: string, batchSize: number): AsyncGenerator<ExportPart> {
+export async function* readExportFile(file: string, cwd: string, batchSize: number): AsyncGenerator<ExportPart> {
+  const at = path.resolve(cwd, file);
   let input: fs.ReadStream;
   try {
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const fd = fs.openSync(at, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     if (!fs.fstatSync(fd).isFile()) {
       fs.closeSync(fd);
       throw new ValidationError(undefined, `cannot read ${file}: it is not a plain file`);
     }
-    input = fs.createReadStream(file, { fd, encoding: 'utf8' });
+    input = fs.createReadStream(at, { fd, encoding: 'utf8' });
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     throw new ValidationError(undefined, `cannot read ${file}: ${reason(error)}`);
@@ -223,6 +227,6 @@ export async function* readExportFile(file: string, batchSize: number): AsyncGen
 }
 
 /** Reads the whole file once, as an import will, and throws unless it is a complete, unaltered export. */
-export async function verifyExportFile(file: string, batchSize: number): Promise<void> {
-  for await (const part of readExportFile(file, batchSize)) void part;
+export async function verifyExportFile(file: string, cwd: string, batchSize: number): Promise<void> {
+  for await (const part of readExportFile(file, cwd, batchSize)) void part;
 }

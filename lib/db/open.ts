@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize-typescript';
 import { dotEnvNote, type Config } from '../config';
-import { DatabaseUnavailable } from '../errors';
+import { DatabaseUnavailable, UsageError } from '../errors';
 import { assertOrdinaryAccount, checkAccount, migrateAsOwner } from './accounts';
 import { createSequelize } from './connection';
 import { EmbeddedDatabaseError, embeddedAdminUrl, ensureEmbeddedDatabase } from './embedded';
@@ -46,4 +46,23 @@ export function unreachable(
   if (!isUnreachable(error)) return undefined;
   const cause = (error as { parent?: Error }).parent?.message ?? (error as Error).message;
   return new DatabaseUnavailable(`cannot reach ${where}: ${cause}`);
+}
+
+/**
+ * The owner's URL, for the administrator's commands (migrate, demo data, export, import):
+ * --admin-url, EPIC_ADMIN_DATABASE_URL, or the embedded server's owner (the server started).
+ */
+export async function ownerUrl(config: Config, given: string | undefined): Promise<string> {
+  const url = given ?? config.adminDatabaseUrl;
+  if (url) return url;
+  if (config.databaseUrl) {
+    throw new UsageError('this needs the owner account of the database: set EPIC_ADMIN_DATABASE_URL or give --admin-url URL');
+  }
+  await startEmbedded(config);
+  return embeddedAdminUrl(config.dataDir, 'owner')!;
+}
+
+/** Whether the owner is the embedded server's: no owner URL is given, and no server is named. */
+export function ownsEmbedded(config: Config, given: string | undefined): boolean {
+  return !given && !config.adminDatabaseUrl && !config.databaseUrl;
 }

@@ -44,11 +44,15 @@ function refuse(file: string, why: string): never {
   throw new OutputFileError(file, why);
 }
 
-/** Whether the output can go to `file`, without creating it: the folder exists and is writable, the file is a plain file. */
-export function checkOutputFile(file: string): void {
+/**
+ * Whether the output can go to `file` (in the folder `cwd` when relative), without creating it:
+ * the folder exists and is writable, the file is a plain file. Messages name it as it was typed.
+ */
+export function checkOutputFile(file: string, cwd: string): void {
+  const at = path.resolve(cwd, file);
   let stat: fs.Stats | undefined;
   try {
-    stat = fs.lstatSync(file);
+    stat = fs.lstatSync(at);
   } catch (error) {
     // A missing file, or a path through something that is not a folder: the folder is checked below.
     if (!['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) refuse(file, inWords(error));
@@ -58,7 +62,7 @@ export function checkOutputFile(file: string): void {
     if (stat.isDirectory()) refuse(file, REASONS.EISDIR);
     if (!stat.isFile()) refuse(file, 'is not a regular file');
     try {
-      fs.accessSync(file, fs.constants.W_OK);
+      fs.accessSync(at, fs.constants.W_OK);
     } catch (error) {
       refuse(file, inWords(error));
     }
@@ -68,13 +72,13 @@ export function checkOutputFile(file: string): void {
   const folder = path.dirname(file);
   let folderStat: fs.Stats;
   try {
-    folderStat = fs.statSync(folder);
+    folderStat = fs.statSync(path.dirname(at));
   } catch (error) {
     refuse(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such folder ${folder}` : inWords(error));
   }
   if (!folderStat.isDirectory()) refuse(file, `${folder} is not a folder`);
   try {
-    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+    fs.accessSync(path.dirname(at), fs.constants.W_OK | fs.constants.X_OK);
   } catch {
     refuse(file, `the folder ${folder} is not writable`);
   }
@@ -91,15 +95,16 @@ export interface OutputFile {
  * Opens the file for the output: a new file exclusively with mode 0600, an existing plain file
  * without following a link, emptied unless appended to.
  */
-export function openOutputFile(file: string, append: boolean): OutputFile {
+export function openOutputFile(file: string, cwd: string, append: boolean): OutputFile {
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_APPEND } = fs.constants;
+  const at = path.resolve(cwd, file);
   let fd: number;
   try {
-    fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    fd = fs.openSync(at, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') refuse(file, inWords(error));
     try {
-      fd = fs.openSync(file, O_WRONLY | O_NOFOLLOW | (append ? O_APPEND : 0));
+      fd = fs.openSync(at, O_WRONLY | O_NOFOLLOW | (append ? O_APPEND : 0));
     } catch (again) {
       refuse(file, inWords(again));
     }
@@ -136,8 +141,8 @@ export function openOutputFile(file: string, append: boolean): OutputFile {
 }
 
 /** The whole output at once; `write` gets whether the file already had content (no second header). */
-export function writeOutputFile(file: string, append: boolean, write: (continuing: boolean) => string): void {
-  const output = openOutputFile(file, append);
+export function writeOutputFile(file: string, cwd: string, append: boolean, write: (continuing: boolean) => string): void {
+  const output = openOutputFile(file, cwd, append);
   try {
     output.write(write(output.continuing));
   } finally {

@@ -1,4 +1,5 @@
-import chalk from 'chalk';
+import type chalk from 'chalk';
+import { paint } from './colour';
 import { cellText, cutToWidth, displayWidth, safeJson, safeText } from './safe-text';
 import { cell, draw, fit, type Cell, type Grid } from './table';
 
@@ -162,7 +163,7 @@ function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean):
 // ----- Terminal --------------------------------------------------------------------------------
 
 function painter(target: Target): chalk.Chalk {
-  return new chalk.Instance({ level: target.color ? 1 : 0 });
+  return paint(target.color);
 }
 
 const EMPTY = '—';
@@ -289,8 +290,8 @@ export interface TextBlock {
 
 /** Plain text; only the headings are styled (bold), and not at all without colour. */
 export function renderText(blocks: TextBlock[], color: boolean): string {
-  const paint = new chalk.Instance({ level: color ? 1 : 0 });
-  return `${blocks.map((b) => [...(b.heading ? [paint.bold(safeText(b.heading))] : []), ...b.lines.map((line) => safeText(line))].join('\n')).join('\n\n')}\n`;
+  const style = paint(color);
+  return `${blocks.map((b) => [...(b.heading ? [style.bold(safeText(b.heading))] : []), ...b.lines.map((line) => safeText(line))].join('\n')).join('\n\n')}\n`;
 }
 
 export const NOTHING_FOUND = 'nothing found';

@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import type { SessionControl } from '../commands/types';
+import type { SessionControl } from './contracts';
 import type { ServiceContext } from '../db/context';
 import type { Role } from '../roles';
 import { logIn, type LoggedIn } from '../services/auth';

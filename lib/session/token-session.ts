@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import type { LoginOutcome } from '../commands/types';
+import type { LoginOutcome } from './contracts';
 import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';

@@ -1,12 +1,15 @@
 import type { App } from '../app';
-import type { Prompter } from '../commands/types';
+import type { Prompter } from '../session/contracts';
 import { AppError, Cancelled, ValidationError } from '../errors';
-import { needsFirstManager } from '../services/auth';
+import { createFirstManager, needsFirstManager } from '../services/auth';
 import type { ShellSession } from '../session/shell-session';
-import { askFirstManager, createFirstAccount, type FirstManager } from '../setup';
+import { askFirstManager, type FirstManager } from '../setup';
 
-/** Where first-run onboarding writes its lines: the runner's one-line messages. */
-export type Say = (text: string, style?: 'green' | 'dim' | 'red') => void;
+/** Where first-run onboarding writes: the runner's one-line messages, and errors as every command's are shown. */
+export interface FirstRunOutput {
+  say(text: string, style?: 'green' | 'dim'): void;
+  fail(error: AppError): void;
+}
 
 const LATER = 'to create the first manager later, run `epic setup` or start `epic` again';
 
@@ -15,12 +18,12 @@ const LATER = 'to create the first manager later, run `epic setup` or start `epi
  * answer asks again for that answer only (a weak password asks for the password, not the
  * name); an empty name, or Ctrl-C, leaves setup for later and says how to come back to it.
  */
-export async function offerFirstRun(app: App, session: ShellSession, terminal: Prompter, say: Say): Promise<void> {
+export async function offerFirstRun(app: App, session: ShellSession, terminal: Prompter, { say, fail }: FirstRunOutput): Promise<void> {
   try {
     await app.db();
     if (!(await needsFirstManager({ sequelize: await app.db(), clock: app.clock }))) return;
   } catch (error) {
-    if (error instanceof AppError) return say(`error: ${error.message}`, 'red');
+    if (error instanceof AppError) return fail(error);
     throw error;
   }
   say('Welcome to Epic Events CRM. No account exists yet: create the first manager account (an empty name to skip).');
@@ -31,13 +34,13 @@ export async function offerFirstRun(app: App, session: ShellSession, terminal: P
       if (given.fullName.trim() === '') return say(`No account was created; ${LATER}.`, 'dim');
       const account = await askFirstManager(terminal, given);
       Object.assign(given, account);
-      await createFirstAccount(app, account);
+      await createFirstManager({ sequelize: await app.db(), clock: app.clock }, account);
       const who = await session.login(account.email, account.password);
       return say(`Created and logged in as ${who.fullName} (${who.role}). Type help to see what you can do.`, 'green');
     } catch (error) {
       if (error instanceof Cancelled) return say(`setup cancelled; ${LATER}.`, 'dim');
       if (!(error instanceof AppError)) throw error;
-      say(`error: ${error.message}`, 'red');
+      fail(error);
       const field = error instanceof ValidationError ? error.field : undefined;
       if (field === 'name') given.fullName = undefined;
       else if (field === 'email') given.email = undefined;

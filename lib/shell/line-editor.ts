@@ -1,5 +1,5 @@
 import { Cancelled } from '../errors';
-import type { Prompter } from '../commands/types';
+import type { Prompter } from '../session/contracts';
 import { turnOffLibraryColour } from '../output/colour';
 import { confirmQuestion, isYes } from './prompts';
 

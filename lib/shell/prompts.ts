@@ -1,18 +1,19 @@
 import { Interrupted, UsageError } from '../errors';
-import type { Prompter } from '../commands/types';
+import type { IOStreams } from '../io/streams';
+import type { Prompter } from '../session/contracts';
 
 /** A yes/no question, asked the same way in the shell and in one-shot commands; no is the default. */
 export const confirmQuestion = (question: string) => `${question} [y/N] `;
 export const isYes = (answer: string) => /^y(es)?$/i.test(answer.trim());
 
-/** Questions at the terminal for one-shot commands; the password is masked and never echoed. */
-export function terminalPrompter(): Prompter {
+/** Questions at the terminal (standard input, asked on standard error) for one-shot commands; the password is masked and never echoed. */
+export function terminalPrompter(io: IOStreams): Prompter {
   const { read } = require('read') as typeof import('read');
   const ask = (prompt: string, silent: boolean) =>
-    read({ prompt, silent, replace: silent ? '*' : undefined, output: process.stderr }).catch((error: Error) => {
+    read({ prompt, silent, replace: silent ? '*' : undefined, input: io.stdin, output: io.stderr }).catch((error: Error) => {
       // `read` rejects with "canceled" on Ctrl-C: the user's choice, not a fault.
       if (error.message === 'canceled') {
-        process.stderr.write('\n');
+        io.stderr.write('\n');
         throw new Interrupted();
       }
       throw error;

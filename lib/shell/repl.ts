@@ -2,13 +2,15 @@ import path from 'node:path';
 import type { App } from '../app';
 import { findCommand } from '../commands';
 import { EXIT } from '../errors';
+import type { IOStreams } from '../io/streams';
+import { colourWanted } from '../output/colour';
 import { ShellSession } from '../session/shell-session';
 import { ensurePrivateDir } from '../paths';
 import { completeLine, type CompletionSource } from './completion';
 import { offerFirstRun } from './first-run';
 import { vorpalEditor, type EditorHandlers, type LineEditor } from './line-editor';
 import { terminalPrompter } from './prompts';
-import { Runner, type Streams } from './runner';
+import { Runner } from './runner';
 import { tokenize } from './tokenize';
 
 /**
@@ -32,11 +34,11 @@ export interface Shell {
   closed: Promise<number>;
 }
 
-export function createShell(app: App, editor: LineEditor, streams: Streams = terminalStreams()): Shell {
+export function createShell(app: App, editor: LineEditor, io: IOStreams): Shell {
   // Files the shell creates (history, error log) are for its user only, inside a 0700 folder too.
   process.umask(0o077);
   const session = new ShellSession(app, editor);
-  const runner = new Runner({ app, prompt: editor, session, streams, keepsRunning: true });
+  const runner = new Runner({ app, prompt: editor, session, io, keepsRunning: true });
 
   let finished: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => {
@@ -105,28 +107,20 @@ export function keepsInHistory(line: string): boolean {
   return found.spec.name !== 'passwd' || positional.length === 0;
 }
 
-function terminalStreams(): Streams {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdoutIsTerminal: process.stdout.isTTY === true,
-    stderrIsTerminal: process.stderr.isTTY === true,
-    get columns() {
-      return process.stdout.columns;
-    },
-  };
-}
-
-export async function runRepl(app: App): Promise<number> {
-  const editor = vorpalEditor({ noColor: app.config.noColor });
-  const shell = createShell(app, editor);
+/** The shell on the terminal of `io` (vorpal draws on the process's own terminal, which it is). */
+export async function runRepl(app: App, io: IOStreams): Promise<number> {
+  const editor = vorpalEditor({ noColor: !colourWanted(io.env, io.stdoutIsTerminal) });
+  const shell = createShell(app, editor, io);
   // Before the editor takes the terminal: first-run questions are plain masked prompts.
-  await offerFirstRun(app, shell.session, terminalPrompter(), (text, style) => shell.runner.say(text, style));
+  await offerFirstRun(app, shell.session, terminalPrompter(io), {
+    say: (text, style) => shell.runner.say(text, style),
+    fail: (error) => void shell.runner.report(error),
+  });
   shell.sync();
   editor.start(shell.handlers);
   const code = await shell.closed;
   // Leaving ends the session in the database too; an unreachable database must not hold the exit.
   await shell.session.logout().catch(() => undefined);
-  process.stderr.write('\n');
+  io.stderr.write('\n');
   return code;
 }

@@ -1,20 +1,23 @@
 import { once } from 'node:events';
-import chalk from 'chalk';
 import type { App } from '../app';
-import { availableTo, findCommand, isNoun } from '../commands';
+import { availableTo, findCommand, isNoun, isSystemCommand, SYSTEM_COMMANDS } from '../commands';
 import { verbsOf } from '../commands/help';
 import { parseInput, usageOf } from '../commands/options';
-import type { CommandContext, CommandResult, CommandSpec, Input, Prompter } from '../commands/types';
-import { translateDatabaseError } from '../db/errors';
-import { AppError, Cancelled, EXIT, NeedsTerminal, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
+import type { CommandContext, CommandResult, CommandSpec, Input, SessionCommandSpec, SystemCommandSpec, SystemContext } from '../commands/types';
+import type { Prompter } from '../session/contracts';
+import { Cancelled, EXIT, NeedsTerminal, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
+import { presentError } from '../io/present-error';
+import type { IOStreams } from '../io/streams';
+import { colourWanted, paint } from '../output/colour';
 import { checkOutputFile, openOutputFile, OutputFileError, writeOutputFile, type OutputFile } from '../output/file';
 import { FORMATS, formatForFile, listNote, NOTHING_FOUND, render, renderText, type Format, type Target } from '../output/render';
 import { LINE_FORMATS, rowStream, type LineOutput, type RowStream } from '../output/stream';
-import { errorLine, safeText } from '../output/safe-text';
+import { safeText } from '../output/safe-text';
 import type { SessionBackend } from '../session/backend';
 import type { Role } from '../roles';
 import type { SessionActor } from '../services/sessions';
 import { tokenize, type Redirect, type Word } from './tokenize';
+import { stopWarm } from '../warm/client';
 
 /**
  * Runs one command line, for the REPL and for one-shot use alike: finds the command, checks
@@ -22,24 +25,17 @@ import { tokenize, type Redirect, type Word } from './tokenize';
  * becomes one line on standard error and an exit code (README, "From the system shell and scripts").
  */
 
-export interface Streams {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  stdoutIsTerminal: boolean;
-  stderrIsTerminal: boolean;
-  /** Width of the terminal standard output goes to, if it is one. */
-  columns?: number;
-  /** Lines of standard input for --password-stdin, when standard input is not the command source. */
-  stdinLines?: (count: number) => Promise<string[]>;
-}
-
 export interface RunnerDeps {
   app: App;
   prompt: Prompter;
   session: SessionBackend;
-  streams: Streams;
+  io: IOStreams;
+  /** Lines of standard input for --password-stdin, when standard input is not the command source. */
+  stdinLines?: (count: number) => Promise<string[]>;
   /** The REPL, which stays open after an unexpected error (a one-shot command ends with it). */
   keepsRunning?: boolean;
+  /** One command from the system shell (`epic db stop`): the only place `setup` and `db ...` run. */
+  systemShell?: boolean;
 }
 
 /** Commands that stay open to an account whose password a manager set. */
@@ -51,7 +47,7 @@ export class Runner {
   constructor(private readonly deps: RunnerDeps) {}
 
   /** What the current user may run, as far as the login state known without a query says. */
-  available(): CommandSpec[] {
+  available(): SessionCommandSpec[] {
     const { session } = this.deps;
     return availableTo(session.role() ?? session.lastKnownRole());
   }
@@ -88,6 +84,18 @@ export class Runner {
     if (!found) return this.noun(words);
     const { spec } = found;
     const rest = words.slice(words.length - found.rest.length);
+    if (isSystemCommand(spec)) return this.runSystem(spec, rest);
+    await this.runInSession(spec, rest, redirect);
+  }
+
+  /** A command of the installation: from the system shell only (whose own `>` redirects it), with no session. */
+  private async runSystem(spec: SystemCommandSpec, rest: Word[]): Promise<void> {
+    if (!this.deps.systemShell) throw new UsageError(`\`${spec.name}\` runs from the system shell: epic ${spec.name}`);
+    if (rest.some((w) => !w.quoted && w.text === '--help')) return this.say(`usage: ${usageOf(spec)}`);
+    this.showText(await spec.run(this.systemContext(), parseInput(spec, rest)));
+  }
+
+  private async runInSession(spec: SessionCommandSpec, rest: Word[], redirect?: Redirect): Promise<void> {
     await this.admitEarly(spec);
     if (rest.some((w) => !w.quoted && w.text === '--help')) {
       await this.admitEarly(spec, true);
@@ -127,7 +135,7 @@ export class Runner {
 
   /** Standard output, which is waited for when full, or the `> file`, opened only once there is something to write. */
   private lineOutput(redirect?: Redirect): LineOutput & { close(): void } {
-    const { stdout } = this.deps.streams;
+    const { stdout } = this.deps.io;
     if (!redirect) {
       return {
         open: () => false,
@@ -139,7 +147,7 @@ export class Runner {
     }
     let file: OutputFile | undefined;
     return {
-      open: () => (file ??= openOutputFile(redirect.file, redirect.append)).continuing,
+      open: () => (file ??= openOutputFile(redirect.file, this.deps.io.cwd, redirect.append)).continuing,
       write: (text) => file!.write(text),
       close: () => file?.close(),
     };
@@ -149,8 +157,13 @@ export class Runner {
   private async noun(words: Word[]): Promise<void> {
     const [first] = words;
     if (words.length > 1 || !isNoun(first.text)) throw new UsageError(`unknown command ${quoted(words.slice(0, 2).map((w) => w.text).join(' '))}: type help for the list`);
-    await this.learnRole();
     const noun = first.text.toLowerCase();
+    const system = SYSTEM_COMMANDS.filter((spec) => spec.name.startsWith(`${noun} `));
+    if (system.length > 0) {
+      if (!this.deps.systemShell) throw new UsageError(`the ${noun} commands run from the system shell: epic help lists them`);
+      return this.say(verbsOf(noun, system));
+    }
+    await this.learnRole();
     if (!this.available().some((spec) => spec.name.startsWith(`${noun} `))) {
       throw this.deps.session.role() ? new UsageError(`no "${noun}" command is available to you; type help`) : new NotLoggedIn(`not logged in: the ${noun} commands need you to log in first`);
     }
@@ -171,7 +184,7 @@ export class Runner {
    * lets it go on without a query of its own, but only the database's answer refuses, and
    * `surely` asks it before anything is said about the command's options or asked.
    */
-  private async admitEarly(spec: CommandSpec, surely = false): Promise<void> {
+  private async admitEarly(spec: SessionCommandSpec, surely = false): Promise<void> {
     const { availability } = spec;
     const { session } = this.deps;
     if (availability.when === 'always') return this.learnRole();
@@ -188,18 +201,18 @@ export class Runner {
   }
 
   /** Inside the command's transaction: the one-time password rule and the permission table, for the actor the database resolved. */
-  private admitActor(spec: CommandSpec, actor: SessionActor): void {
+  private admitActor(spec: SessionCommandSpec, actor: SessionActor): void {
     if (actor.mustChangePassword && !BEFORE_NEW_PASSWORD.has(spec.name)) {
       throw new NotLoggedIn('your password was set by a manager: choose your own with `passwd` first');
     }
     if (spec.availability.when === 'permitted' && !availableTo(actor.role).includes(spec)) throw this.notAvailable(spec, actor.role);
   }
 
-  private notAvailable(spec: CommandSpec, role: string): PermissionDenied {
+  private notAvailable(spec: SessionCommandSpec, role: string): PermissionDenied {
     return new PermissionDenied(`"${spec.name}" is not available to ${role}`);
   }
 
-  private async confirm(spec: CommandSpec, input: Input): Promise<void> {
+  private async confirm(spec: SessionCommandSpec, input: Input): Promise<void> {
     if (!spec.confirm || input.options.yes) return;
     await this.admitEarly(spec, true);
     if (!this.deps.prompt.interactive) throw new UsageError(`"${spec.name}" deletes data: add --yes when not on a terminal`);
@@ -211,15 +224,14 @@ export class Runner {
   private outputTarget(spec: CommandSpec, input: Input, redirect?: Redirect): Target {
     // The parser has checked --format against FORMATS.
     const asked = FORMATS.find((format) => format === input.options.format);
-    const { streams } = this.deps;
-    const { noColor } = this.deps.app.config;
+    const { io } = this.deps;
     const calendarOnly = (format: Format | undefined) => {
       if (format === 'ics' && !spec.calendar) throw new UsageError(`"${spec.name}" cannot write an iCalendar (ics) file: a calendar holds events; use event list`);
     };
     calendarOnly(asked);
     if (redirect) {
       const { file, append } = redirect;
-      checkOutputFile(file);
+      checkOutputFile(file, io.cwd);
       const named = formatForFile(file);
       calendarOnly(named);
       if (asked !== undefined && named !== undefined && asked !== named) throw new UsageError(`${file} is a ${named.toUpperCase()} file name but --format ${asked} was given`);
@@ -228,11 +240,11 @@ export class Runner {
       if (append && (format === 'json' || format === 'ics')) throw new UsageError(`cannot append to ${file}: a ${format === 'ics' ? 'calendar' : 'JSON'} file holds one document, which a second one would break; use > to replace it${format === 'json' ? ', or a .jsonl file (one JSON object per line) to append' : ''}`);
       return { format, color: false, truncate: false };
     }
-    const terminal = streams.stdoutIsTerminal;
-    return { format: asked ?? (terminal ? 'table' : 'tsv'), color: terminal && !noColor, truncate: terminal, width: streams.columns };
+    const terminal = io.stdoutIsTerminal;
+    return { format: asked ?? (terminal ? 'table' : 'tsv'), color: colourWanted(io.env, terminal), truncate: terminal, width: io.columns };
   }
 
-  private context(spec: CommandSpec, rowSink: CommandContext['rowSink'] = () => undefined): CommandContext {
+  private context(spec: SessionCommandSpec, rowSink: CommandContext['rowSink'] = () => undefined): CommandContext {
     const { deps } = this;
     const { app } = deps;
     return {
@@ -240,17 +252,24 @@ export class Runner {
       clock: app.clock,
       tokens: app.tokens,
       prompt: deps.prompt,
-      stdinLines: async (count) => {
-        if (!deps.streams.stdinLines) throw new UsageError('--password-stdin needs standard input: it is the terminal here');
-        return deps.streams.stdinLines(count);
-      },
+      stdinLines: (count) => this.stdinLines(count),
       session: deps.session,
-      commands: () => this.available(),
+      commands: () => [...this.available(), ...SYSTEM_COMMANDS],
       requestExit: () => {
         this.exitRequested = true;
       },
       rowSink,
     };
+  }
+
+  private systemContext(): SystemContext {
+    const { app, prompt, io } = this.deps;
+    return { config: app.config, clock: app.clock, database: () => app.db(), prompt, stdinLines: (count) => this.stdinLines(count), cwd: io.cwd, stopWarmProcesses: () => stopWarm(io.env) };
+  }
+
+  private async stdinLines(count: number): Promise<string[]> {
+    if (!this.deps.stdinLines) throw new UsageError('--password-stdin needs standard input: it is the terminal here');
+    return this.deps.stdinLines(count);
   }
 
   private show(result: CommandResult, target: Target, redirect?: Redirect, stream?: RowStream): void {
@@ -260,7 +279,7 @@ export class Runner {
       if (redirect) this.say(`written to ${redirect.file}`, 'dim');
     } else if (data && redirect) {
       try {
-        writeOutputFile(redirect.file, redirect.append, (continuing) => render(data, { ...target, continuing }));
+        writeOutputFile(redirect.file, this.deps.io.cwd, redirect.append, (continuing) => render(data, { ...target, continuing }));
       } catch (error) {
         // A change that was made is not reported as failed because its record could not be saved.
         if (!(error instanceof OutputFileError) || !message) throw error;
@@ -269,48 +288,34 @@ export class Runner {
         return;
       }
     } else if (data) {
-      this.deps.streams.stdout.write(render(data, target));
+      this.deps.io.stdout.write(render(data, target));
     }
     const note = data && listNote(data);
     if (note) this.say(note, 'dim');
     if (data && redirect) this.say(`written to ${redirect.file}`, 'dim');
+    this.showText(result);
+  }
+
+  /** What a result says besides its data: plain lines for standard output, its message and text on standard error. */
+  private showText({ lines, message, text }: CommandResult): void {
+    if (lines) this.deps.io.stdout.write(lines.map((line) => `${safeText(line)}\n`).join(''));
     if (message) this.say(message, 'green');
-    if (result.text) this.deps.streams.stderr.write(renderText(result.text, this.colourOnStderr()));
+    if (text) this.deps.io.stderr.write(renderText(text, this.colourOnStderr()));
   }
 
   private colourOnStderr(): boolean {
-    return this.deps.streams.stderrIsTerminal && !this.deps.app.config.noColor;
-  }
-
-  private paint(): chalk.Chalk {
-    return new chalk.Instance({ level: this.colourOnStderr() ? 1 : 0 });
+    return colourWanted(this.deps.io.env, this.deps.io.stderrIsTerminal);
   }
 
   /** A message on standard error; stored names in it are shown safely (lib/output/safe-text.ts). */
-  say(text: string, style?: 'green' | 'dim' | 'red'): void {
-    const paint = this.paint();
+  say(text: string, style?: 'green' | 'dim'): void {
     const safe = safeText(text, { multiline: true });
-    this.deps.streams.stderr.write(`${style ? paint[style](safe) : safe}\n`);
+    this.deps.io.stderr.write(`${style ? paint(this.colourOnStderr())[style](safe) : safe}\n`);
   }
 
-  /** One readable line; an unexpected error gets a reference instead of a stack trace. */
-  private report(thrown: unknown, lineNumber?: number): number {
-    const { stderr } = this.deps.streams;
-    const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
-    // A connection lost outside a transaction (the session's own queries) is said the same way.
-    const error = translateDatabaseError(thrown);
-    if (error instanceof Cancelled) {
-      // The user said no: a plain notice, not an error.
-      stderr.write(`${errorLine(`${where}${error.message}`)}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof AppError) {
-      stderr.write(`${this.paint().red(errorLine(`error: ${where}${error.message}`))}\n`);
-      return error.exitCode;
-    }
-    const reference = this.deps.app.reporter.captureException(error);
-    this.say(`error: ${where}something went wrong on our side (reference ${reference})${this.deps.keepsRunning ? '; the shell is still usable' : ''}`, 'red');
-    if (this.deps.app.config.debug) stderr.write(`${safeText(`${String(error)}\n${(error as Error)?.stack ?? ''}`, { multiline: true })}\n`);
-    return EXIT.failure;
+  /** An error as every entry point shows it (lib/io/present-error.ts); its exit code. */
+  report(error: unknown, lineNumber?: number): number {
+    const { app, io, keepsRunning } = this.deps;
+    return presentError(io, error, { reporter: app.reporter, debug: app.config.debug, stillUsable: keepsRunning }, lineNumber);
   }
 }

@@ -11,7 +11,7 @@ import { PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
  * (dist/warm-client.js) that `bin/epic.js` loads before anything else. A one-shot command
  * spends most of its time loading the CRM and connecting to the database; a per-user
  * background process that did both once answers in a few milliseconds. This asks it to run
- * the command with this process's streams and terminal, and says when it cannot: no
+ * the command with this process's streams, terminal and folder, and says when it cannot: no
  * such process yet, or one that handed the command back (a question to ask, a new version).
  *
  * Only the same user can reach the process: its socket lives in a folder of the user's own
@@ -110,6 +110,7 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
         protocol: PROTOCOL,
         bundle: plan.bundle,
         argv,
+        cwd: process.cwd(),
         stdinIsTerminal: process.stdin.isTTY === true,
         stdoutIsTerminal: process.stdout.isTTY === true,
         stderrIsTerminal: process.stderr.isTTY === true,

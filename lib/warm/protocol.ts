@@ -10,6 +10,8 @@ export interface WarmRequest {
   /** The bundle's identity as the client saw it; a warm process of another one hands back. */
   bundle: string;
   argv: string[];
+  /** Where relative file names are. */
+  cwd: string;
   stdinIsTerminal: boolean;
   stdoutIsTerminal: boolean;
   stderrIsTerminal: boolean;

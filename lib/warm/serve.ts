@@ -1,20 +1,19 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { App } from '../app';
 import { EXIT, NeedsTerminal } from '../errors';
-import type { Prompter } from '../commands/types';
+import type { IOStreams } from '../io/streams';
+import { runOneShot } from '../oneshot';
+import type { Prompter } from '../session/contracts';
 import { noPrompter } from '../shell/prompts';
-import { Runner } from '../shell/runner';
-import { unquoted } from '../shell/tokenize';
-import { TokenSession } from '../session/token-session';
 import { bundleIdentity } from './client';
 import { PROTOCOL, type QuitRequest, type WarmFrame, type WarmRequest } from './protocol';
 
 /**
  * The warm process: the CRM loaded and a database connection open, serving the one-shot
  * commands of one user and one configuration over a private socket (README, "Start-up time").
- * Commands run side by side, each with the caller's streams and terminal. It leaves
+ * Commands run side by side, each with the caller's streams, terminal and folder. It leaves
  * after EPIC_WARM_IDLE_MINUTES without a command (10 by default), when its socket is removed
  * or replaced, when asked to (`epic db stop`), and when its bundle changes on disk.
  */
@@ -60,24 +59,30 @@ async function serveOne(app: App, socket: net.Socket, request: WarmRequest, bund
     return 'stale';
   }
   let wrote = false;
-  const stdout = frameStream(socket, 'out', () => (wrote = true));
-  const stderr = frameStream(socket, 'err', () => (wrote = true));
-  const runner = new Runner({
-    app,
-    prompt: request.stdinIsTerminal && request.stderrIsTerminal ? handBack : noPrompter,
-    session: new TokenSession(app),
-    streams: { stdout, stderr, stdoutIsTerminal: request.stdoutIsTerminal, stderrIsTerminal: request.stderrIsTerminal, columns: request.columns },
-    keepsRunning: true,
-  });
+  const io: IOStreams = {
+    stdin: Readable.from([]),
+    stdout: frameStream(socket, 'out', () => (wrote = true)),
+    stderr: frameStream(socket, 'err', () => (wrote = true)),
+    stdinIsTerminal: request.stdinIsTerminal,
+    stdoutIsTerminal: request.stdoutIsTerminal,
+    stderrIsTerminal: request.stderrIsTerminal,
+    columns: request.columns,
+    // The same as the caller's, for what shapes a command: the socket's name holds them.
+    env: process.env,
+    cwd: request.cwd,
+    // Standard input stays with the caller (--password-stdin runs in-process).
+    readAll: () => Promise.reject(new NeedsTerminal()),
+  };
+  const prompt = request.stdinIsTerminal && request.stderrIsTerminal ? handBack : noPrompter;
   let code: number;
   try {
-    code = await runner.execute(unquoted(request.argv));
+    code = await runOneShot(app, io, request.argv, prompt, true);
   } catch (error) {
     if (!(error instanceof NeedsTerminal) || wrote) throw error;
     send({ elsewhere: true });
     return 'served';
   }
-  await new Promise<void>((resolve) => stdout.end(() => stderr.end(() => resolve())));
+  await new Promise<void>((resolve) => io.stdout.end(() => io.stderr.end(() => resolve())));
   send({ exit: code });
   return 'served';
 }

@@ -1,19 +1,13 @@
-import { PassThrough } from 'node:stream';
-import type { Prompter } from '../../lib/commands/types';
+import type { Prompter } from '../../lib/session/contracts';
 import type { ManualClock } from '../../lib/clock';
 import { ShellSession } from '../../lib/session/shell-session';
-import { Runner, type Streams } from '../../lib/shell/runner';
+import { Runner } from '../../lib/shell/runner';
 import { testApp } from './app';
+import { capture, memoryIO } from './io';
 import type { TestDatabase } from './database';
 import { PASSWORD } from './world';
 
-/** Captures what a stream receives, as text. */
-export function capture(): { stream: PassThrough; text(): string; clear(): void } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk) => (text += chunk));
-  return { stream, text: () => text, clear: () => (text = '') };
-}
+export { capture };
 
 /** A prompter that answers from a list, as a person at the terminal would. */
 export function scriptedPrompter(answers: string[] = []): Prompter & { asked: string[] } {
@@ -43,14 +37,12 @@ export interface ShellHarness {
 }
 
 /** The shell's command path (the Runner with an in-memory session), printing into buffers. */
-export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; columns?: number } = {}): ShellHarness {
-  const stdout = capture();
-  const stderr = capture();
+export function shellHarness(db: TestDatabase, clock: ManualClock, options: { prompt?: Prompter; terminal?: boolean; columns?: number; cwd?: string } = {}): ShellHarness {
+  const { io, stdout, stderr } = memoryIO({ terminal: options.terminal, stderrTerminal: false, columns: options.columns, cwd: options.cwd });
   const prompt = options.prompt ?? { interactive: false, ask: async () => '', askSecret: async () => '', confirm: async () => false };
   const app = testApp(db, clock);
   const session = new ShellSession(app, prompt);
-  const streams: Streams = { stdout: stdout.stream, stderr: stderr.stream, stdoutIsTerminal: options.terminal === true, stderrIsTerminal: false, columns: options.columns };
-  const runner = new Runner({ app, prompt, session, streams });
+  const runner = new Runner({ app, prompt, session, io });
   return {
     runner,
     session,
