@@ -110,9 +110,7 @@ function toJson(columns: Column[], row: Row): Row {
 // with `;` as separator), so a quote goes after such a separator too.
 const FORMULA_AFTER_SEPARATOR = /([,;|\t\uff0c\uff1b])(\s*)(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])/g;
 
-function spreadsheetCell(column: Column, value: unknown, multiline: boolean): string {
-  if (isEmpty(value)) return '';
-  const text = plainValue(column, value);
+function spreadsheetCell(column: Column, text: string, multiline: boolean): string {
   // A phone number keeps its digits and its +: RFC 3966 form, which no spreadsheet evaluates.
   if (column.kind === 'phone') return `tel:${safeText(text)}`;
   const safe = multiline ? safeText(text, { multiline: true }) : cellText(text);
@@ -141,6 +139,18 @@ function delimitedField(value: string, csv: boolean): string {
   return csv && CSV_QUOTED.test(value) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+// Text that none of the rules above changes: no control, invisible or bidi character, no
+// separator, quote or line break. Most cells are such, and are written as they are.
+const PLAIN_CELL = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff",;|\uff0c\uff1b]*$/;
+
+/** One TSV or CSV field for a value. */
+function delimitedCell(column: Column, value: unknown, csv: boolean): string {
+  if (isEmpty(value)) return '';
+  const text = plainValue(column, value);
+  if (column.kind !== 'phone' && PLAIN_CELL.test(text) && !FORMULA_START.has(text[0])) return text;
+  return delimitedField(spreadsheetCell(column, text, csv), csv);
+}
+
 /**
  * TSV and CSV: a header line of field names, then one line per row. A record with sections
  * (`client show`) continues with each section as its own block: an empty line, a `# <section>`
@@ -155,7 +165,7 @@ function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean):
     // Blocks are separated by an empty line; a report's first block has a title too.
     if (block.title !== undefined) out += `${out.length > 0 ? end : ''}${line([`# ${block.title}`])}`;
     if (!(b === 0 && continuing)) out += line(block.columns.map((c) => c.key));
-    for (const row of block.rows) out += line(block.columns.map((c) => spreadsheetCell(c, row[c.key], csv)));
+    for (const row of block.rows) out += `${block.columns.map((c) => delimitedCell(c, row[c.key], csv)).join(separator)}${end}`;
   });
   return out;
 }

@@ -1,4 +1,4 @@
-import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import { foldColumn } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
@@ -7,6 +7,7 @@ import { Client, Collaborator, Contract, Event } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, contractRow, eventRow, mapListing, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { eachBatch } from './batches';
 import { findPage } from './page';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
@@ -56,37 +57,17 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
 }
 
 /**
- * Rows per FETCH of an export. A batch lives across the next FETCH's wait, long enough for V8 to
- * move it to the old generation: 5,000 rows let the heap grow to 150 MB over 100,000 clients
- * (all of it garbage: the export ran within a 32 MB old-generation cap); with 1,000 the peak was
- * 112 MB for 100,000 clients and 97 MB for 5,000, and the export no slower.
- */
-const EXPORT_BATCH = 1000;
-
-/**
- * Every client the filters match, in the list's order, handed to `write` EXPORT_BATCH at a time
- * as plain rows, each batch written before the next is read: memory stays the same for any
- * number of clients. A cursor of the command's transaction reads them, its plan the list's own
- * (the folded-name index serves the order; a keyset on the folded name would put epic_fold in
- * the condition, which row-level security keeps from using an index).
+ * Every client the filters match, in the list's order, handed to `write` a batch at a time as
+ * plain rows (lib/services/batches.ts). The folded-name index serves the order; a keyset on the
+ * folded name would put epic_fold in the condition, which row-level security keeps from using
+ * an index.
  */
 export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
-  const where = await clientConditions(ctx, filters);
-  const sequelize = Client.sequelize!;
-  const generator = sequelize.getQueryInterface().queryGenerator as { whereQuery(where: WhereOptions, options: object): string };
-  const query = <T extends object>(sql: string) => sequelize.query<T>(sql, { type: QueryTypes.SELECT, transaction: ctx.transaction });
-  await query(`DECLARE epic_export NO SCROLL CURSOR FOR
-    SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
+  const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
            "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", ${LAST_CONTACT_AT[0].val} AS "lastContactAt"
-      FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"
-      ${generator.whereQuery(where, { model: Client, prefix: 'Client' })}
-     ORDER BY epic_fold("Client"."fullName"), "Client".id`);
-  for (;;) {
-    const rows = await query<ClientRow>(`FETCH ${EXPORT_BATCH} FROM epic_export`);
-    if (rows.length > 0) await write(rows);
-    if (rows.length < EXPORT_BATCH) break;
-  }
-  await query('CLOSE epic_export');
+      FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
+  const where = await clientConditions(ctx, filters);
+  await eachBatch(ctx, { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id' }, write);
 }
 
 export interface ClientDetails {
