@@ -211,3 +211,44 @@ test.serial('epic_upcoming_since: the earliest start of the events running then,
     await c.end();
   }
 });
+
+test.serial('contract list --all and event list --all in CSV, TSV and JSON lines are the same text as the whole list at once, for each role and with filters', async (t) => {
+  const { w } = t.context;
+  // A contract for every bulk client and an event for every other one (even ids, so c.id / 2
+  // takes every remainder): more than one batch of each, amounts with cents, events sharing a
+  // start (the id decides), cells a spreadsheet would run, notes that hold a line break or a
+  // control character, some events without support.
+  await w.db.owner.query(`
+    INSERT INTO contracts ("clientId", "totalAmount", "amountDue", signed, "signedAt", "createdAt", "updatedAt", version)
+      SELECT id, 1234.5, CASE WHEN id % 3 = 0 THEN 0 ELSE 99.99 END, true, now() - id * interval '1 minute', now(), now(), 0
+        FROM clients WHERE email LIKE '%@bulk.test';
+    INSERT INTO events (name, "contractId", "supportContactId", "startsAt", "endsAt", location, attendees, notes, "createdAt", "updatedAt", version)
+      SELECT 'Bulk event ' || k.id, k.id, CASE WHEN c.id / 2 % 4 <> 0 THEN ${w.support.id} END,
+             timestamptz '2026-01-01 09:00Z' + (c.id / 2 % 400) * interval '1 day', timestamptz '2026-01-01 13:00Z' + (c.id / 2 % 400) * interval '1 day',
+             (ARRAY['Paris', '=HYPERLINK("x")', 'Lyon, Gare'])[1 + c.id / 2 % 3], 50,
+             (ARRAY[NULL, E'first\\nsecond', '@SUM(1)', E'bell \\u0007 here'])[1 + c.id / 2 % 4], now(), now(), 0
+        FROM contracts k JOIN clients c ON c.id = k."clientId" WHERE c.email LIKE '%@bulk.test' AND c.id % 2 = 0;
+    ANALYZE contracts; ANALYZE events;`);
+  const lists = {
+    'sam@epic.test': ['contract list', 'event list', 'event list --mine --upcoming'],
+    'paul@epic.test': ['event list --mine'],
+    'maud@epic.test': ['contract list --unpaid', 'event list --from 2026-03-01 --to 2026-09-30'],
+  };
+  for (const [login, commands] of Object.entries(lists)) {
+    const shell = shellHarness(w.db, w.clock);
+    await shell.loginAs(login);
+    for (const command of commands) {
+      for (const format of ['csv', 'tsv', 'jsonl']) {
+        const whole = await runOk(shell, `${command} --limit 10000 --format ${format}`);
+        t.is(shell.stderr.text(), '', `${login} ${command} ${format}: one page held every row`);
+        const streamed = await runOk(shell, `${command} --all --format ${format}`);
+        t.is(streamed, whole, `${login} ${command} ${format}`);
+      }
+    }
+  }
+  const sales = await salesShell(w);
+  const events = await runOk(sales, 'event list --all --format csv');
+  t.true(events.split('\r\n').length > 2600, 'more than two batches');
+  t.true(events.includes(`,"'=HYPERLINK(""x"")",`) && events.includes(",'@SUM(1)\r\n"), 'formula cells quoted');
+  t.true(events.includes('"first\nsecond"') && events.includes('bell \\x07 here'), 'a line break quoted, a control character shown as an escape');
+});

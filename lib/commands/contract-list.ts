@@ -1,7 +1,7 @@
 import { CONTRACT_COLUMNS } from '../output/columns';
-import { listContracts } from '../services/contracts';
+import { eachContractBatch, listContracts } from '../services/contracts';
 import { flag, permitted, text } from './declare';
-import { listResult, oneOfTwo } from './shared';
+import { listOrStream, oneOfTwo } from './shared';
 
 export const contractList = permitted({
   name: 'contract list',
@@ -19,17 +19,20 @@ export const contractList = permitted({
     ['signed', 'unsigned'],
     ['paid', 'unpaid'],
   ],
-  run: async (ctx, { options }) =>
-    listResult(
-      await ctx.as((s) =>
-        listContracts(s, {
-          signed: oneOfTwo(options.signed, options.unsigned),
-          paid: oneOfTwo(options.paid, options.unpaid),
-          client: options.client,
-          mine: options.mine,
-          limit: options.limit,
-        }),
-      ),
+  run: async (ctx, { options }) => {
+    const filters = {
+      signed: oneOfTwo(options.signed, options.unsigned),
+      paid: oneOfTwo(options.paid, options.unpaid),
+      client: options.client,
+      mine: options.mine,
+      limit: options.limit,
+    };
+    return listOrStream(
+      ctx,
       CONTRACT_COLUMNS,
-    ),
+      options.limit,
+      (s) => listContracts(s, filters),
+      (s, write) => eachContractBatch(s, filters, write),
+    );
+  },
 });

@@ -1,9 +1,9 @@
 import { EVENT_COLUMNS } from '../output/columns';
 import { calendarFile } from '../output/ics';
 import { eventCalendar } from '../services/calendar';
-import { listEvents } from '../services/events';
+import { eachEventBatch, listEvents } from '../services/events';
 import { date, flag, permitted, text } from './declare';
-import { listResult } from './shared';
+import { listOrStream } from './shared';
 
 export const eventList = permitted({
   name: 'event list',
@@ -24,5 +24,11 @@ export const eventList = permitted({
   run: async (ctx, { options }) =>
     options.format === 'ics'
       ? { data: calendarFile(await ctx.as((s) => eventCalendar(s, options)), ctx.clock.now()) }
-      : listResult(await ctx.as((s) => listEvents(s, options)), EVENT_COLUMNS),
+      : listOrStream(
+          ctx,
+          EVENT_COLUMNS,
+          options.limit,
+          (s) => listEvents(s, options),
+          (s, write) => eachEventBatch(s, options, write),
+        ),
 });

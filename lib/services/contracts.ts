@@ -5,6 +5,7 @@ import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
 import { contractRow, mapListing, type ContractRow, type Listing } from './rows';
+import { eachBatch } from './batches';
 import { findPage } from './page';
 import { cents, euros, money } from './validation';
 
@@ -46,6 +47,17 @@ export async function listContracts(ctx: ServiceContext, filters: ContractFilter
     limit: filters.limit,
     transaction: ctx.transaction,
   }), contractRow);
+}
+
+/** Every contract the filters match, in the list's order, a batch at a time as plain rows (lib/services/batches.ts). */
+export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, write: (rows: ContractRow[]) => Promise<void>): Promise<void> {
+  // The columns of contractRow, joined as the list's includes are.
+  const select = `SELECT "Contract".id, "Contract"."clientId", client."fullName" AS client, client."salesContactId", "salesContact"."fullName" AS "salesContact",
+           "Contract"."totalAmount", "Contract"."amountDue", "Contract".signed, "Contract"."signedAt", "Contract"."createdAt"
+      FROM contracts AS "Contract" LEFT JOIN clients AS client ON client.id = "Contract"."clientId"
+           LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = client."salesContactId"`;
+  const where = await contractConditions(ctx, filters);
+  await eachBatch(ctx, { select, model: Contract, where, orderBy: 'ORDER BY "Contract".id' }, write);
 }
 
 /** What the contracts these filters select still owe, in euros ("1234.50"): summed by the database, whatever their number. */

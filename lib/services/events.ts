@@ -5,6 +5,7 @@ import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent, namedCondition } from './lookup';
 import { clientRow, eventRow, mapListing, type ClientRow, type EventRow, type Listing } from './rows';
+import { eachBatch } from './batches';
 import { findPage } from './page';
 import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
@@ -138,6 +139,19 @@ export async function listSelectedEvents(ctx: ServiceContext, selection: EventSe
     }),
     eventRow,
   );
+}
+
+/** Every event the filters match, in the list's order, a batch at a time as plain rows (lib/services/batches.ts). */
+export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, write: (rows: EventRow[]) => Promise<void>): Promise<void> {
+  // The columns of eventRow, joined as `details` includes them.
+  const select = `SELECT "Event".id, "Event".name, "Event"."contractId", client.id AS "clientId", client."fullName" AS client, client.phone AS "clientPhone",
+           client.email AS "clientEmail", "salesContact"."fullName" AS "salesContact", "Event"."supportContactId", "supportContact"."fullName" AS "supportContact",
+           "Event"."startsAt", "Event"."endsAt", "Event".location, "Event".attendees, "Event".notes, "Event"."updatedAt", "Event".version
+      FROM events AS "Event" LEFT JOIN collaborators AS "supportContact" ON "supportContact".id = "Event"."supportContactId"
+           LEFT JOIN contracts AS contract ON contract.id = "Event"."contractId" LEFT JOIN clients AS client ON client.id = contract."clientId"
+           LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = client."salesContactId"`;
+  const where = whereOf(await eventSelection(ctx, filters));
+  await eachBatch(ctx, { select, model: Event, where, orderBy: 'ORDER BY "Event"."startsAt", "Event".id' }, write);
 }
 
 function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {
