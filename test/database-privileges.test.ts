@@ -189,6 +189,7 @@ const SEARCHES = [
   "SELECT epic_ids_resembling('client', 'Clien 2', '%clien 2%', 5)",
   "SELECT * FROM epic_names_starting('client', 'client%', 5)",
   "SELECT * FROM epic_names_starting('event', 'event%', 5)",
+  "SELECT * FROM epic_names_starting('collaborator', '%', 5)",
   "SELECT epic_client_ids_matching('%client%', NULL)",
   "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%')",
 ];
@@ -225,6 +226,23 @@ test('the searches by name and text find for every role what its policies let it
       t.regex(await plan(`SELECT id FROM clients WHERE id IN (SELECT epic_ids_named('client', 'client 1'))`), /Index (Only )?Scan using clients_pkey/);
       t.regex(await plan(`SELECT id FROM clients WHERE epic_fold("fullName") = 'client 1'`), /Seq Scan on clients/, 'the reason the functions exist');
       t.notRegex(await plan(`SELECT c.id, s."fullName" FROM clients c JOIN collaborators s ON s.id = c."salesContactId" WHERE c.id = ${records.own.client}`), /Seq Scan on clients/);
+    });
+  }
+});
+
+test('collaborator names for completion are those the policy lets each role read, in folded order', async (t) => {
+  await owner.query(`INSERT INTO collaborators ("fullName", email, role, "createdAt", "updatedAt") VALUES ('Nadia Nocontact', 'nadia@x.test', 'sales', now(), now())`);
+  for (const role of ['management', 'sales', 'support'] as Role[]) {
+    await asRuntime(tokens[role], async (c) => {
+      // One statement, one snapshot: other tests add collaborators meanwhile.
+      const { completed, visible } = (
+        await c.query(`SELECT (SELECT array_agg(name ORDER BY ordinality) FROM epic_names_starting('collaborator', '%', 1000) WITH ORDINALITY) AS completed,
+                              (SELECT array_agg("fullName" ORDER BY epic_fold("fullName") COLLATE "C") FROM collaborators) AS visible`)
+      ).rows[0] as { completed: string[]; visible: string[] };
+      t.deepEqual(completed, visible, role);
+      t.is(completed.includes('Nadia Nocontact'), role === 'management', `${role}: a collaborator who is nobody's contact`);
+      const nadia = await c.query(`SELECT name FROM epic_names_starting('collaborator', 'nadia%', 5)`);
+      t.deepEqual(nadia.rows.map((row) => row.name), role === 'management' ? ['Nadia Nocontact'] : [], role);
     });
   }
 });

@@ -155,14 +155,13 @@ export async function filterCollaborator(ctx: ServiceContext, ref: unknown, role
 /**
  * Names starting with what was typed, for tab completion, in folded order: the comparison and
  * the order use the C collation on the folded name, which an index serves as a range
- * (migration 20261130000002). A collaborator is also found by the start of their email.
+ * (migration 20261130000002), read through epic_names_starting for collaborators too
+ * (migration 20261130000600: only those the actor may see). A collaborator is also found by
+ * the start of their email.
  */
 export async function namesStartingWith(tx: Tx, kind: 'client' | 'event' | 'collaborator', prefix: string, limit: number): Promise<string[]> {
   const pattern = `${escapeLike(foldPrefix(prefix))}%`;
-  const folded = `epic_fold("fullName") COLLATE "C"`;
-  const byName = isIndexed(kind)
-    ? `SELECT name FROM epic_names_starting(:kind, :pattern, :limit) WITH ORDINALITY ORDER BY ordinality`
-    : `SELECT "fullName" AS name FROM collaborators WHERE ${folded} LIKE epic_fold(:pattern) ORDER BY ${folded} LIMIT :limit`;
+  const byName = `SELECT name FROM epic_names_starting(:kind, :pattern, :limit) WITH ORDINALITY ORDER BY ordinality`;
   const byEmail = `SELECT email AS name FROM collaborators WHERE lower(email) COLLATE "C" LIKE lower(:pattern) ORDER BY lower(email) COLLATE "C" LIMIT :limit`;
   const query = (sql: string) =>
     Client.sequelize!.query<{ name: string }>(sql, { replacements: { kind, pattern, limit }, type: QueryTypes.SELECT, transaction: tx.transaction });
