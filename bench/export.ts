@@ -23,6 +23,8 @@ const SAME_ROWS = `SELECT c.id, c."fullName", c.email, c.phone, c."companyName",
   FROM clients c LEFT JOIN collaborators s ON s.id = c."salesContactId" ORDER BY epic_fold(c."fullName"), c.id`;
 
 async function main(): Promise<void> {
+  // In the command's own process, where its memory is: not answered by a warm process (lib/warm).
+  Object.assign(user.env, { EPIC_WARM: '0' });
   try {
     user.loadDemo();
     console.log(`loading ${CLIENTS.toLocaleString('en')} clients...`);
