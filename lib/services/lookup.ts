@@ -23,7 +23,8 @@ interface Named extends Model {
  * Clients and events are searched through SECURITY DEFINER functions that return ids: under
  * row-level security a condition on epic_fold, LIKE or pg_trgm's % cannot use an index
  * (migration 20261130000300 says why). Collaborators are few, and their policy hides some of
- * them from some roles: they are searched directly.
+ * them from some roles: they are looked up directly, and only completion goes through
+ * epic_names_starting (namesStartingWith).
  */
 type IndexedKind = 'client' | 'event';
 const isIndexed = (kind: string): kind is IndexedKind => kind === 'client' || kind === 'event';
