@@ -11,8 +11,8 @@ import type { Tx } from '../db/context';
 
 /**
  * Rows per FETCH. Each batch is written before the one after next is asked for, so at most two
- * live at once; 1,000 kept the peak of 100,000 clients as low as 100 rows did, while fewer rows
- * per round trip would cost more of them.
+ * live at once. The peak memory of 100,000 clients was within 5 MB for 250, 1,000 and 5,000
+ * rows; fewer rows per FETCH cost more round trips.
  */
 const BATCH = 1000;
 
@@ -39,8 +39,8 @@ const UTC_TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\+0
 
 /**
  * A timestamptz as the server writes it in the sessions Sequelize opens (time zone +00):
- * pg's own parser (postgres-date) builds each Date through local time, which took an eighth of
- * an export's time. Any other form (a year before 1000, BC, infinity) goes to that parser.
+ * pg's own parser (postgres-date) builds each Date through local time, about 7 % of an
+ * export's CPU in a profile. Any other form (a year before 1000, BC, infinity) goes to that parser.
  */
 function timestampParser(fallback: (text: string) => unknown): (text: string) => unknown {
   return (text) => {
