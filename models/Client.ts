@@ -1,8 +1,14 @@
-import { BelongsTo, Column, DataType, ForeignKey, HasMany, Table } from 'sequelize-typescript';
+import { BelongsTo, Column, DataType, ForeignKey, HasMany, Scopes, Table } from 'sequelize-typescript';
 import { VersionedRecord } from './VersionedRecord';
 import { Collaborator } from './Collaborator';
 import { Contract } from './Contract';
 
+/** A client's salesperson, named: how every list and show of clients, contracts and events reads it. */
+export const salesContactNamed = () => [{ model: Collaborator.scope('named'), as: 'salesContact' }];
+
+@Scopes(() => ({
+  withSalesContact: { include: salesContactNamed() },
+}))
 @Table({ tableName: 'clients', modelName: 'Client', version: true })
 export class Client extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })

@@ -1,4 +1,4 @@
-import { Column, DataType, HasMany, Table } from 'sequelize-typescript';
+import { Column, DataType, HasMany, Scopes, Table } from 'sequelize-typescript';
 import { VersionedRecord } from './VersionedRecord';
 import type { Role } from '../lib/roles';
 import { Client } from './Client';
@@ -8,6 +8,10 @@ import { Event } from './Event';
  * A collaborator as the application may see it: the password hash and the failure counter are
  * out of the runtime role's reach (column privileges), so the model does not name them.
  */
+@Scopes(() => ({
+  /** A collaborator as a client, contract or event names them: id and full name, nothing else. */
+  named: { attributes: ['id', 'fullName'] },
+}))
 @Table({ tableName: 'collaborators', modelName: 'Collaborator', version: true })
 export class Collaborator extends VersionedRecord {
   @Column({ type: DataType.STRING(120), allowNull: false })

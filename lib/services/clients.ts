@@ -3,7 +3,7 @@ import { foldColumn } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
-import { Client, Collaborator, Contract, Event } from '../../models';
+import { Client, Collaborator, Contract, Event, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, contractRow, eventRow, mapListing, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
@@ -20,7 +20,6 @@ export interface ClientFilters {
   limit?: number;
 }
 
-const withSalesContact = [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }];
 
 async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Promise<WhereOptions> {
   assertAllowed(ctx.actor, 'client.list');
@@ -46,7 +45,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
     await findPage(Client, {
       attributes: { include: [LAST_CONTACT_AT] },
       where,
-      include: withSalesContact,
+      include: salesContactNamed(),
       // Alphabetical as people read it: Élodie among the E, not after Z.
       order: [[foldColumn('Client.fullName'), 'ASC'], ['id', 'ASC']],
       limit: filters.limit,
@@ -84,7 +83,7 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
   const found = await findClient(ctx, ref);
   const client = await Client.findByPk(found.id, {
     attributes: { include: [LAST_CONTACT_AT] },
-    include: [...withSalesContact, { model: Contract, include: [{ model: Event, include: [{ model: Collaborator, as: 'supportContact', attributes: ['id', 'fullName'] }] }] }],
+    include: [...salesContactNamed(), { model: Contract, include: [{ model: Event, include: [{ model: Collaborator.scope('named'), as: 'supportContact' }] }] }],
     order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
     transaction: ctx.transaction,
     rejectOnEmpty: true,
@@ -122,7 +121,7 @@ function cleanClientFields(input: ClientInput, partial: boolean): Partial<Pick<C
 
 /** After a write: the row and its sales contact as they are now, in one query. */
 async function reloaded(ctx: ServiceContext, client: Client): Promise<ClientRow> {
-  return clientRow(await client.reload({ include: withSalesContact, transaction: ctx.transaction }));
+  return clientRow(await client.reload({ include: salesContactNamed(), transaction: ctx.transaction }));
 }
 
 /** The creating salesperson becomes the sales contact (README, "Who may do what"). */
@@ -135,7 +134,7 @@ export async function createClient(ctx: ServiceContext, input: ClientInput): Pro
 
 export async function updateClient(ctx: ServiceContext, ref: string, input: ClientInput): Promise<ClientRow> {
   assertAllowed(ctx.actor, 'client.update');
-  const client = await findClient(ctx, ref, withSalesContact);
+  const client = await findClient(ctx, ref, salesContactNamed());
   assertAllowed(ctx.actor, 'client.update', client);
   const fields = cleanClientFields(input, true);
   if (Object.keys(fields).length === 0) throw new ValidationError(undefined, 'nothing to change: give --name, --email, --phone or --company');
@@ -145,7 +144,7 @@ export async function updateClient(ctx: ServiceContext, ref: string, input: Clie
 
 async function deletableClient(ctx: ServiceContext, ref: string): Promise<Client> {
   assertAllowed(ctx.actor, 'client.delete');
-  const client = await findClient(ctx, ref, withSalesContact);
+  const client = await findClient(ctx, ref, salesContactNamed());
   assertAllowed(ctx.actor, 'client.delete', client);
   return client;
 }

@@ -2,7 +2,7 @@ import { literal, Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
-import { Client, Collaborator, Contract } from '../../models';
+import { Client, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
 import { contractRow, mapListing, type ContractRow, type Listing } from './rows';
 import { eachBatch } from './batches';
@@ -17,11 +17,11 @@ export interface ContractFilters {
   limit?: number;
 }
 
-const withClient = [
+/** Scopes exist once the models are added to Sequelize: built when a query needs them. */
+const withClient = () => [
   {
-    model: Client,
+    model: Client.scope('withSalesContact'),
     attributes: ['id', 'fullName', 'salesContactId'],
-    include: [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }],
   },
 ];
 
@@ -42,7 +42,7 @@ async function contractConditions(ctx: ServiceContext, filters: ContractFilters)
 export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
   return mapListing(await findPage(Contract, {
     where: await contractConditions(ctx, filters),
-    include: withClient,
+    include: withClient(),
     order: [['id', 'ASC']],
     limit: filters.limit,
     transaction: ctx.transaction,
@@ -75,7 +75,7 @@ export async function amountDueOf(ctx: ServiceContext, filters: Omit<ContractFil
 }
 
 function loadContract(ctx: ServiceContext, ref: string): Promise<Contract> {
-  return findContract(ctx, ref, withClient);
+  return findContract(ctx, ref, withClient());
 }
 
 export async function showContract(ctx: ServiceContext, ref: string): Promise<ContractRow> {

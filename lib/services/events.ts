@@ -22,16 +22,16 @@ export interface EventFilters {
   limit?: number;
 }
 
-const details = [
-  { model: Collaborator, as: 'supportContact', attributes: ['id', 'fullName'] },
+/** Scopes exist once the models are added to Sequelize: built when a query needs them. */
+const details = () => [
+  { model: Collaborator.scope('named'), as: 'supportContact' },
   {
     model: Contract,
     attributes: ['id', 'clientId'],
     include: [
       {
-        model: Client,
+        model: Client.scope('withSalesContact'),
         attributes: ['id', 'fullName', 'email', 'phone', 'companyName', 'salesContactId', 'createdAt', 'updatedAt'],
-        include: [{ model: Collaborator, as: 'salesContact', attributes: ['id', 'fullName'] }],
       },
     ],
   },
@@ -132,7 +132,7 @@ export async function listSelectedEvents(ctx: ServiceContext, selection: EventSe
   return mapListing(
     await findPage(Event, {
       where: whereOf(selection),
-      include: details,
+      include: details(),
       order: [['startsAt', 'ASC'], ['id', 'ASC']],
       limit,
       transaction: ctx.transaction,
@@ -155,12 +155,12 @@ export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters,
 }
 
 function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {
-  return findEvent(ctx, ref, details);
+  return findEvent(ctx, ref, details());
 }
 
 /** After a write: the row and its contacts as they are now, in one query. */
 async function reloaded(ctx: ServiceContext, event: Event): Promise<EventRow> {
-  return eventRow(await event.reload({ include: details, transaction: ctx.transaction }));
+  return eventRow(await event.reload({ include: details(), transaction: ctx.transaction }));
 }
 
 export interface EventDetails {
