@@ -185,6 +185,13 @@ test.serial('settings that shape a command have a warm process of their own; som
   t.is(socket(['whoami']), undefined, 'a socket folder others may enter is not used');
 });
 
+test('asking warm processes to leave makes no socket folder where there is none', async (t) => {
+  const home = tempDir('epic-warm-none-');
+  const env = { HOME: home, XDG_RUNTIME_DIR: path.join(home, 'run') };
+  await stopWarm(env);
+  t.false(fs.existsSync(env.XDG_RUNTIME_DIR));
+});
+
 test.serial('asked to leave, every warm process of the user leaves and removes its socket', async (t) => {
   const { user } = t.context;
   await user.run(['whoami']);

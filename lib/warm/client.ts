@@ -35,13 +35,13 @@ export interface WarmPlan {
   bundle: string;
 }
 
-/** The user's private folder for warm sockets, or undefined when it is not safely theirs. */
-export function warmFolder(env: NodeJS.ProcessEnv): string | undefined {
+/** The user's private folder for warm sockets (made unless `create` is false), or undefined when it is not safely theirs. */
+export function warmFolder(env: NodeJS.ProcessEnv, create = true): string | undefined {
   if (typeof process.getuid !== 'function') return undefined;
   const uid = process.getuid();
   const dir = path.join(env.XDG_RUNTIME_DIR || os.tmpdir(), `epic-events-${uid}`);
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (create) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = fs.lstatSync(dir);
     return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0 ? dir : undefined;
   } catch {
@@ -156,7 +156,8 @@ export function startWarm(plan: WarmPlan, epicScript: string): void {
  * connection to the database, which `epic db stop` would otherwise count as a shell in use.
  */
 export async function stopWarm(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const dir = warmFolder(env);
+  // No folder, no warm process: none is made for the asking.
+  const dir = warmFolder(env, false);
   if (!dir) return;
   const sockets = fs.readdirSync(dir).filter((name) => name.endsWith('.sock'));
   await Promise.all(
