@@ -30,16 +30,16 @@ function promptFor(io: IOStreams): Prompter {
   return io.stdinIsTerminal && io.stderrIsTerminal ? terminalPrompter(io) : noPrompter;
 }
 
-function oneShotRunner(app: App, io: IOStreams, prompt: Prompter, mode: Pick<RunnerDeps, 'stdinLines' | 'systemShell' | 'keepsRunning'>): Runner {
+function oneShotRunner(app: App, io: IOStreams, prompt: Prompter, mode: Pick<RunnerDeps, 'stdinLines' | 'systemShell'>): Runner {
   return new Runner({ app, prompt, session: new TokenSession(app), io, ...mode });
 }
 
 /**
  * One command from the system shell: the only way `setup` and `db ...` run. The warm process
  * (lib/warm/serve.ts) gives its own prompter, which hands a question back to the caller's
- * terminal, and stays up after an unexpected error.
+ * terminal.
  */
-export function runOneShot(app: App, io: IOStreams, argv: string[], prompt = promptFor(io), keepsRunning = false): Promise<number> {
+export function runOneShot(app: App, io: IOStreams, argv: string[], prompt = promptFor(io)): Promise<number> {
   let lines: string[] | undefined;
   const fromStdin = async (count: number) => {
     const firstRead = lines === undefined;
@@ -47,7 +47,7 @@ export function runOneShot(app: App, io: IOStreams, argv: string[], prompt = pro
     lines ??= (await io.readAll()).replace(/\r?\n$/, '').split(/\r?\n/);
     return passwordLines(lines, count, firstRead, '');
   };
-  return oneShotRunner(app, io, prompt, { stdinLines: io.stdinIsTerminal ? undefined : fromStdin, systemShell: true, keepsRunning }).execute(unquoted(argv));
+  return oneShotRunner(app, io, prompt, { stdinLines: io.stdinIsTerminal ? undefined : fromStdin, systemShell: true }).execute(unquoted(argv));
 }
 
 /**

@@ -135,8 +135,8 @@ test.serial('a question goes back to the terminal: the command runs in-process, 
   const socket = path.join(warmFolder(user.env)!, await warmSocket(user.env));
   const plan = planOfTheBinary(user.env, user.home);
   t.is(plan.socket, socket, 'the test speaks to the process the binary uses');
-  const request = { protocol: 1, bundle: plan.bundle, argv: ['collaborator', 'delete', 'Sam Sales'], stdoutIsTerminal: true, stderrIsTerminal: true, columns: 80 };
-  t.deepEqual(await ask(socket, { ...request, stdinIsTerminal: true }), [{ elsewhere: true }]);
+  const request = { protocol: 1, bundle: plan.bundle, argv: ['collaborator', 'delete', 'Sam Sales'], cwd: user.home, stdoutIsTerminal: true, stderrIsTerminal: true, columns: 80 };
+  t.deepEqual(await ask(socket, { ...request, stdinIsTerminal: true }), [{ accepted: true }, { elsewhere: true }]);
   const refused = await ask(socket, { ...request, stdinIsTerminal: false });
   t.deepEqual(refused.at(-1), { exit: 2 }, 'off a terminal it needs --yes, as in-process');
   t.true((await user.run(['collaborator', 'show', 'Sam Sales'])).code === 0, 'Sam is still there');
@@ -155,14 +155,37 @@ test.serial('a process of another bundle hands every command back and leaves; th
   t.is(await warmSocket(user.env), name, 'the same installation and configuration: the same socket');
 });
 
-test.serial('a reader that leaves early ends the command with success, and the warm process goes on', async (t) => {
-  const { user } = t.context;
+test.serial('a slow reader gets every line; one that leaves early ends the command with success; the warm process goes on', async (t) => {
+  const { user, db } = t.context;
+  // Enough rows to fill a pipe many times over.
+  await db.owner.query(`
+    INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+      SELECT 'Bulk client ' || i, 'bulk' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'), 'Bulk company', c.id, now(), now(), 0
+        FROM generate_series(1, 3000) i, (SELECT id FROM collaborators WHERE email = 'sam@epic-events.fr') c`);
   await user.run(['whoami']);
   await warmSocket(user.env);
-  const first = execFileSync('sh', ['-c', `node ${EPIC} collaborator list --format csv | head -1`], { env: user.env, encoding: 'utf8', cwd: user.home, stdio: ['ignore', 'pipe', 'ignore'] });
-  const all = (await user.run(['collaborator', 'list', '--format', 'csv'], '', { EPIC_WARM: '0' })).stdout;
-  t.is(first, `${all.split('\n')[0]}\n`);
+  const pipeline = (reader: string) =>
+    execFileSync('bash', ['-c', `set -o pipefail; node ${EPIC} client list --all --format csv | ${reader}`], { env: user.env, encoding: 'utf8', cwd: user.home, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  const whole = (await user.run(['client', 'list', '--all', '--format', 'csv'], '', { EPIC_WARM: '0' })).stdout;
+  t.true(whole.length > 300_000, `${whole.length} characters`);
+  t.is(pipeline('(sleep 1; cat)'), whole, 'a reader that starts late still gets all of it');
+  // pipefail: the pipeline fails if epic does; head leaves after one line.
+  t.is(pipeline('head -1'), `${whole.split('\n')[0]}\n`);
   t.regex((await user.run(['whoami'])).stderr, ANSWERED);
+});
+
+test.serial('setup and db commands, however spelt, go back to run in-process', async (t) => {
+  const { user } = t.context;
+  await user.run(['whoami']);
+  const socket = path.join(warmFolder(user.env)!, await warmSocket(user.env));
+  const plan = planOfTheBinary(user.env, user.home);
+  const request = { protocol: 1, bundle: plan.bundle, cwd: user.home, stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: false };
+  for (const argv of [['DB', 'stop'], ['db stop'], ['Setup', '--name', 'x']]) t.deepEqual(await ask(socket, { ...request, argv }), [{ elsewhere: true }], argv.join(' '));
+  t.deepEqual(await answering(user.env), [path.basename(socket)], 'and it is still there');
+  const status = await user.run(['DB', 'status']);
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /DATABASE_URL/);
+  t.notRegex(status.stderr, ANSWERED, 'run in-process');
 });
 
 test.serial('settings that shape a command have a warm process of their own; some commands always run in-process', (t) => {
@@ -198,7 +221,7 @@ test.serial('asked to leave, every warm process of the user leaves and removes i
   await warmSocket(user.env);
   await stopWarm(user.env);
   t.deepEqual(await answering(user.env), []);
-  t.deepEqual(fs.readdirSync(warmFolder(user.env)!), []);
+  t.deepEqual(fs.readdirSync(warmFolder(user.env)!).filter((name) => name !== 'key'), []);
 });
 
 test.serial('db stop asks the warm processes to leave first: their connections are not shells in use', async (t) => {

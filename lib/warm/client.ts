@@ -21,8 +21,11 @@ import { PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
  * started for the old one. Only Node's built-in modules are loaded here.
  */
 
-/** The variables that change what a command does, where it connects or how it prints. */
-const SHAPING = /^(?:EPIC_|PG|SENTRY_|XDG_|LC_)|^(?:DATABASE_URL|NO_COLOR|FORCE_COLOR|TERM|COLORTERM|CI|TZ|LANG|LANGUAGE|HOME|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
+/** The variables that change what a command does, where it connects, what it trusts or how it prints. */
+const SHAPING = /^(?:EPIC_|PG|SENTRY_|XDG_|LC_|NODE_|SSL_)|^(?:DATABASE_URL|NO_COLOR|FORCE_COLOR|TERM|COLORTERM|CI|TZ|LANG|LANGUAGE|HOME|USER|LOGNAME|TMPDIR)$|_PROXY$/i;
+
+/** How long `epic db stop` waits for a warm process to leave. */
+const STOP_WAIT_MS = 6000;
 
 /** Variables holding folders, which the CRM resolves against the current folder. */
 const FOLDERS = new Set(['EPIC_DATA_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'HOME', 'TMPDIR']);
@@ -49,6 +52,22 @@ export function warmFolder(env: NodeJS.ProcessEnv, create = true): string | unde
   }
 }
 
+/** The user's random key for socket names, made once in their private folder; undefined when it cannot be kept there. */
+function privateKey(dir: string): Buffer | undefined {
+  const file = path.join(dir, 'key');
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(32), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  try {
+    const key = fs.readFileSync(file);
+    return key.length === 32 ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The bundle as it is on disk now: a rebuilt or upgraded one has another identity. */
 export function bundleIdentity(bundleFile: string): string | undefined {
   try {
@@ -62,19 +81,24 @@ export function bundleIdentity(bundleFile: string): string | undefined {
 /** Where the warm process for this command's installation and configuration listens, or undefined to run in-process. */
 export function warmPlan(bundleFile: string, argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WarmPlan | undefined {
   if (env.EPIC_WARM === '0' || process.platform === 'win32') return undefined;
-  if (argv.length === 0 || IN_PROCESS.has(argv[0]) || argv.includes('--password-stdin')) return undefined;
+  if (argv.length === 0 || IN_PROCESS.has(argv[0].toLowerCase()) || argv.includes('--password-stdin')) return undefined;
   const bundle = bundleIdentity(bundleFile);
   const dir = bundle && warmFolder(env);
   if (!bundle || !dir) return undefined;
-  const hash = crypto.createHash('sha256').update(`${PROTOCOL}\0${bundleFile}\0${bundle}\0`);
+  const key = privateKey(dir);
+  if (!key) return undefined;
+  // Keyed: the name shows in the process list, and it is made of secrets (DATABASE_URL's password).
+  const hash = crypto.createHmac('sha256', key).update(`${PROTOCOL}\0${bundleFile}\0${bundle}\0`);
   for (const name of Object.keys(env).filter((key) => SHAPING.test(key)).sort()) {
     // A relative folder means another folder from elsewhere.
     const value = FOLDERS.has(name) ? path.resolve(cwd, env[name] ?? '') : env[name];
     hash.update(`${name}=${value}\0`);
   }
   try {
-    // Folders a .env names may be relative to where it is, too.
-    hash.update(fs.readFileSync(path.join(cwd, '.env'))).update(`\0${cwd}`);
+    // Folders a .env names may be relative to where it is, too; whether it is used depends on its owner and mode.
+    const file = path.join(cwd, '.env');
+    const stat = fs.lstatSync(file);
+    hash.update(fs.readFileSync(file)).update(`\0${cwd}\0${stat.uid}\0${stat.mode}\0${stat.ino}`);
   } catch {
     hash.update('\0no .env');
   }
@@ -84,12 +108,16 @@ export function warmPlan(bundleFile: string, argv: string[], env: NodeJS.Process
 /** What came of asking: the command's exit code, no warm process to ask, or one that handed the command back. */
 export type WarmOutcome = { exit: number } | 'absent' | 'elsewhere';
 
-/** Runs the command in the warm process, its output written here as it comes. */
+/** Resolves once what was written to the stream has been handed to the system. */
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+/** Runs the command in the warm process, its output written here as it comes and at the pace it is read. */
 export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC_DEBUG === '1'): Promise<WarmOutcome> {
   return new Promise((resolve) => {
     const socket = net.connect(plan.socket);
     let settled = false;
-    let spoke = false;
+    let accepted = false;
+    let waiting = false;
     let buffered = '';
     const settle = (outcome: WarmOutcome) => {
       if (settled) return;
@@ -101,8 +129,37 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
     for (const stream of [process.stdout, process.stderr]) {
       stream.on('error', (error: NodeJS.ErrnoException) => settle({ exit: stream === process.stdout && error.code === 'EPIPE' ? 0 : 1 }));
     }
-    // Lost after it began to answer: the command's outcome is unknown, so it is a failure.
-    const lost = () => settle(spoke ? { exit: 1 } : 'absent');
+    // Lost once the command was accepted, its outcome is unknown: a failure, never a second run.
+    const lost = () => {
+      if (!waiting) settle(accepted ? { exit: 1 } : 'absent');
+    };
+    /** Handles the frames received, stopping while the terminal or pipe is full. */
+    const pump = () => {
+      for (let end = buffered.indexOf('\n'); end >= 0 && !settled && !waiting; end = buffered.indexOf('\n')) {
+        const frame = JSON.parse(buffered.slice(0, end)) as WarmFrame;
+        buffered = buffered.slice(end + 1);
+        if ('accepted' in frame) accepted = true;
+        else if ('elsewhere' in frame) settle('elsewhere');
+        else if ('exit' in frame) {
+          if (debug) process.stderr.write(`debug: answered by the warm process at ${plan.socket}\n`);
+          // Everything written reaches the reader before the process exits.
+          void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => settle({ exit: frame.exit }));
+          waiting = true;
+        } else {
+          const target = 'out' in frame ? process.stdout : process.stderr;
+          if (!target.write('out' in frame ? frame.out : frame.err)) {
+            waiting = true;
+            socket.pause();
+            target.once('drain', () => {
+              waiting = false;
+              socket.resume();
+              pump();
+              if (socket.destroyed) lost();
+            });
+          }
+        }
+      }
+    };
     socket.on('error', lost);
     socket.on('close', lost);
     socket.on('connect', () => {
@@ -121,22 +178,7 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       buffered += chunk;
-      for (let end = buffered.indexOf('\n'); end >= 0 && !settled; end = buffered.indexOf('\n')) {
-        const frame = JSON.parse(buffered.slice(0, end)) as WarmFrame;
-        buffered = buffered.slice(end + 1);
-        if ('exit' in frame) {
-          if (debug) process.stderr.write(`debug: answered by the warm process at ${plan.socket}\n`);
-          return settle({ exit: frame.exit });
-        }
-        if ('elsewhere' in frame) return settle('elsewhere');
-        spoke = true;
-        // Big outputs flow at the pace of whoever reads them: the warm process waits too.
-        const target = 'out' in frame ? process.stdout : process.stderr;
-        if (!target.write('out' in frame ? frame.out : frame.err)) {
-          socket.pause();
-          target.once('drain', () => socket.resume());
-        }
-      }
+      pump();
     });
   });
 }
@@ -165,8 +207,14 @@ export async function stopWarm(env: NodeJS.ProcessEnv = process.env): Promise<vo
       (name) =>
         new Promise<void>((resolve) => {
           const socket = net.connect(path.join(dir, name), () => socket.write(`${JSON.stringify({ quit: true })}\n`));
-          socket.on('error', () => resolve());
-          socket.on('close', () => resolve());
+          // A process held by a reader that stalls leaves later: its connection then counts as a shell's.
+          const giveUp = setTimeout(() => socket.destroy(), STOP_WAIT_MS);
+          const done = () => {
+            clearTimeout(giveUp);
+            resolve();
+          };
+          socket.on('error', done);
+          socket.on('close', done);
           socket.resume();
         }),
     ),

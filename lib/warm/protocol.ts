@@ -24,6 +24,8 @@ export interface QuitRequest {
 }
 
 export type WarmFrame =
+  /** The command runs here now: from then on a lost connection is its failure, never a reason to run it again. */
+  | { accepted: true }
   | { out: string }
   | { err: string }
   | { exit: number }

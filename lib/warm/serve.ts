@@ -4,6 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import type { App } from '../app';
 import { EXIT, NeedsTerminal } from '../errors';
 import type { IOStreams } from '../io/streams';
+import { findCommand, isSystemCommand } from '../commands';
 import { runOneShot } from '../oneshot';
 import type { Prompter } from '../session/contracts';
 import { noPrompter } from '../shell/prompts';
@@ -17,6 +18,9 @@ import { PROTOCOL, type QuitRequest, type WarmFrame, type WarmRequest } from './
  * after EPIC_WARM_IDLE_MINUTES without a command (10 by default), when its socket is removed
  * or replaced, when asked to (`epic db stop`), and when its bundle changes on disk.
  */
+
+/** How long a leaving process waits for the commands under way. */
+const LEAVING_GRACE_MS = 5000;
 
 /** A question cannot be asked from here: the command goes back to run in-process, at the terminal. */
 const handBack: Prompter = {
@@ -58,6 +62,15 @@ async function serveOne(app: App, socket: net.Socket, request: WarmRequest, bund
     send({ elsewhere: true });
     return 'stale';
   }
+  // `setup` and `db …` however spelt (`epic DB stop`) manage the database this process holds:
+  // in-process only (db stop asks this very process to leave).
+  const found = findCommand(request.argv);
+  if (found && isSystemCommand(found.spec)) {
+    send({ elsewhere: true });
+    return 'served';
+  }
+  // From here the command may change data: a caller that loses us must not run it again.
+  send({ accepted: true });
   let wrote = false;
   const io: IOStreams = {
     stdin: Readable.from([]),
@@ -76,7 +89,7 @@ async function serveOne(app: App, socket: net.Socket, request: WarmRequest, bund
   const prompt = request.stdinIsTerminal && request.stderrIsTerminal ? handBack : noPrompter;
   let code: number;
   try {
-    code = await runOneShot(app, io, request.argv, prompt, true);
+    code = await runOneShot(app, io, request.argv, prompt);
   } catch (error) {
     if (!(error instanceof NeedsTerminal) || wrote) throw error;
     send({ elsewhere: true });
@@ -105,7 +118,8 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
     } catch {
       /* already gone */
     }
-    void Promise.allSettled(running)
+    // Commands under way finish, unless a reader stalls them: then they end with the process.
+    void Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, LEAVING_GRACE_MS))])
       .then(() => app.close())
       .finally(() => process.exit(EXIT.ok));
   };
@@ -150,8 +164,7 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
       void served.finally(() => running.delete(served));
     });
   });
-  await listenOnce(server, socketPath);
-  ownInode = fs.statSync(socketPath).ino;
+  ownInode = await listenOnce(server, socketPath);
   // Connected before the first command, which is then as fast as the next ones.
   await app.db().catch(() => undefined);
   watch = setInterval(() => {
@@ -167,24 +180,19 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
 }
 
 /**
- * Listens on the socket, unless another warm process already answers there (two commands
- * started one at the same time): then this one leaves. A socket file nobody answers on is
- * what a process that died left behind, and is replaced.
+ * Listens under a name of its own, then takes the socket's name in one rename: of two processes
+ * started at once, the last one renamed answers, and the other, whose socket is no longer under
+ * the name, leaves at its next check. Resolves to the inode that is this process's socket.
  */
-function listenOnce(server: net.Server, socketPath: string): Promise<void> {
+function listenOnce(server: net.Server, socketPath: string): Promise<number> {
+  const own = `${socketPath}.${process.pid}`;
+  fs.rmSync(own, { force: true });
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE') return reject(error);
-      const probe = net.connect(socketPath);
-      probe.on('connect', () => {
-        probe.destroy();
-        process.exit(EXIT.ok);
-      });
-      probe.on('error', () => {
-        fs.rmSync(socketPath, { force: true });
-        server.listen(socketPath, resolve);
-      });
+    server.once('error', reject);
+    server.listen(own, () => {
+      const inode = fs.statSync(own).ino;
+      fs.renameSync(own, socketPath);
+      resolve(inode);
     });
-    server.listen(socketPath, resolve);
   });
 }
