@@ -23,11 +23,13 @@ if (argv[0] === '--serve-warm') {
   const plan = warm.warmPlan(BUNDLE, argv);
   const outcome = plan ? await warm.runWarm(plan, argv) : 'absent';
   if (outcome !== 'absent' && outcome !== 'elsewhere') process.exit(outcome.exit);
+  // As it was before this command read .env into it, for the warm process it may start.
+  const environment = { ...process.env };
   const { main, guardProcess, processStreams } = loadCli();
   // Once for the process: a closed pipe ends it quietly, an error nobody caught goes to the run.
   guardProcess();
   const code = await main(argv, processStreams());
-  if (plan && outcome === 'absent') warm.startWarm(plan, __filename);
+  if (plan && outcome === 'absent') warm.startWarm(plan, __filename, environment);
   // Everything is closed and error reports flushed (bounded to 2 s) by now; a Sentry that
   // never answers must not keep the process alive with its open request.
   process.exit(code);

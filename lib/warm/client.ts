@@ -184,10 +184,11 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
 }
 
 /** Starts the warm process for this plan, detached: the command that starts it does not wait for it. */
-export function startWarm(plan: WarmPlan, epicScript: string): void {
+export function startWarm(plan: WarmPlan, epicScript: string, env: NodeJS.ProcessEnv): void {
   try {
-    // It reads the .env of this folder, as this command did: the socket's name holds that file's text.
-    spawn(process.execPath, [...process.execArgv, epicScript, '--serve-warm', plan.socket, plan.bundle], { detached: true, stdio: 'ignore' }).unref();
+    // It reads the .env of this folder itself, as this command did (the socket's name holds that
+    // file's text): `env` is the environment from before, so that a value is said to come from .env.
+    spawn(process.execPath, [...process.execArgv, epicScript, '--serve-warm', plan.socket, plan.bundle], { detached: true, stdio: 'ignore', env }).unref();
   } catch {
     // Only slower: the next command runs in-process again.
   }

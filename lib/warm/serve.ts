@@ -121,6 +121,7 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
     // Commands under way finish, unless a reader stalls them: then they end with the process.
     void Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, LEAVING_GRACE_MS))])
       .then(() => app.close())
+      .then(() => app.reporter.flush(2000))
       .finally(() => process.exit(EXIT.ok));
   };
   server.on('connection', (socket) => {
