@@ -6,12 +6,11 @@
  * users get it (answered by the warm process, which the first command started) and in-process
  * (EPIC_WARM=0, what the first command of the day costs); the targets apply to the first.
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { stopWarm, warmFolder } from '../lib/warm/client';
+import { answeringWarmSockets, stopWarm } from '../lib/warm/client';
 import { removeEmbeddedDatabase } from '../test/helpers/cluster';
 import { benchUser, EPIC } from './bench-user';
 
@@ -49,18 +48,8 @@ function rounds(cases: Case[], runs: number): { times: Map<string, number[]>; no
 
 /** Waits until `count` warm processes of the user answer (they start in the background). */
 async function waitForWarmProcesses(env: NodeJS.ProcessEnv, count: number): Promise<void> {
-  const dir = warmFolder(env)!;
-  const answers = (socket: string) =>
-    new Promise<boolean>((resolve) => {
-      const probe = net.connect(`${dir}/${socket}`, () => {
-        probe.destroy();
-        resolve(true);
-      });
-      probe.on('error', () => resolve(false));
-    });
   for (let i = 0; i < 300; i++) {
-    const sockets = fs.readdirSync(dir).filter((name) => name.endsWith('.sock'));
-    if ((await Promise.all(sockets.map(answers))).filter(Boolean).length >= count) return;
+    if ((await answeringWarmSockets(env)).length >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${count} warm processes did not start`);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
+import { line, PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
 
 /**
  * The thin side of the warm process (README, "Start-up time"), built into its own small file
@@ -173,7 +173,7 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
         stderrIsTerminal: process.stderr.isTTY === true,
         columns: process.stdout.columns,
       };
-      socket.write(`${JSON.stringify(request)}\n`);
+      socket.write(line(request));
     });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
@@ -207,7 +207,7 @@ export async function stopWarm(env: NodeJS.ProcessEnv = process.env): Promise<vo
     sockets.map(
       (name) =>
         new Promise<void>((resolve) => {
-          const socket = net.connect(path.join(dir, name), () => socket.write(`${JSON.stringify({ quit: true })}\n`));
+          const socket = net.connect(path.join(dir, name), () => socket.write(line({ quit: true })));
           // A process held by a reader that stalls leaves later: its connection then counts as a shell's.
           const giveUp = setTimeout(() => socket.destroy(), STOP_WAIT_MS);
           const done = () => {
@@ -220,4 +220,21 @@ export async function stopWarm(env: NodeJS.ProcessEnv = process.env): Promise<vo
         }),
     ),
   );
+}
+
+/** The sockets of the user's warm processes that answer now (benchmarks and tests wait for them). */
+export async function answeringWarmSockets(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const dir = warmFolder(env, false);
+  if (!dir) return [];
+  const sockets = fs.readdirSync(dir).filter((name) => name.endsWith('.sock'));
+  const answers = (name: string) =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(path.join(dir, name), () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+  const live = await Promise.all(sockets.map(answers));
+  return sockets.filter((_, i) => live[i]);
 }

@@ -23,6 +23,9 @@ export interface QuitRequest {
   quit: true;
 }
 
+/** One frame or request as it goes on the socket: a line of JSON. */
+export const line = (message: WarmFrame | WarmRequest | QuitRequest) => `${JSON.stringify(message)}\n`;
+
 export type WarmFrame =
   /** The command runs here now: from then on a lost connection is its failure, never a reason to run it again. */
   | { accepted: true }

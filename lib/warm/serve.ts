@@ -9,7 +9,7 @@ import { runOneShot } from '../oneshot';
 import type { Prompter } from '../session/contracts';
 import { noPrompter } from '../shell/prompts';
 import { bundleIdentity } from './client';
-import { PROTOCOL, type QuitRequest, type WarmFrame, type WarmRequest } from './protocol';
+import { line, PROTOCOL, type QuitRequest, type WarmFrame, type WarmRequest } from './protocol';
 
 /**
  * The warm process: the CRM loaded and a database connection open, serving the one-shot
@@ -37,8 +37,7 @@ function frameStream(socket: net.Socket, key: 'out' | 'err', onWrite: () => void
     write(chunk: string | Buffer, _encoding, done) {
       if (socket.destroyed) return done(new Error('the caller went away'));
       onWrite();
-      const frame: WarmFrame = key === 'out' ? { out: chunk.toString() } : { err: chunk.toString() };
-      if (socket.write(`${JSON.stringify(frame)}\n`)) return done();
+      if (socket.write(line(key === 'out' ? { out: chunk.toString() } : { err: chunk.toString() }))) return done();
       const drained = () => {
         socket.off('close', gone);
         done();
@@ -57,7 +56,7 @@ function frameStream(socket: net.Socket, key: 'out' | 'err', onWrite: () => void
 }
 
 async function serveOne(app: App, socket: net.Socket, request: WarmRequest, bundleFile: string, bundle: string): Promise<'served' | 'stale'> {
-  const send = (frame: WarmFrame) => socket.write(`${JSON.stringify(frame)}\n`);
+  const send = (frame: WarmFrame) => socket.write(line(frame));
   if (request.protocol !== PROTOCOL || request.bundle !== bundle || bundleIdentity(bundleFile) !== bundle) {
     send({ elsewhere: true });
     return 'stale';
@@ -140,7 +139,7 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
         return socket.destroy();
       }
       if (leaving) {
-        socket.end(`${JSON.stringify({ elsewhere: true } satisfies WarmFrame)}\n`);
+        socket.end(line({ elsewhere: true }));
         return;
       }
       if ('quit' in request) {
@@ -155,7 +154,7 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
         } catch (error) {
           // The caller gets a failure; the process stays, as the shell does after an unexpected error.
           app.reporter.captureException(error);
-          if (!socket.destroyed) socket.write(`${JSON.stringify({ exit: EXIT.failure } satisfies WarmFrame)}\n`);
+          if (!socket.destroyed) socket.write(line({ exit: EXIT.failure }));
         } finally {
           socket.end();
           lastUse = Date.now();
