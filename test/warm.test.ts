@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
-import { stopWarm, warmFolder, warmPlan, type WarmPlan } from '../lib/warm/client';
+import { answeringWarmSockets, stopWarm, warmFolder, warmPlan, type WarmPlan } from '../lib/warm/client';
 import type { WarmFrame, WarmRequest } from '../lib/warm/protocol';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { tempDir } from './helpers/temp';
+import { Terminal } from './helpers/terminal';
 
 /**
  * The warm process (README, "Start-up time"): a one-shot command that finds none runs
@@ -29,25 +30,6 @@ function warmUser(url: string) {
   return user;
 }
 
-/** The sockets of the user's warm processes that answer. */
-async function answering(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const dir = warmFolder(env)!;
-  const sockets = fs.readdirSync(dir).filter((name) => name.endsWith('.sock'));
-  const live = await Promise.all(
-    sockets.map(
-      (name) =>
-        new Promise<boolean>((resolve) => {
-          const socket = net.connect(path.join(dir, name), () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.on('error', () => resolve(false));
-        }),
-    ),
-  );
-  return sockets.filter((_, i) => live[i]);
-}
-
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 200; i++) {
     const found = await probe();
@@ -57,7 +39,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`gave up waiting: ${what}`);
 }
 
-const warmSocket = (env: NodeJS.ProcessEnv) => until('a warm process', async () => (await answering(env))[0]);
+const warmSocket = (env: NodeJS.ProcessEnv) => until('a warm process', async () => (await answeringWarmSockets(env))[0]);
 
 /** The plan as `bin/epic.js` makes it: Node without this test process's flags, which are part of a bundle's identity. */
 function planOfTheBinary(env: NodeJS.ProcessEnv, cwd: string): WarmPlan {
@@ -142,6 +124,34 @@ test.serial('a question goes back to the terminal: the command runs in-process, 
   t.true((await user.run(['collaborator', 'show', 'Sam Sales'])).code === 0, 'Sam is still there');
 });
 
+test.serial('in an 80-column terminal: a warm table fits, and a deletion asks its question there', async (t) => {
+  const { user } = t.context;
+  await user.run(['whoami']);
+  await warmSocket(user.env);
+  const env = user.env as Record<string, string>;
+  const list = await Terminal.open(env, { args: ['collaborator', 'list'], columns: 80 });
+  try {
+    const screen = await list.waitFor(/\[exit 0\]/);
+    t.regex(screen, /answered by the warm process/);
+    t.regex(screen, /Sam Sales/);
+    const table = (await list.screen(true)).filter((row) => !row.startsWith('debug:'));
+    t.true(table.every((row) => row.length <= 80), screen);
+  } finally {
+    await list.close();
+  }
+  const deletion = await Terminal.open(env, { args: ['collaborator', 'delete', 'Sam Sales'], columns: 80 });
+  try {
+    await deletion.waitFor(/Delete collaborator #\d+ Sam Sales.*\[y\/N\]/);
+    await deletion.type('n');
+    await deletion.press('Enter');
+    const screen = await deletion.waitFor(/\[exit 1\]/);
+    t.regex(screen, /cancelled: nothing was deleted/);
+    t.notRegex(screen, /answered by the warm process/, 'the question was asked in-process');
+  } finally {
+    await deletion.close();
+  }
+});
+
 test.serial('a process of another bundle hands every command back and leaves; the next command starts a new one', async (t) => {
   const { user } = t.context;
   await user.run(['whoami']);
@@ -181,7 +191,7 @@ test.serial('setup and db commands, however spelt, go back to run in-process', a
   const plan = planOfTheBinary(user.env, user.home);
   const request = { protocol: 1, bundle: plan.bundle, cwd: user.home, stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: false };
   for (const argv of [['DB', 'stop'], ['db stop'], ['Setup', '--name', 'x']]) t.deepEqual(await ask(socket, { ...request, argv }), [{ elsewhere: true }], argv.join(' '));
-  t.deepEqual(await answering(user.env), [path.basename(socket)], 'and it is still there');
+  t.deepEqual(await answeringWarmSockets(user.env), [path.basename(socket)], 'and it is still there');
   const status = await user.run(['DB', 'status']);
   t.is(status.code, 0, status.stderr);
   t.regex(status.stdout, /DATABASE_URL/);
@@ -220,7 +230,7 @@ test.serial('asked to leave, every warm process of the user leaves and removes i
   await user.run(['whoami']);
   await warmSocket(user.env);
   await stopWarm(user.env);
-  t.deepEqual(await answering(user.env), []);
+  t.deepEqual(await answeringWarmSockets(user.env), []);
   t.deepEqual(fs.readdirSync(warmFolder(user.env)!).filter((name) => name !== 'key'), []);
 });
 
@@ -236,7 +246,7 @@ test.serial('db stop asks the warm processes to leave first: their connections a
     const stopped = await user.run(['db', 'stop']);
     t.is(stopped.code, 0, stopped.stderr);
     t.regex(stopped.stderr, /embedded database stopped/);
-    t.deepEqual(await answering(user.env), []);
+    t.deepEqual(await answeringWarmSockets(user.env), []);
   } finally {
     await stopWarm(user.env);
     await removeEmbeddedDatabase(user.env.EPIC_DATA_DIR);

@@ -21,8 +21,12 @@ import { line, PROTOCOL, type WarmFrame, type WarmRequest } from './protocol';
  * started for the old one. Only Node's built-in modules are loaded here.
  */
 
-/** The variables that change what a command does, where it connects, what it trusts or how it prints. */
-const SHAPING = /^(?:EPIC_|PG|SENTRY_|XDG_|LC_|NODE_|SSL_)|^(?:DATABASE_URL|NO_COLOR|FORCE_COLOR|TERM|COLORTERM|CI|TZ|LANG|LANGUAGE|HOME|USER|LOGNAME|TMPDIR)$|_PROXY$/i;
+/**
+ * The variables that change what a command does, where it connects, what it trusts or how it
+ * prints. Not TERM: colour follows NO_COLOR, FORCE_COLOR and whether each stream is a terminal
+ * (lib/output/colour.ts), which the request carries; terminals of other kinds share a process.
+ */
+const SHAPING = /^(?:EPIC_|PG|SENTRY_|XDG_|LC_|NODE_|SSL_)|^(?:DATABASE_URL|NO_COLOR|FORCE_COLOR|TZ|LANG|LANGUAGE|HOME|USER|LOGNAME|TMPDIR)$|_PROXY$/i;
 
 /** How long `epic db stop` waits for a warm process to leave. */
 const STOP_WAIT_MS = 6000;
