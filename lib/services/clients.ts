@@ -1,14 +1,14 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { foldColumn } from '../db/fold';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Collaborator, Contract, Event, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
-import { clientRow, contractRow, eventRow, mapListing, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
-import { findPage } from './page';
+import { readPage } from './page';
+import type { ListQuery } from './list-query';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
 export interface ClientFilters {
@@ -39,34 +39,25 @@ async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Pr
   return { [Op.and]: conditions };
 }
 
-export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
-  const where = await clientConditions(ctx, filters);
-  return mapListing(
-    await findPage(Client, {
-      attributes: { include: [LAST_CONTACT_AT] },
-      where,
-      include: salesContactNamed(),
-      // Alphabetical as people read it: Élodie among the E, not after Z.
-      order: [[foldColumn('Client.fullName'), 'ASC'], ['id', 'ASC']],
-      limit: filters.limit,
-      transaction: ctx.transaction,
-    }),
-    clientRow,
-  );
-}
-
-/**
- * Every client the filters match, in the list's order, handed to `write` a batch at a time as
- * plain rows (lib/services/batches.ts). The folded-name index serves the order; a keyset on the
- * folded name would put epic_fold in the condition, which row-level security keeps from using
- * an index.
- */
-export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
+/** The columns of clientRow, with the list's join and its order: alphabetical as people read it, Élodie among the E, not after Z. */
+function clientListQuery(where: WhereOptions): ListQuery {
   const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
            "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", ${LAST_CONTACT_AT[0].val} AS "lastContactAt"
       FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
-  const where = await clientConditions(ctx, filters);
-  await eachBatch(ctx, { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id' }, write);
+  return { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id' };
+}
+
+export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
+  return readPage(ctx, clientListQuery(await clientConditions(ctx, filters)), filters.limit);
+}
+
+/**
+ * Every client the filters match, in the list's order, handed to `write` a batch at a time
+ * (lib/services/batches.ts). The folded-name index serves the order; a keyset on the folded
+ * name would put epic_fold in the condition, which row-level security keeps from using an index.
+ */
+export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
+  await eachBatch(ctx, clientListQuery(await clientConditions(ctx, filters)), write);
 }
 
 export interface ClientDetails {

@@ -4,9 +4,10 @@ import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
-import { contractRow, mapListing, type ContractRow, type Listing } from './rows';
+import { contractRow, type ContractRow, type Listing } from './rows';
 import { eachBatch } from './batches';
-import { findPage } from './page';
+import { readPage } from './page';
+import type { ListQuery } from './list-query';
 import { cents, euros, money } from './validation';
 
 export interface ContractFilters {
@@ -39,25 +40,22 @@ async function contractConditions(ctx: ServiceContext, filters: ContractFilters)
   return { [Op.and]: conditions };
 }
 
-export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
-  return mapListing(await findPage(Contract, {
-    where: await contractConditions(ctx, filters),
-    include: withClient(),
-    order: [['id', 'ASC']],
-    limit: filters.limit,
-    transaction: ctx.transaction,
-  }), contractRow);
-}
-
-/** Every contract the filters match, in the list's order, a batch at a time as plain rows (lib/services/batches.ts). */
-export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, write: (rows: ContractRow[]) => Promise<void>): Promise<void> {
-  // The columns of contractRow, joined as the list's includes are.
+/** The columns of contractRow, joined as a contract names its client and their salesperson, in id order. */
+function contractListQuery(where: WhereOptions): ListQuery {
   const select = `SELECT "Contract".id, "Contract"."clientId", client."fullName" AS client, client."salesContactId", "salesContact"."fullName" AS "salesContact",
            "Contract"."totalAmount", "Contract"."amountDue", "Contract".signed, "Contract"."signedAt", "Contract"."createdAt"
       FROM contracts AS "Contract" LEFT JOIN clients AS client ON client.id = "Contract"."clientId"
            LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = client."salesContactId"`;
-  const where = await contractConditions(ctx, filters);
-  await eachBatch(ctx, { select, model: Contract, where, orderBy: 'ORDER BY "Contract".id' }, write);
+  return { select, model: Contract, where, orderBy: 'ORDER BY "Contract".id' };
+}
+
+export async function listContracts(ctx: ServiceContext, filters: ContractFilters = {}): Promise<Listing<ContractRow>> {
+  return readPage(ctx, contractListQuery(await contractConditions(ctx, filters)), filters.limit);
+}
+
+/** Every contract the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
+export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, write: (rows: ContractRow[]) => Promise<void>): Promise<void> {
+  await eachBatch(ctx, contractListQuery(await contractConditions(ctx, filters)), write);
 }
 
 /** What the contracts these filters select still owe, in euros ("1234.50"): summed by the database, whatever their number. */

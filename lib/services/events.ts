@@ -4,9 +4,10 @@ import { ValidationError } from '../errors';
 import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent, namedCondition } from './lookup';
-import { clientRow, eventRow, mapListing, type ClientRow, type EventRow, type Listing } from './rows';
+import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
-import { findPage } from './page';
+import { readPage } from './page';
+import type { ListQuery } from './list-query';
 import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
 export interface EventFilters {
@@ -128,30 +129,24 @@ export async function listEvents(ctx: ServiceContext, filters: EventFilters = {}
   return listSelectedEvents(ctx, await eventSelection(ctx, filters), filters.limit);
 }
 
-export async function listSelectedEvents(ctx: ServiceContext, selection: EventSelection, limit: number | undefined): Promise<Listing<EventRow>> {
-  return mapListing(
-    await findPage(Event, {
-      where: whereOf(selection),
-      include: details(),
-      order: [['startsAt', 'ASC'], ['id', 'ASC']],
-      limit,
-      transaction: ctx.transaction,
-    }),
-    eventRow,
-  );
-}
-
-/** Every event the filters match, in the list's order, a batch at a time as plain rows (lib/services/batches.ts). */
-export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, write: (rows: EventRow[]) => Promise<void>): Promise<void> {
-  // The columns of eventRow, joined as `details` includes them.
+/** The columns of eventRow, joined as `details` includes them, in date order. */
+function eventListQuery(where: WhereOptions): ListQuery {
   const select = `SELECT "Event".id, "Event".name, "Event"."contractId", client.id AS "clientId", client."fullName" AS client, client.phone AS "clientPhone",
            client.email AS "clientEmail", "salesContact"."fullName" AS "salesContact", "Event"."supportContactId", "supportContact"."fullName" AS "supportContact",
            "Event"."startsAt", "Event"."endsAt", "Event".location, "Event".attendees, "Event".notes, "Event"."updatedAt", "Event".version
       FROM events AS "Event" LEFT JOIN collaborators AS "supportContact" ON "supportContact".id = "Event"."supportContactId"
            LEFT JOIN contracts AS contract ON contract.id = "Event"."contractId" LEFT JOIN clients AS client ON client.id = contract."clientId"
            LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = client."salesContactId"`;
-  const where = whereOf(await eventSelection(ctx, filters));
-  await eachBatch(ctx, { select, model: Event, where, orderBy: 'ORDER BY "Event"."startsAt", "Event".id' }, write);
+  return { select, model: Event, where, orderBy: 'ORDER BY "Event"."startsAt", "Event".id' };
+}
+
+export async function listSelectedEvents(ctx: ServiceContext, selection: EventSelection, limit: number | undefined): Promise<Listing<EventRow>> {
+  return readPage(ctx, eventListQuery(whereOf(selection)), limit);
+}
+
+/** Every event the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
+export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, write: (rows: EventRow[]) => Promise<void>): Promise<void> {
+  await eachBatch(ctx, eventListQuery(whereOf(await eventSelection(ctx, filters))), write);
 }
 
 function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {

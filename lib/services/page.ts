@@ -1,28 +1,48 @@
-import type { FindOptions, Model, ModelStatic } from 'sequelize';
+import type { FindOptions, Model, ModelStatic, Transaction } from 'sequelize';
+import type { Tx } from '../db/context';
+import { rawAccess, type ListQuery } from './list-query';
 import type { Listing } from './rows';
 
 /**
  * One page of a list and how many rows match. Counting every match behind "showing 30 of
  * 100,020" read the whole filtered set (7–40 ms at 100,000 rows), which the page itself does
- * not need. So: a page that is not full is its own count; a full one counts the ids of at most
- * COUNT_CAP + 1 matches (or the page's size + 1 for a longer page), in whatever order is
- * cheapest, and more than that are said as "1,000+". An exact figure beyond that would cost the full scan again; the planner's estimate
- * would be cheap but can be wrong by far, and a list must not say a wrong number. A list
- * without a limit (--all) counts nothing.
+ * not need. So: a page that is not full is its own count; a full one counts at most COUNT_CAP +
+ * 1 matches (or the page's size + 1 for a longer page), in whatever order is cheapest, and more
+ * than that are said as "1,000+". An exact figure beyond that would cost the full scan again;
+ * the planner's estimate would be cheap but can be wrong by far, and a list must not say a
+ * wrong number. A list without a limit (--all) counts nothing.
  */
 export const COUNT_CAP = 1000;
 
-export async function findPage<M extends Model>(model: ModelStatic<M>, options: FindOptions & { limit?: number }): Promise<Listing<M>> {
-  const rows = await model.findAll(options);
-  if (options.limit === undefined || rows.length < options.limit) return { rows, total: rows.length };
-  const cap = Math.max(COUNT_CAP, options.limit);
-  const matching = await model.findAll({
-    // The page's joins only name things; conditions are on the listed table's own columns.
-    where: options.where,
-    attributes: ['id'],
-    limit: cap + 1,
-    raw: true,
-    transaction: options.transaction,
-  });
-  return matching.length > cap ? { rows, total: cap, atLeast: true } : { rows, total: matching.length };
+/** A page of a list query (lib/services/list-query.ts): plain rows, the list's own order. */
+export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | undefined): Promise<Listing<T>> {
+  const { whereSql, rows } = rawAccess(tx.transaction, query.model);
+  const where = whereSql(query.where);
+  const page = await rows<T>(`${query.select} ${where} ${query.orderBy}${limit === undefined ? '' : ` LIMIT ${sqlInteger(limit)}`}`);
+  return counted(page, limit, () => cappedCount(tx.transaction, query.model, where, limit!));
+}
+
+/** A page read through the model, for the short lists (collaborators, a client's interactions). */
+export async function findPage<M extends Model>(model: ModelStatic<M>, options: FindOptions & { limit?: number; transaction: Transaction }): Promise<Listing<M>> {
+  const page = await model.findAll(options);
+  // The page's joins only name things; conditions are on the listed table's own columns.
+  return counted(page, options.limit, () => cappedCount(options.transaction, model, rawAccess(options.transaction, model).whereSql(options.where ?? {}), options.limit!));
+}
+
+async function counted<T>(page: T[], limit: number | undefined, count: () => Promise<{ total: number; atLeast?: true }>): Promise<Listing<T>> {
+  if (limit === undefined || page.length < limit) return { rows: page, total: page.length };
+  return { rows: page, ...(await count()) };
+}
+
+/** How many rows the condition matches, counted by the database up to the cap and no further. */
+async function cappedCount(transaction: Transaction, model: ModelStatic<Model>, where: string, limit: number): Promise<{ total: number; atLeast?: true }> {
+  const cap = Math.max(COUNT_CAP, limit);
+  const { table, rows } = rawAccess(transaction, model);
+  const [{ matching }] = await rows<{ matching: number }>(`SELECT count(*)::int AS matching FROM (SELECT 1 FROM ${table} AS "${model.name}" ${where} LIMIT ${sqlInteger(cap + 1)}) AS capped`);
+  return matching > cap ? { total: cap, atLeast: true } : { total: matching };
+}
+
+function sqlInteger(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`not a row count: ${value}`);
+  return value;
 }
