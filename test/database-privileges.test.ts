@@ -518,6 +518,55 @@ test('a role change ends the sessions of the collaborator it changes', async (t)
   t.is((await runtime.query('SELECT status FROM epic_begin($1)', [token])).rows[0].status, 'ended');
 });
 
+test('a reading command: epic_begin(token, true) makes the transaction read-only, locks nothing and writes lastUsedAt only when it is a twentieth of the idle limit old', async (t) => {
+  const id = await person('Rita Reader', 'sales');
+  const { token } = await login('Rita Reader');
+  const lastUsed = async () => (await owner.query(`SELECT "lastUsedAt" AS at FROM sessions WHERE "collaboratorId" = $1`, [id])).rows[0].at as Date;
+  const setLastUsed = (ago: string) => owner.query(`UPDATE sessions SET "lastUsedAt" = now() - $2::interval WHERE "collaboratorId" = $1`, [id, ago]);
+  const reader = await runtime.connect();
+  try {
+    await reader.query('BEGIN');
+    t.is((await reader.query('SELECT status FROM epic_begin($1, true)', [token])).rows[0].status, 'ok');
+    t.is((await reader.query('SHOW transaction_read_only')).rows[0].transaction_read_only, 'on');
+    t.is((await reader.query('SELECT epic_actor_id() AS id')).rows[0].id, id, 'the session is the acting one');
+    // The collaborator's row is not locked: a role change need not wait for a list.
+    t.is((await owner.query('SELECT id FROM collaborators WHERE id = $1 FOR UPDATE NOWAIT', [id])).rowCount, 1);
+    await reader.query('SAVEPOINT probe');
+    await t.throwsAsync(reader.query('SET transaction_read_only = off'), { code: '25001' });
+    await reader.query('ROLLBACK TO SAVEPOINT probe');
+    await t.throwsAsync(reader.query(`UPDATE clients SET "companyName" = 'x' WHERE "salesContactId" = $1`, [id]), { code: '25006' });
+    await reader.query('ROLLBACK');
+    // 30 idle minutes: a use within the last 90 s is not written again by a read; an older one is.
+    const read = async () => {
+      await reader.query('BEGIN');
+      t.is((await reader.query('SELECT status FROM epic_begin($1, true)', [token])).rows[0].status, 'ok');
+      await reader.query('COMMIT');
+    };
+    await setLastUsed('60 seconds');
+    const before = await lastUsed();
+    await read();
+    t.is((await lastUsed()).getTime(), before.getTime(), 'a minute-old use is not written by a read');
+    await setLastUsed('100 seconds');
+    await read();
+    t.true(Date.now() - (await lastUsed()).getTime() < 60_000, 'an older one is');
+  } finally {
+    reader.release();
+  }
+  // A command that writes still locks its collaborator and writes the use at once.
+  const writer = await runtime.connect();
+  try {
+    await setLastUsed('10 seconds');
+    await writer.query('BEGIN');
+    await writer.query('SELECT status FROM epic_begin($1)', [token]);
+    t.is((await writer.query('SHOW transaction_read_only')).rows[0].transaction_read_only, 'off');
+    await t.throwsAsync(owner.query('SELECT id FROM collaborators WHERE id = $1 FOR UPDATE NOWAIT', [id]), { code: '55P03' });
+    await writer.query('COMMIT');
+    t.true(Date.now() - (await lastUsed()).getTime() < 5_000);
+  } finally {
+    writer.release();
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Performance: the actor is resolved once per statement
 // ---------------------------------------------------------------------------------------------

@@ -255,3 +255,28 @@ test.serial("one-shot: --password-stdin takes the acting manager's password on t
   t.is(noPassword.code, 2);
   t.regex(noPassword.stderr, /needs your own password: give --password-stdin/);
 });
+
+test.serial('commands that only read (lists, shows, histories) run in a read-only transaction; commands that write do not', async (t) => {
+  const { w } = t.context;
+  const shell = await loggedIn(w, 'sam@epic.test');
+  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown; logQueryParameters?: boolean } };
+  const { logging } = sequelize.options;
+  const begins: string[] = [];
+  sequelize.options.logQueryParameters = true;
+  sequelize.options.logging = (sql: string) => {
+    if (sql.includes('epic_begin(')) begins.push(sql);
+  };
+  const modeOf = async (line: string) => {
+    begins.length = 0;
+    await shell.run(line);
+    t.is(begins.length, 1, line);
+    return /, true$/.test(begins[0]) ? 'read-only' : /, false$/.test(begins[0]) ? 'read-write' : begins[0];
+  };
+  try {
+    for (const line of ['client list', 'client show #1', 'contract list --mine', 'event list', 'client history #1', 'whoami']) t.is(await modeOf(line), 'read-only', line);
+    t.is(await modeOf(`client update #1 --company "Read Write"`), 'read-write');
+  } finally {
+    sequelize.options.logging = logging;
+    sequelize.options.logQueryParameters = false;
+  }
+});

@@ -112,7 +112,10 @@ export interface CommandShape {
   options?: OptionDecls;
   /** Groups of options of which at most one may be given. */
   exclusive?: readonly (readonly string[])[];
-  /** Lists get --format, --limit and --all; shows get --format. */
+  /**
+   * Lists get --format, --limit and --all; shows get --format. A command with an output only
+   * reads: its transaction is read-only in the database (lib/services/sessions.ts).
+   */
   output?: 'list' | 'show';
   /** Also writes its rows as a calendar (`--format ics`, a `.ics` file): event lists only. */
   calendar?: boolean;

@@ -35,9 +35,18 @@ interface BeginRow {
   must_change_password: boolean | null;
 }
 
+/**
+ * How a command's transaction is opened. `readsOnly`: the command only reads (lists, shows,
+ * histories, completion), and the database makes the transaction read-only once the session is
+ * judged, locking and writing nothing for it (migration 20261130000800).
+ */
+export interface SessionOptions extends TransactionOptions {
+  readsOnly?: boolean;
+}
+
 /** Hands the token to the database for this transaction only; the actor, or why there is none. */
-export async function beginSession(tx: Tx, token: string): Promise<SessionActor> {
-  const [row] = await selectRows<BeginRow>(tx, 'SELECT * FROM epic_begin($1)', [token]);
+export async function beginSession(tx: Tx, token: string, readsOnly = false): Promise<SessionActor> {
+  const [row] = await selectRows<BeginRow>(tx, 'SELECT * FROM epic_begin($1, $2)', [token, readsOnly]);
   if (!row || row.status !== 'ok') throw new SessionUnusable(row?.status === 'ok' || !row ? 'ended' : row.status);
   return { id: row.collaborator_id!, fullName: row.full_name!, role: row.role!, mustChangePassword: row.must_change_password! };
 }
@@ -52,13 +61,13 @@ export function inSession<T>(
   token: string,
   admit: (actor: SessionActor) => void,
   work: (ctx: ServiceContext) => Promise<T>,
-  options: TransactionOptions = {},
+  { readsOnly, ...options }: SessionOptions = {},
 ): Promise<T> {
   return inTransaction(
     sequelize,
     clock,
     async (tx) => {
-      const actor = await beginSession(tx, token);
+      const actor = await beginSession(tx, token, readsOnly);
       admit(actor);
       const { id, role, fullName } = actor;
       return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));

@@ -3,7 +3,7 @@ import type { SessionControl } from './contracts';
 import type { ServiceContext } from '../db/context';
 import type { Role } from '../roles';
 import { logIn, type LoggedIn } from '../services/auth';
-import type { SessionActor } from '../services/sessions';
+import type { SessionActor, SessionOptions } from '../services/sessions';
 
 /** How the runner runs a command as someone: a token in memory for the shell, in a file for one-shot use. */
 export interface SessionBackend extends SessionControl {
@@ -11,7 +11,7 @@ export interface SessionBackend extends SessionControl {
    * One transaction as the logged-in collaborator: the database resolves the session inside it,
    * `admit` checks the actor it found (fresh role included), then the work runs.
    */
-  inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T>;
+  inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>, options?: Pick<SessionOptions, 'readsOnly'>): Promise<T>;
   /** The role known without a query (the shell's login), for registering commands and refusing early. */
   role(): Role | undefined;
   /** Whether someone may be logged in, known without the database (a token file exists, say). */

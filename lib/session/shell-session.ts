@@ -3,7 +3,7 @@ import type { LoginOutcome, Prompter } from './contracts';
 import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';
-import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
+import { closeSession, inSession, SessionUnusable, type SessionActor, type SessionOptions } from '../services/sessions';
 import type { SecurityPolicy } from '../services/settings';
 import { logInFor, type SessionBackend } from './backend';
 import { plural } from '../output/plural';
@@ -77,7 +77,7 @@ export class ShellSession implements SessionBackend {
     return this.role();
   }
 
-  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>, options?: Pick<SessionOptions, 'readsOnly'>): Promise<T> {
     for (let unlocked = false; ; unlocked = true) {
       const session = this.current;
       if (!session) throw new NotLoggedIn('not logged in: type login');
@@ -86,7 +86,7 @@ export class ShellSession implements SessionBackend {
         return await inSession(sequelize, this.app.clock, session.token, (actor) => {
           session.actor = actor;
           admit(actor);
-        }, work);
+        }, work, options);
       } catch (error) {
         if (!(error instanceof SessionUnusable)) throw error;
         if (error.status === 'idle' && !unlocked) {
@@ -117,7 +117,7 @@ export class ShellSession implements SessionBackend {
   async read<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
     const session = this.current;
     if (!session) throw new NotLoggedIn('not logged in');
-    return inSession(await this.app.db(), this.app.clock, session.token, () => undefined, work);
+    return inSession(await this.app.db(), this.app.clock, session.token, () => undefined, work, { readsOnly: true });
   }
 }
 

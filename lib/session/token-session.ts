@@ -3,7 +3,7 @@ import type { LoginOutcome } from './contracts';
 import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';
-import { closeSession, inSession, SessionUnusable, type SessionActor } from '../services/sessions';
+import { closeSession, inSession, SessionUnusable, type SessionActor, type SessionOptions } from '../services/sessions';
 import { logInFor, type SessionBackend } from './backend';
 import { checkTokenPath, deleteToken, forgetRoleHint, readRoleHint, readToken, tokenToRevoke, writeRoleHint, writeToken } from './token-file';
 
@@ -71,7 +71,7 @@ export class TokenSession implements SessionBackend {
     await this.inSession(() => undefined, async () => undefined);
   }
 
-  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  async inSession<T>(admit: (actor: SessionActor) => void, work: (ctx: ServiceContext) => Promise<T>, options?: Pick<SessionOptions, 'readsOnly'>): Promise<T> {
     const token = readToken(this.configDir);
     if (!token) throw new NotLoggedIn('not logged in: run `epic login` first');
     try {
@@ -79,7 +79,7 @@ export class TokenSession implements SessionBackend {
         if (actor.role !== this.lastKnownRole()) writeRoleHint(this.configDir, actor.role);
         this.known = actor;
         admit(actor);
-      }, work);
+      }, work, options);
     } catch (error) {
       if (error instanceof SessionUnusable) {
         // help lists the logged-out commands again, as it does after a logout.

@@ -248,7 +248,7 @@ export class Runner {
     const { deps } = this;
     const { app } = deps;
     return {
-      as: (work) => deps.session.inSession((actor) => this.admitActor(spec, actor), work),
+      as: (work) => deps.session.inSession((actor) => this.admitActor(spec, actor), work, { readsOnly: spec.output !== undefined }),
       clock: app.clock,
       tokens: app.tokens,
       prompt: deps.prompt,
