@@ -5,6 +5,8 @@ import pg from 'pg';
 import { freshDatabase } from './helpers/database';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
+import { listClients } from '../lib/services/clients';
+import { selectRows } from '../lib/db/context';
 import { buildWorld, openSessionFor, type World } from './helpers/world';
 
 /**
@@ -143,15 +145,17 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
   const { w } = t.context;
   const shell = await salesShell(w);
   const statements: string[] = [];
-  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown } };
+  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown; logQueryParameters?: boolean } };
   const logging = sequelize.options.logging;
   const capture = async (line: string) => {
     statements.length = 0;
     sequelize.options.logging = (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, '').replace(/\s+/g, ' '));
+    sequelize.options.logQueryParameters = true;
     try {
       await runOk(shell, line);
     } finally {
       sequelize.options.logging = logging;
+      sequelize.options.logQueryParameters = false;
     }
     return statements.filter((sql) => /^SELECT "(Event|Contract|Client)"\.id,/.test(sql) || /^SELECT count\(\*\)/.test(sql));
   };
@@ -163,7 +167,9 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
     try {
       await c.query('SELECT status FROM epic_begin($1)', [token]);
       await c.query('SET LOCAL enable_seqscan = off');
-      return (await c.query(`EXPLAIN ${sql.replace(/;$/, '')}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      // The statement as it was sent: its text, and the values of its parameters after it.
+      const [, text, values] = /^(.*?)(?:; (\[.*\]))?$/.exec(sql)!;
+      return (await c.query(`EXPLAIN ${text}`, values ? JSON.parse(values) : [])).rows.map((row) => row['QUERY PLAN']).join('\n');
     } finally {
       await c.query('ROLLBACK');
     }
@@ -180,8 +186,57 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
     t.regex(await plan(page), /Index Scan using clients_name_fold_order_idx on clients/);
     // One row back, counted by the database over at most 1,001 matches, in no particular order.
     t.regex(counted, /LIMIT 1001\) AS capped$/);
+    t.regex(mineEvents, /"clientSalesContactId" = \$1\) .*; \[\d+\]$/, 'the owner is a parameter');
     t.regex(await plan(counted), /Aggregate[^\n]*\n\s+->\s+Limit/);
     t.notRegex(await plan(counted), /Sort/);
+  } finally {
+    await c.end();
+  }
+});
+
+test.serial('a page and its count are prepared on their connection the second time their text runs, and no more than 64 texts stay prepared', async (t) => {
+  const { w } = t.context;
+  // One transaction, so one connection: statements are prepared per connection.
+  await w.as(w.sales, async (ctx) => {
+    const prepared = async () =>
+      (await selectRows<{ statement: string }>(ctx, `SELECT statement FROM pg_prepared_statements WHERE name LIKE 'epic_list_%'`)).map((row) => row.statement);
+    const list = (limit: number) => listClients(ctx, { mine: true, limit });
+    const first = await list(7);
+    t.false((await prepared()).some((text) => text.endsWith('LIMIT 7')), 'not prepared the first time');
+    t.deepEqual(await list(7), first);
+    const kept = await prepared();
+    t.true(kept.some((text) => /"salesContactId" = \$1\)? ORDER BY .* LIMIT 7$/.test(text)), kept.join('\n'));
+    t.true(kept.some((text) => /^SELECT count\(\*\).*"salesContactId" = \$1/.test(text)), 'and its count');
+    t.deepEqual(await list(7), first, 'and run prepared');
+    // 70 more texts (a limit each), each run twice: the least recently used are deallocated.
+    for (let limit = 100; limit < 170; limit++) {
+      t.is((await list(limit)).rows.length, limit);
+      await list(limit);
+    }
+    const after = await prepared();
+    t.is(after.length, 64);
+    t.false(after.some((text) => text.endsWith('LIMIT 7')));
+    t.true(after.some((text) => text.endsWith('LIMIT 169')));
+  });
+});
+
+test.serial("the collaborators policy checks contacts only on the rows a query keeps: a client's salesperson is fetched by key, not found among 30", async (t) => {
+  const { w } = t.context;
+  await w.db.owner.query(`
+    INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt")
+      SELECT 'Seller ' || i, 'seller' || i || '@bulk.test', 'sales', 'x', now(), now() FROM generate_series(1, 25) i;
+    ANALYZE collaborators;`);
+  const token = await openSessionFor(w.db, w.sales.id);
+  const c = new pg.Client({ connectionString: w.db.url });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SELECT status FROM epic_begin($1, true)', [token]);
+    const { rows } = await c.query(`EXPLAIN SELECT k.id, s."fullName" FROM clients k LEFT JOIN collaborators s ON s.id = k."salesContactId" WHERE k.id = (SELECT min(id) FROM clients)`);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    // Looked up by the client's salesContactId, so the policy's check runs for that one row only.
+    t.regex(plan, /Index Scan using collaborators_pkey on collaborators s[^\n]*\n\s+Index Cond: \(id = k\."salesContactId"\)/, plan);
+    await c.query('ROLLBACK');
   } finally {
     await c.end();
   }

@@ -15,8 +15,9 @@ import { rawAccess, type ListQuery } from './list-query';
 const BATCH = 1000;
 
 export async function eachBatch<T>(tx: Tx, query: ListQuery, write: (rows: T[]) => Promise<void>): Promise<void> {
-  const { whereSql, rows: run } = rawAccess(tx.transaction, query.model);
-  await run(`DECLARE epic_export NO SCROLL CURSOR FOR ${query.select} ${whereSql(query.where)} ${query.orderBy}`);
+  const { inlineWhere, rows: rowsOf } = rawAccess(tx.transaction, query.model);
+  const run = <R>(text: string) => rowsOf<R>({ text });
+  await run(`DECLARE epic_export NO SCROLL CURSOR FOR ${query.select} ${inlineWhere(query.where)} ${query.orderBy}`);
   const fetch = () => {
     const rows = run<T>(`FETCH ${BATCH} FROM epic_export`);
     // Read ahead while the batch before is written; if that write fails, this one is not awaited.
