@@ -2,11 +2,13 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
-import { Client, Collaborator, Contract, Event, salesContactNamed } from '../../models';
+import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
 import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
-import { clientRow, contractRow, eventRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
+import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
+import { contractsOfClient } from './contracts';
+import { eventsOfClient } from './events';
 import { readPage } from './page';
 import type { ListQuery } from './list-query';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
@@ -69,26 +71,15 @@ export interface ClientDetails {
 
 const RECENT_CONTACTS = 5;
 
+/** A client with its contracts, their events and the latest interactions, each read as its own list reads it. */
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
   assertAllowed(ctx.actor, 'client.show');
-  const found = await findClient(ctx, ref);
-  const client = await Client.findByPk(found.id, {
-    attributes: { include: [LAST_CONTACT_AT] },
-    include: [...salesContactNamed(), { model: Contract, include: [{ model: Event, include: [{ model: Collaborator.scope('named'), as: 'supportContact' }] }] }],
-    order: [[{ model: Contract, as: 'contracts' }, 'id', 'ASC']],
-    transaction: ctx.transaction,
-    rejectOnEmpty: true,
-  });
-  const contracts = client.contracts ?? [];
-  for (const contract of contracts) contract.client = client;
+  const { id } = await findClient(ctx, ref);
+  const [client] = (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows;
   return {
-    client: clientRow(client),
-    contracts: contracts.map(contractRow),
-    events: contracts.filter((k) => k.event).map((k) => {
-      const event = k.event!;
-      event.contract = k;
-      return eventRow(event);
-    }),
+    client,
+    contracts: await contractsOfClient(ctx, id),
+    events: await eventsOfClient(ctx, id),
     recentContacts: (await contactsOf(ctx, client, RECENT_CONTACTS)).rows,
   };
 }

@@ -83,7 +83,7 @@ export async function recordContact(ctx: ServiceContext, ref: string, input: New
 }
 
 /** A client's interactions, latest first. */
-export async function contactsOf(ctx: ServiceContext, client: Client, limit?: number): Promise<Listing<ContactRow>> {
+export async function contactsOf(ctx: ServiceContext, client: Pick<Client, 'id' | 'fullName'>, limit?: number): Promise<Listing<ContactRow>> {
   return mapListing(await findPage(ClientContact, {
     where: { clientId: client.id },
     order: [['at', 'DESC'], ['id', 'DESC']],

@@ -53,6 +53,11 @@ export async function listContracts(ctx: ServiceContext, filters: ContractFilter
   return readPage(ctx, contractListQuery(await contractConditions(ctx, filters)), filters.limit);
 }
 
+/** A client's contracts, as their list shows them. */
+export async function contractsOfClient(ctx: ServiceContext, clientId: number): Promise<ContractRow[]> {
+  return (await readPage<ContractRow>(ctx, contractListQuery({ clientId }), undefined)).rows;
+}
+
 /** Every contract the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
 export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, write: (rows: ContractRow[]) => Promise<void>): Promise<void> {
   await eachBatch(ctx, contractListQuery(await contractConditions(ctx, filters)), write);

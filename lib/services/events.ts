@@ -144,6 +144,12 @@ export async function listSelectedEvents(ctx: ServiceContext, selection: EventSe
   return readPage(ctx, eventListQuery(whereOf(selection)), limit);
 }
 
+/** A client's events, as their list shows them, in the order of their contracts. */
+export async function eventsOfClient(ctx: ServiceContext, clientId: number): Promise<EventRow[]> {
+  const query = eventListQuery(whereOf({ now: ctx.clock.now(), clientId }));
+  return (await readPage<EventRow>(ctx, { ...query, orderBy: 'ORDER BY "Event"."contractId"' }, undefined)).rows;
+}
+
 /** Every event the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
 export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, write: (rows: EventRow[]) => Promise<void>): Promise<void> {
   await eachBatch(ctx, eventListQuery(whereOf(await eventSelection(ctx, filters))), write);
