@@ -57,6 +57,14 @@ test.serial('a full page says "1,000+" once more than 1,000 rows match; a page t
   t.regex(shell.stderr.text(), new RegExp(`^showing 30 of ${await count(t.context.w, `"searchText" LIKE '%=1+1 bulk 1%'`)} \\(`, 'm'));
   await runOk(shell, 'client list --search =1+1 bulk 5195');
   t.is(shell.stderr.text(), '');
+  // A search counts its matches in the page's own query: capped all the same, and no extra column.
+  const found = await runOk(shell, 'client list --search bulk --format json');
+  t.regex(shell.stderr.text(), /^showing 30 of 1,000\+ \(/m);
+  t.is(JSON.parse(found).length, 30);
+  const { w } = t.context;
+  const listing = await w.as(w.sales, (ctx) => listClients(ctx, { search: 'bulk', limit: 5 }));
+  t.like(listing, { total: 1000, atLeast: true });
+  t.deepEqual(Object.keys(listing.rows[0]).sort(), ['companyName', 'createdAt', 'email', 'fullName', 'id', 'lastContactAt', 'phone', 'salesContact', 'salesContactId', 'updatedAt']);
   await runOk(shell, 'client list --limit 2000');
   t.regex(shell.stderr.text(), /^showing 2,000 of 2,000\+ \(/m);
   await runOk(shell, 'client list --all --format json');

@@ -42,15 +42,15 @@ async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Pr
 }
 
 /** The columns of clientRow, with the list's join and its order: alphabetical as people read it, Élodie among the E, not after Z. */
-function clientListQuery(where: WhereOptions): ListQuery {
+function clientListQuery(where: WhereOptions, search = false): ListQuery {
   const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
            "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", ${LAST_CONTACT_AT[0].val} AS "lastContactAt"
       FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
-  return { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id' };
+  return { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id', countedWithPage: search };
 }
 
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
-  return readPage(ctx, clientListQuery(await clientConditions(ctx, filters)), filters.limit);
+  return readPage(ctx, clientListQuery(await clientConditions(ctx, filters), filters.search !== undefined), filters.limit);
 }
 
 /**

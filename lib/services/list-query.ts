@@ -17,6 +17,11 @@ export interface ListQuery {
   where: WhereOptions;
   /** `ORDER BY ...`: the list's own order. */
   orderBy: string;
+  /**
+   * The condition finds every match before the first row (a text search through its index): the
+   * page's own query counts them as it sorts them, rather than a second query finding them again.
+   */
+  countedWithPage?: boolean;
 }
 
 /** SQL text and the values of its `$n` parameters. */

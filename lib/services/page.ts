@@ -14,12 +14,22 @@ import type { Listing } from './rows';
  */
 export const COUNT_CAP = 1000;
 
+/** The column of a page's rows that carries how many rows matched (countedWithPage). */
+const MATCHING = 'epicMatching';
+
 /** A page of a list query (lib/services/list-query.ts): plain rows, the list's own order. */
 export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | undefined): Promise<Listing<T>> {
   const access = rawAccess(tx.transaction, query.model);
   const where = access.boundWhere(query.where);
   // The limit is written in, not a parameter: a plan kept for any limit would be made for a tenth of the table.
-  const page = await access.rows<T>({ text: `${query.select} ${where.text} ${query.orderBy}${limit === undefined ? '' : ` LIMIT ${sqlInteger(limit)}`}`, values: where.values }, true);
+  const limited = (select: string) => ({ text: `${select} ${where.text} ${query.orderBy}${limit === undefined ? '' : ` LIMIT ${sqlInteger(limit)}`}`, values: where.values });
+  if (query.countedWithPage && limit !== undefined) {
+    const rows = await access.rows<T & { [MATCHING]?: string }>(limited(query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `)), true);
+    const matching = Number(rows[0]?.[MATCHING] ?? 0);
+    for (const row of rows) delete row[MATCHING];
+    return { rows, ...capped(matching, limit) };
+  }
+  const page = await access.rows<T>(limited(query.select), true);
   return counted(page, limit, () => cappedCount(access, query.model, where, limit!));
 }
 
@@ -38,9 +48,14 @@ async function counted<T>(page: T[], limit: number | undefined, count: () => Pro
 
 /** How many rows the condition matches, counted by the database up to the cap and no further. */
 async function cappedCount(access: RawAccess, model: ModelStatic<Model>, where: Statement, limit: number): Promise<{ total: number; atLeast?: true }> {
-  const cap = Math.max(COUNT_CAP, limit);
-  const text = `SELECT count(*)::int AS matching FROM (SELECT 1 FROM ${access.table} AS "${model.name}" ${where.text} LIMIT ${sqlInteger(cap + 1)}) AS capped`;
+  const text = `SELECT count(*)::int AS matching FROM (SELECT 1 FROM ${access.table} AS "${model.name}" ${where.text} LIMIT ${sqlInteger(Math.max(COUNT_CAP, limit) + 1)}) AS capped`;
   const [{ matching }] = await access.rows<{ matching: number }>({ text, values: where.values }, true);
+  return capped(matching, limit);
+}
+
+/** A number of matches as a list says it: up to the cap, "1,000+" beyond. */
+function capped(matching: number, limit: number): { total: number; atLeast?: true } {
+  const cap = Math.max(COUNT_CAP, limit);
   return matching > cap ? { total: cap, atLeast: true } : { total: matching };
 }
 
