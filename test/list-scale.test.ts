@@ -49,6 +49,21 @@ async function salesShell(w: World): Promise<ShellHarness> {
   return shell;
 }
 
+/** Work on a connection of the runtime role, in a transaction of `who`'s session, rolled back after it. */
+async function inRuntimeSession<T>(w: World, who: { id: number }, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const token = await openSessionFor(w.db, who.id);
+  const c = new pg.Client({ connectionString: w.db.url });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SELECT status FROM epic_begin($1)', [token]);
+    return await work(c);
+  } finally {
+    await c.query('ROLLBACK').catch(() => undefined);
+    await c.end();
+  }
+}
+
 test.serial('a full page says "1,000+" once more than 1,000 rows match; a page that is not full, or one that counted them all, says the number', async (t) => {
   const shell = await salesShell(t.context.w);
   await runOk(shell, 'client list');
@@ -136,17 +151,9 @@ test.serial('contracts and events carry their client\'s salesperson: set on crea
   await runOk(manager, `client reassign #${w.ownClient.id} --to Sam Sales`);
   t.deepEqual(await owners(), { contracts: [w.sales.id], events: [w.sales.id] });
   // The runtime role may read the column, never set it.
-  const token = await openSessionFor(w.db, w.manager.id);
-  const c = new pg.Client({ connectionString: w.db.url });
-  await c.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query('SELECT status FROM epic_begin($1)', [token]);
-    await t.throwsAsync(c.query('UPDATE contracts SET "clientSalesContactId" = $1 WHERE id = $2', [w.otherSales.id, w.ownUnsigned.id]), { message: /permission denied/ });
-  } finally {
-    await c.query('ROLLBACK');
-    await c.end();
-  }
+  await inRuntimeSession(w, w.manager, (c) =>
+    t.throwsAsync(c.query('UPDATE contracts SET "clientSalesContactId" = $1 WHERE id = $2', [w.otherSales.id, w.ownUnsigned.id]), { message: /permission denied/ }),
+  );
 });
 
 test.serial('as the runtime role, --mine, --upcoming and the count use the indexes meant for them', async (t) => {
@@ -167,39 +174,27 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
     }
     return statements.filter((sql) => /^SELECT "(Event|Contract|Client)"\.id,/.test(sql) || /^SELECT count\(\*\)/.test(sql));
   };
-  const token = await openSessionFor(w.db, w.sales.id);
-  const c = new pg.Client({ connectionString: w.db.url });
-  await c.connect();
-  const plan = async (sql: string) => {
-    await c.query('BEGIN');
-    try {
-      await c.query('SELECT status FROM epic_begin($1)', [token]);
+  const plan = (sql: string) =>
+    inRuntimeSession(w, w.sales, async (c) => {
       await c.query('SET LOCAL enable_seqscan = off');
       // The statement as it was sent: its text, and the values of its parameters after it.
       const [, text, values] = /^(.*?)(?:; (\[.*\]))?$/.exec(sql)!;
       return (await c.query(`EXPLAIN ${text}`, values ? JSON.parse(values) : [])).rows.map((row) => row['QUERY PLAN']).join('\n');
-    } finally {
-      await c.query('ROLLBACK');
-    }
-  };
-  try {
-    const [mineEvents] = await capture('event list --mine');
-    // A few rows here: a bitmap scan of the same index is as good as the ordered scan.
-    t.regex(await plan(mineEvents), /(Index Scan using|Bitmap Index Scan on) events_sales_contact_starts_idx/);
-    const [unsigned] = await capture('contract list --unsigned --mine');
-    t.regex(await plan(unsigned), /(Index Scan using|Bitmap Index Scan on) contracts_unsigned_sales_contact_idx/);
-    const [upcoming] = await capture('event list --upcoming');
-    t.regex(await plan(upcoming), /(Index Scan using events_starts_at_idx on events "Event"|Bitmap Index Scan on events_starts_at_idx)[^\n]*\n\s+Index Cond: \("startsAt" >= (?:\$\d+|\(InitPlan \d+\)\.col1)\)/);
-    const [page, counted] = await capture('client list');
-    t.regex(await plan(page), /Index Scan using clients_name_fold_order_idx on clients/);
-    // One row back, counted by the database over at most 1,001 matches, in no particular order.
-    t.regex(counted, /LIMIT 1001\) AS capped$/);
-    t.regex(mineEvents, /"clientSalesContactId" = \$1\) .*; \[\d+\]$/, 'the owner is a parameter');
-    t.regex(await plan(counted), /Aggregate[^\n]*\n\s+->\s+Limit/);
-    t.notRegex(await plan(counted), /Sort/);
-  } finally {
-    await c.end();
-  }
+    });
+  const [mineEvents] = await capture('event list --mine');
+  // A few rows here: a bitmap scan of the same index is as good as the ordered scan.
+  t.regex(await plan(mineEvents), /(Index Scan using|Bitmap Index Scan on) events_sales_contact_starts_idx/);
+  const [unsigned] = await capture('contract list --unsigned --mine');
+  t.regex(await plan(unsigned), /(Index Scan using|Bitmap Index Scan on) contracts_unsigned_sales_contact_idx/);
+  const [upcoming] = await capture('event list --upcoming');
+  t.regex(await plan(upcoming), /(Index Scan using events_starts_at_idx on events "Event"|Bitmap Index Scan on events_starts_at_idx)[^\n]*\n\s+Index Cond: \("startsAt" >= (?:\$\d+|\(InitPlan \d+\)\.col1)\)/);
+  const [page, counted] = await capture('client list');
+  t.regex(await plan(page), /Index Scan using clients_name_fold_order_idx on clients/);
+  // One row back, counted by the database over at most 1,001 matches, in no particular order.
+  t.regex(counted, /LIMIT 1001\) AS capped$/);
+  t.regex(mineEvents, /"clientSalesContactId" = \$1\) .*; \[\d+\]$/, 'the owner is a parameter');
+  t.regex(await plan(counted), /Aggregate[^\n]*\n\s+->\s+Limit/);
+  t.notRegex(await plan(counted), /Sort/);
 });
 
 test.serial('a page and its count are prepared on their connection the second time their text runs, and no more than 64 texts stay prepared', async (t) => {
@@ -234,20 +229,13 @@ test.serial("the collaborators policy checks contacts only on the rows a query k
     INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt")
       SELECT 'Seller ' || i, 'seller' || i || '@bulk.test', 'sales', 'x', now(), now() FROM generate_series(1, 25) i;
     ANALYZE collaborators;`);
-  const token = await openSessionFor(w.db, w.sales.id);
-  const c = new pg.Client({ connectionString: w.db.url });
-  await c.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query('SELECT status FROM epic_begin($1, true)', [token]);
-    const { rows } = await c.query(`EXPLAIN SELECT k.id, s."fullName" FROM clients k LEFT JOIN collaborators s ON s.id = k."salesContactId" WHERE k.id = (SELECT min(id) FROM clients)`);
-    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    // Looked up by the client's salesContactId, so the policy's check runs for that one row only.
-    t.regex(plan, /Index Scan using collaborators_pkey on collaborators s[^\n]*\n\s+Index Cond: \(id = k\."salesContactId"\)/, plan);
-    await c.query('ROLLBACK');
-  } finally {
-    await c.end();
-  }
+  const plan = await inRuntimeSession(w, w.sales, async (c) =>
+    (await c.query(`EXPLAIN SELECT k.id, s."fullName" FROM clients k LEFT JOIN collaborators s ON s.id = k."salesContactId" WHERE k.id = (SELECT min(id) FROM clients)`)).rows
+      .map((row) => row['QUERY PLAN'])
+      .join('\n'),
+  );
+  // Looked up by the client's salesContactId, so the policy's check runs for that one row only.
+  t.regex(plan, /Index Scan using collaborators_pkey on collaborators s[^\n]*\n\s+Index Cond: \(id = k\."salesContactId"\)/, plan);
 });
 
 test.serial('epic_upcoming_since: the earliest start of the events running then, the time itself when none runs or without a session', async (t) => {
