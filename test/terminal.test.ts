@@ -56,12 +56,14 @@ async function loggedIn(t: Context, options: { columns?: number; rows?: number; 
   return opened;
 }
 
-/** Types `text`, presses Tab `tabs` times, and returns the screen once it settles. */
+/** Types `text`, presses Tab `tabs` times, and returns the screen once it shows `expected`. */
 async function tab(terminal: Terminal, text: string, expected: RegExp, tabs = 1): Promise<string> {
   await terminal.type(text);
   for (let i = 0; i < tabs; i++) {
+    // A second Tab lists the candidates only once the first one's completion has come back,
+    // which may show nothing on screen; after the last one, the screen is what is waited for.
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 400));
     await terminal.press('Tab');
-    await new Promise((resolve) => setTimeout(resolve, 400));
   }
   const screen = await terminal.waitFor(expected).catch((error: Error) => error.message);
   await terminal.press('C-u');
