@@ -12,12 +12,24 @@ export interface EpicResult {
   stderr: string;
 }
 
+let codeCache: string | undefined;
+
+/**
+ * One cache folder for V8's compiled code of the bundle (bin/load-bundle.js), shared by the
+ * users of this test process: each user's first command would otherwise compile the whole
+ * bundle again. The cache itself is tested in test/load-bundle.test.ts.
+ */
+function sharedCodeCache(): string {
+  return (codeCache ??= tempDir('epic-code-cache-'));
+}
+
 /** A private HOME-like setup for one user of the real `epic` binary, on one test database. */
 export function epicUser(databaseUrl: string, extraEnv: Record<string, string> = {}) {
   const home = tempDir('epic-user-');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
+    XDG_CACHE_HOME: sharedCodeCache(),
     DATABASE_URL: databaseUrl,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     EPIC_DATA_DIR: path.join(home, 'data'),
