@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import anyTest, { type TestFn } from 'ava';
+import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { scrubBreadcrumb, scrubEvent } from '../lib/reporting/scrub';
 import { projectRoot } from '../lib/paths';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { fakeSentry } from './helpers/sentry-server';
+import { insertCollaborator } from './helpers/world';
 
 /** Error reporting (no personal data, flushed before exit) against a recording HTTP server on 127.0.0.1, through the real binary. */
 const test = anyTest as TestFn<{ db: TestDatabase }>;
@@ -18,8 +20,8 @@ const CLIENT = { name: 'Kevin Casey', email: 'kevin@startup.io', phone: '0678653
 
 test.before(async (t) => {
   t.context.db = await freshDatabase();
-  const admin = epicUser(t.context.db.url);
-  await admin.run(['setup', '--name', 'Alice Martin', '--email', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
+  // The first manager as `epic setup` makes it (setup itself is tested in test/epic-binary.test.ts).
+  await insertCollaborator(t.context.db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management', passwordHash: bcrypt.hashSync(PASSWORD, 10) });
 });
 test.after.always(async (t) => {
   await t.context.db?.drop();
@@ -149,7 +151,8 @@ test.serial('a Sentry that never answers or refuses connections leaves the comma
   const refusedPort = (closed.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   try {
-    for (const [i, dsn] of [silent.dsn, `http://key@127.0.0.1:${refusedPort}/1`].entries()) {
+    // Both at once: each waits for its bounded flush.
+    await Promise.all([silent.dsn, `http://key@127.0.0.1:${refusedPort}/1`].map(async (dsn, i) => {
       const user = epicUser(t.context.db.url, { SENTRY_DSN: dsn });
       t.is((await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
       // A hire is a business event: there is something to send.
@@ -157,7 +160,7 @@ test.serial('a Sentry that never answers or refuses connections leaves the comma
       t.is(hire.code, 0, hire.stderr);
       t.regex(hire.stderr, /^Created support collaborator #\d+ Hang Test/);
       t.is((await user.run(['collaborator', 'show', `Hang Test ${i}`])).code, 0);
-    }
+    }));
     // The silent server got the report and never answered: the process left without its answer.
     t.true(count(silent.items(), 'collaborator created').length >= 1);
   } finally {
