@@ -109,6 +109,12 @@ test.before(async (t) => {
   t.context.source = embeddedUser();
   t.context.sourceData = t.context.source.env.EPIC_DATA_DIR;
   t.context.dataDirs = [t.context.sourceData];
+  // The two servers' databases are made while the source company is.
+  [, t.context.target, t.context.spare] = await Promise.all([exportedCompany(t), serverTarget(t), serverTarget(t)]);
+});
+
+/** The source company on its embedded database, logged in as its manager, and its export. */
+async function exportedCompany(t: { context: Context }): Promise<void> {
   const demo = await t.context.source.run(['db', 'demo']);
   if (demo.code !== 0) throw new Error(demo.stderr);
   // Beyond the demo: an interaction, text that JSON and lines must carry, a deleted client
@@ -126,9 +132,7 @@ test.before(async (t) => {
   t.context.file = path.join(t.context.dir, 'company.jsonl');
   const exported = await t.context.source.run(['db', 'export', t.context.file]);
   if (exported.code !== 0) throw new Error(exported.stderr);
-  t.context.target = await serverTarget(t);
-  t.context.spare = await serverTarget(t);
-});
+}
 
 test.after.always(async (t) => {
   for (const dataDir of t.context.dataDirs ?? []) await removeEmbeddedDatabase(dataDir);
