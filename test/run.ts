@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../lib/paths';
-import { ensureEmbeddedDatabase } from '../lib/db/embedded';
+import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { dropTemplate, TEST_DATA_DIR } from './helpers/database';
+import { dropTemplate, TEST_DATA_DIR, withAdmin } from './helpers/database';
 
 /**
  * `npm test`: ava, with what the test files share set up around it and removed after it,
@@ -22,7 +22,10 @@ import { dropTemplate, TEST_DATA_DIR } from './helpers/database';
  * were lost shows up there.
  */
 async function main(): Promise<number> {
-  if (!process.env.DATABASE_URL) await ensureEmbeddedDatabase({ dataDir: TEST_DATA_DIR, idleMinutes: 24 * 60 });
+  if (!process.env.DATABASE_URL) {
+    await ensureEmbeddedDatabase({ dataDir: TEST_DATA_DIR, idleMinutes: 24 * 60 });
+    await withoutDurability();
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-test-run-'));
   const args = process.argv.slice(2);
   const coverage = process.env.EPIC_TEST_COVERAGE === '1' ? path.join(tmp, 'coverage') : undefined;
@@ -39,6 +42,17 @@ async function main(): Promise<number> {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return code;
+}
+
+/**
+ * The shared cluster is deleted at the end of the run: waiting for the disk at every commit,
+ * and for every database a test file clones and drops, buys nothing.
+ */
+function withoutDurability(): Promise<unknown> {
+  return withAdmin(embeddedAdminUrl(TEST_DATA_DIR, 'superuser', 'postgres')!, async (admin) => {
+    for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes']) await admin.query(`ALTER SYSTEM SET ${setting} = off`);
+    await admin.query('SELECT pg_reload_conf()');
+  });
 }
 
 let interrupted = false;
