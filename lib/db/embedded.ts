@@ -194,13 +194,25 @@ function assertWritable(dataDir: string): void {
 /** Serialises start-ups of two processes on one data folder; a lock left by a dead process is taken over. */
 async function withStartLock<T>(file: string, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(fs.readFileSync(file, 'utf8'));
+  // The lock appears with its holder's pid already in it (a hard link to a written file).
+  // Created empty then written, another process could read it empty in between, take it for
+  // a dead holder's and start a second initdb of the same cluster.
+  const written = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(written, String(process.pid), { mode: 0o600 });
+  try {
+    for (;;) {
+      try {
+        fs.linkSync(written, file);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      let holder = 0;
+      try {
+        holder = Number(fs.readFileSync(file, 'utf8'));
+      } catch {
+        continue; // Released meanwhile.
+      }
       if (!holder || !isAlive(holder)) {
         fs.rmSync(file, { force: true });
         continue;
@@ -208,6 +220,8 @@ async function withStartLock<T>(file: string, work: () => Promise<T>): Promise<T
       if (Date.now() > deadline) throw new EmbeddedDatabaseError(`another process (${holder}) has been starting the database for too long`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  } finally {
+    fs.rmSync(written, { force: true });
   }
   try {
     return await work();
