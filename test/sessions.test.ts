@@ -5,7 +5,7 @@ import { AppError, Conflict, ValidationError } from '../lib/errors';
 import { createClient } from '../lib/services/clients';
 import { deleteCollaborator, resetPassword, updateCollaborator } from '../lib/services/collaborators';
 import { cryptoTokens } from '../lib/services/settings';
-import { freshDatabase } from './helpers/database';
+import { blockedOrSettled, freshDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { scriptedPrompter, shellHarness, type ShellHarness } from './helpers/shell';
 import { buildWorld, insertCollaborator, PASSWORD, sessionRunner, type World } from './helpers/world';
@@ -145,7 +145,6 @@ function watch<T>(promise: Promise<T>) {
   );
   return state;
 }
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test.serial('client create and a role change race on two connections: the seller never ends up support with a client', async (t) => {
   const { w } = t.context;
@@ -165,7 +164,7 @@ test.serial('client create and a role change race on two connections: the seller
   });
   await inserted;
   const change = watch(w.as(w.manager, (ctx) => updateCollaborator(ctx, seller.email, { role: 'support' }, PASSWORD)));
-  await pause(300);
+  await blockedOrSettled(w.db.name, change.promise);
   t.false(change.settled, 'the role change waits for the seller’s transaction');
   release();
   await creating;
@@ -188,7 +187,7 @@ test.serial('client create and a role change race on two connections: the seller
   });
   await roleChanged;
   const creation = watch(sessionRunner(w.db, w.clock)(other, (ctx) => createClient(ctx, client(2))));
-  await pause(300);
+  await blockedOrSettled(w.db.name, creation.promise);
   t.false(creation.settled, 'the seller’s command waits for the role change');
   commit();
   await changing;

@@ -222,3 +222,24 @@ export function undoableDatabase(db: TestDatabase): { db: TestDatabase; rolledBa
     },
   };
 }
+
+/**
+ * Resolves once a connection to `database` waits for a lock, or once `work` settles (it did not
+ * wait then): a serial test of a wait checks next that the work is still pending, without
+ * guessing how long the other connection needs to reach the lock. Asked as the superuser, the
+ * one role that sees what the connections of every other wait for.
+ */
+export async function blockedOrSettled(database: string, work: Promise<unknown>): Promise<void> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await withAdmin(await serverUrl(), async (admin) => {
+    while (!settled) {
+      const waiting = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database]);
+      if (waiting.rowCount) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+}
