@@ -16,7 +16,7 @@ import { removeEmbeddedDatabase } from './helpers/cluster';
 
 const run = promisify(execFile);
 const CLIENT = path.join(projectRoot(), 'test', 'helpers', 'embedded-client.ts');
-const nodeArgs = ['--import', 'tsx', CLIENT];
+const nodeArgs = ['--require', 'tsx/cjs', CLIENT];
 
 const folders: string[] = [];
 function dataDir(): string {
