@@ -69,7 +69,7 @@ function checkCoverage(directory: string): Promise<number> {
 
 function ava(args: string[], tmp: string): Promise<number> {
   const cli = path.join(projectRoot(), 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
-  const child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp, TEST_CODE_CACHE: path.join(tmp, 'code-cache') } });
   const forward = (signal: NodeJS.Signals) => {
     interrupted = true;
     child.kill(signal);

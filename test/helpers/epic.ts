@@ -16,11 +16,12 @@ let codeCache: string | undefined;
 
 /**
  * One cache folder for V8's compiled code of the bundle (bin/load-bundle.js), shared by the
- * users of this test process: each user's first command would otherwise compile the whole
- * bundle again. The cache itself is tested in test/load-bundle.test.ts.
+ * users of every test file of an `npm test` run (its folder, TEST_CODE_CACHE), or of this test
+ * process: each user's first command would otherwise compile the whole bundle again. The cache
+ * itself is tested in test/load-bundle.test.ts.
  */
 function sharedCodeCache(): string {
-  return (codeCache ??= tempDir('epic-code-cache-'));
+  return (codeCache ??= process.env.TEST_CODE_CACHE || tempDir('epic-code-cache-'));
 }
 
 /** A private HOME-like setup for one user of the real `epic` binary, on one test database. */
