@@ -2,7 +2,7 @@ import bcrypt from 'bcrypt';
 import test from 'ava';
 import pg from 'pg';
 import { ACTIONS, type Action } from '../lib/permissions';
-import { freshDatabase, type TestDatabase } from './helpers/database';
+import { freshDatabase, serverUrl, withAdmin, type TestDatabase } from './helpers/database';
 import { SPEC, type Role, type Target } from './helpers/permission-spec';
 
 /**
@@ -610,25 +610,42 @@ test('a role change waits for a client being created for that salesperson, then 
   t.deepEqual((await owner.query('SELECT role FROM collaborators WHERE id = $1', [id])).rows, [{ role: 'sales' }]);
 });
 
-test('a client created while its salesperson becomes support waits, then is refused', async (t) => {
+// Serial, and before the concurrent tests: it adds a manager for the time it runs, and other tests count managers.
+test.serial('a client created while its salesperson becomes support waits, then is refused', async (t) => {
   const id = await person('Sacha Switch', 'sales');
+  // Another manager reassigns: with the same token, the wait would be for the session's row.
+  const reassigner = await person('Mira Reassigner', 'management');
+  const { token: otherManager } = await login('Mira Reassigner');
   const manager = await runtime.connect();
+  const reassigning = await runtime.connect();
   try {
     await manager.query('BEGIN');
     await manager.query('SELECT epic_begin($1)', [tokens.management]);
     t.is((await manager.query('SELECT epic_set_role($1, $2, $3) AS outcome', [id, 'support', PASSWORD])).rows[0].outcome, 'ok');
     // A manager reassigning a client to that collaborator meanwhile must wait, then fail.
-    let settled = false;
-    const reassign = committed(tokens.management, (c) => c.query('UPDATE clients SET "salesContactId" = $1 WHERE id = $2', [id, records.other.client])).finally(
-      () => (settled = true),
-    );
+    await reassigning.query('BEGIN');
+    await reassigning.query('SELECT epic_begin($1)', [otherManager]);
+    const pid = (await reassigning.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const reassign = reassigning.query('UPDATE clients SET "salesContactId" = $1 WHERE id = $2', [id, records.other.client]);
     reassign.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    t.false(settled, 'the reassignment waits');
+    // Asked as the superuser: only it sees what another role's connection waits for.
+    const blocked = await withAdmin(await serverUrl(), async (admin) => {
+      for (let tries = 0; tries < 500; tries++) {
+        const { rows } = await admin.query(`SELECT query FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
+        if (rows.length) return rows[0].query as string;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return undefined;
+    });
+    t.regex(blocked ?? '', /^UPDATE clients/, 'the reassignment waits for the role change');
     await manager.query('COMMIT');
     await t.throwsAsync(reassign, { code: '23514', message: /must be a sales collaborator/ });
+    await reassigning.query('ROLLBACK');
   } finally {
     manager.release();
+    reassigning.release();
+    // No longer a manager once done (the owner's writes pass the runtime role's triggers).
+    await owner.query(`UPDATE collaborators SET role = 'support' WHERE id = $1`, [reassigner]);
   }
   t.deepEqual((await owner.query('SELECT count(*)::int AS n FROM clients WHERE "salesContactId" = $1', [id])).rows, [{ n: 0 }]);
 });
