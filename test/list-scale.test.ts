@@ -238,6 +238,26 @@ test.serial("the collaborators policy checks contacts only on the rows a query k
   t.regex(plan, /Index Scan using collaborators_pkey on collaborators s[^\n]*\n\s+Index Cond: \(id = k\."salesContactId"\)/, plan);
 });
 
+test.serial('a search that looks like a phone number reads the phone trigram index, not every client', async (t) => {
+  const { w } = t.context;
+  const owner = new pg.Client({ connectionString: w.db.ownerUrl });
+  await owner.connect();
+  try {
+    // As epic_client_ids_matching runs it: as the owner, whose policy lets every row through.
+    await owner.query('BEGIN');
+    await owner.query('SET LOCAL enable_seqscan = off');
+    const plan = (await owner.query(`EXPLAIN SELECT id FROM clients WHERE phone LIKE '%336100012%'`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+    t.regex(plan, /Bitmap Index Scan on clients_phone_trgm_idx/, plan);
+    await owner.query('ROLLBACK');
+    const expected = (await owner.query(`SELECT id FROM clients WHERE phone LIKE '%336100012%' ORDER BY epic_fold("fullName"), id`)).rows.map((row) => String(row.id));
+    t.true(expected.length > 0);
+    const found = await runOk(await salesShell(w), 'client list --search 06 10 00 12 --all --format csv');
+    t.deepEqual(found.trim().split('\r\n').slice(1).map((line) => line.split(',')[0]), expected);
+  } finally {
+    await owner.end();
+  }
+});
+
 test.serial('epic_upcoming_since: the earliest start of the events running then, the time itself when none runs or without a session', async (t) => {
   const { w } = t.context;
   const at = (sql: string) => w.db.owner.query(sql, { plain: true }) as Promise<unknown>;
