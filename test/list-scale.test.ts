@@ -258,6 +258,14 @@ test.serial('a search that looks like a phone number reads the phone trigram ind
   }
 });
 
+test.serial('every GIN index (the trigram searches) keeps a short pending list, which each search reads whole', async (t) => {
+  const [rows] = (await t.context.w.db.owner.query(`
+    SELECT c.relname AS index, c.reloptions AS options FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+     WHERE a.amname = 'gin' ORDER BY 1`)) as [{ index: string; options: string[] | null }[], unknown];
+  t.true(rows.length >= 5);
+  for (const { index, options } of rows) t.deepEqual(options, ['gin_pending_list_limit=64'], index);
+});
+
 test.serial('epic_upcoming_since: the earliest start of the events running then, the time itself when none runs or without a session', async (t) => {
   const { w } = t.context;
   const at = (sql: string) => w.db.owner.query(sql, { plain: true }) as Promise<unknown>;
