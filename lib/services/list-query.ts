@@ -59,14 +59,11 @@ interface Kept {
 }
 const keptStatements = new WeakMap<PgClient, Kept>();
 
-/** Least recently used first: a Map or a Set keeps insertion order. */
-function touch<K>(collection: Set<K>, key: K, cap: number): K | undefined {
-  collection.delete(key);
-  collection.add(key);
-  if (collection.size <= cap) return undefined;
-  const oldest = collection.values().next().value as K;
-  collection.delete(oldest);
-  return oldest;
+/** Adds `key` as the most recent, forgetting the least recent beyond `cap` (a Set keeps insertion order). */
+function rememberRecent<K>(set: Set<K>, key: K, cap: number): void {
+  set.delete(key);
+  set.add(key);
+  if (set.size > cap) set.delete(set.values().next().value as K);
 }
 
 /** The name `text` runs under on this connection (none the first time), and a name to deallocate to make room. */
@@ -80,7 +77,7 @@ function statementName(client: PgClient, text: string): { name?: string; evicted
     return { name };
   }
   if (!kept.seen.has(text)) {
-    touch(kept.seen, text, SEEN_TEXTS);
+    rememberRecent(kept.seen, text, SEEN_TEXTS);
     return {};
   }
   kept.seen.delete(text);
