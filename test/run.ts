@@ -6,6 +6,7 @@ import { projectRoot } from '../lib/paths';
 import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { dropTemplate, TEST_DATA_DIR, withAdmin } from './helpers/database';
+import { running } from './helpers/processes';
 
 /**
  * `npm test`: ava, with what the test files share set up around it and removed after it,
@@ -39,9 +40,38 @@ async function main(): Promise<number> {
     }
     else await removeEmbeddedDatabase(TEST_DATA_DIR);
   } finally {
+    await stopLeftovers(tmp);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return code;
+}
+
+/**
+ * Processes the tests started that outlive the run: the watchdog of a cluster a test removed
+ * notices it up to 30 s later, then exits, and with coverage on writes its report into the
+ * run's folder, making it again after it was removed. They are known by the run's folder in
+ * their environment: TMPDIR, or NODE_V8_COVERAGE, which Node.js hands to every child whatever
+ * its environment (Linux only: elsewhere nothing is looked for). They are asked to stop and
+ * waited for (5 s at most).
+ */
+async function stopLeftovers(tmp: string): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const leftovers = fs.readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((entry) => entry.endsWith(`=${tmp}`) || entry.includes(`=${tmp}/`));
+    } catch {
+      return false;
+    }
+  });
+  for (const pid of leftovers) {
+    try {
+      process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  for (let waited = 0; waited < 5000 && leftovers.some((pid) => running(Number(pid))); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /**

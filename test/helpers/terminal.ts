@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { EPIC } from './epic';
+import { running } from './processes';
 
 const tmux = promisify(execFile);
 let opened = 0;
@@ -79,8 +80,8 @@ export class Terminal {
     await tmux('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
     if (socket) fs.rmSync(socket, { force: true });
     const until = Date.now() + 10_000;
-    while (processes.some(alive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-    for (const pid of processes.filter(alive)) process.kill(pid, 'SIGKILL');
+    while (processes.some(running) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of processes.filter(running)) process.kill(pid, 'SIGKILL');
   }
 
   /** The pane's shell and its children (the `epic` process). */
@@ -92,24 +93,6 @@ export class Terminal {
       () => [],
     );
     return [shell, ...children];
-  }
-}
-
-/**
- * Not yet exited. A process whose tmux server is gone is a zombie until this machine's init
- * reaps it, which can take seconds: it has exited (written its files) all the same.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // No /proc: a zombie cannot be told apart.
   }
 }
 
