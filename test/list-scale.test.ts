@@ -6,6 +6,7 @@ import { freshDatabase } from './helpers/database';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
 import { listClients } from '../lib/services/clients';
+import { utcTimestamp } from '../lib/services/list-query';
 import { selectRows } from '../lib/db/context';
 import { buildWorld, openSessionFor, type World } from './helpers/world';
 
@@ -264,6 +265,33 @@ test.serial('every GIN index (the trigram searches) keeps a short pending list, 
      WHERE a.amname = 'gin' ORDER BY 1`)) as [{ index: string; options: string[] | null }[], unknown];
   t.true(rows.length >= 5);
   for (const { index, options } of rows) t.deepEqual(options, ['gin_pending_list_limit=64'], index);
+});
+
+test.serial("list timestamps are read as the same instants as pg's own parser reads them, and the forms it leaves to that parser are left to it", async (t) => {
+  const owner = new pg.Client({ connectionString: t.context.w.db.ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(`SET TIME ZONE 'UTC'`);
+    // As the server writes them: fractions of every length, whole seconds, the edges of the years it reads itself.
+    const { rows } = await owner.query(`
+      SELECT (timestamptz '2026-11-30 13:04:05.123456+00' + (i * interval '37 days 3 hours 17 minutes 0.000013 seconds'))::text AS at FROM generate_series(-400, 400) i
+      UNION ALL SELECT unnest(ARRAY['1000-01-01 00:00:00+00', '9999-12-31 23:59:59.999999+00', '2026-01-01 00:00:00.5+00',
+                                    '0999-12-31 23:59:59+00', '0044-03-15 12:00:00+00 BC', 'infinity', '-infinity'])`);
+    const parse = pg.types.getTypeParser(1184, 'text') as (text: string) => Date | number;
+    let read = 0;
+    for (const { at } of rows as { at: string }[]) {
+      const ours = utcTimestamp(at);
+      if (ours === undefined) {
+        t.true(/^0\d{3}-|BC$|infinity$/.test(at), `${at} is left to pg's parser`);
+        continue;
+      }
+      read++;
+      t.is(ours.getTime(), (parse(at) as Date).getTime(), at);
+    }
+    t.true(read > 800);
+  } finally {
+    await owner.end();
+  }
 });
 
 test.serial('epic_upcoming_since: the earliest start of the events running then, the time itself when none runs or without a session', async (t) => {
