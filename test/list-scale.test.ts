@@ -224,6 +224,25 @@ test.serial('a page and its count are prepared on their connection the second ti
   });
 });
 
+test.serial('a statement whose first prepared run failed is prepared again later, and never deallocated while the server does not have it', async (t) => {
+  const { w } = t.context;
+  await w.as(w.sales, async (ctx) => {
+    const list = (limit: number) => listClients(ctx, { mine: true, limit });
+    await list(8);
+    // The second run prepares it, in a transaction aborted meanwhile: the server refuses it.
+    await selectRows(ctx, 'SAVEPOINT broken');
+    await t.throwsAsync(selectRows(ctx, 'SELECT 1 / 0'));
+    await t.throwsAsync(list(8), { message: /current transaction is aborted/ });
+    await selectRows(ctx, 'ROLLBACK TO SAVEPOINT broken');
+    // Enough other texts to evict every name given so far: nothing is deallocated that was never prepared.
+    for (let limit = 200; limit < 270; limit++) {
+      await list(limit);
+      await list(limit);
+    }
+    t.is((await list(8)).rows.length, 8);
+  });
+});
+
 test.serial("the collaborators policy checks contacts only on the rows a query keeps: a client's salesperson is fetched by key, not found among 30", async (t) => {
   const { w } = t.context;
   await w.db.owner.query(`

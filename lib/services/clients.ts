@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { ServiceContext } from '../db/context';
-import { ValidationError } from '../errors';
+import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
@@ -76,6 +76,8 @@ export async function showClient(ctx: ServiceContext, ref: string): Promise<Clie
   assertAllowed(ctx.actor, 'client.show');
   const { id } = await findClient(ctx, ref);
   const [client] = (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows;
+  // Found a moment ago in this transaction, unless another committed its deletion meanwhile.
+  if (!client) throw new NotFound(`no client #${id}`);
   return {
     client,
     contracts: await contractsOfClient(ctx, id),

@@ -66,6 +66,11 @@ function rememberRecent<K>(set: Set<K>, key: K, cap: number): void {
   if (set.size > cap) set.delete(set.values().next().value as K);
 }
 
+/** Drops `text`'s name on this connection: it is given a new one the next time it is prepared. */
+function forget(client: PgClient, text: string): void {
+  keptStatements.get(client)?.names.delete(text);
+}
+
 /** The name `text` runs under on this connection (none the first time), and a name to deallocate to make room. */
 function statementName(client: PgClient, text: string): { name?: string; evicted?: string } {
   let kept = keptStatements.get(client);
@@ -163,11 +168,19 @@ export function rawAccess(transaction: Transaction, model: ModelStatic<Model>): 
     try {
       if (!prepared) return await run<T>(statement);
       const { name, evicted } = statementName(client, statement.text);
-      if (evicted !== undefined) {
+      // Only what the server has: a statement whose first run failed was never prepared.
+      if (evicted !== undefined && client.connection.parsedStatements[evicted] !== undefined) {
         await run({ text: `DEALLOCATE ${evicted}` });
         delete client.connection.parsedStatements[evicted];
       }
-      return await run<T>({ ...statement, name });
+      try {
+        return await run<T>({ ...statement, name });
+      } catch (error) {
+        // Prepared again under a new name next time: a plan made before a migration changed a
+        // column's type fails at every run ("cached plan must not change result type").
+        if (name !== undefined) forget(client, statement.text);
+        throw error;
+      }
     } catch (error) {
       // As Sequelize would have wrapped it, so that lib/db/errors.ts reads it the same way.
       throw new DatabaseError(error as Error & { sql: string });

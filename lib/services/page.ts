@@ -24,7 +24,9 @@ export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | unde
   // The limit is written in, not a parameter: a plan kept for any limit would be made for a tenth of the table.
   const limited = (select: string) => ({ text: `${select} ${where.text} ${query.orderBy}${limit === undefined ? '' : ` LIMIT ${sqlInteger(limit)}`}`, values: where.values });
   if (query.countedWithPage && limit !== undefined) {
-    const rows = await access.rows<T & { [MATCHING]?: string }>(limited(query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `)), true);
+    const counting = query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `);
+    if (counting === query.select) throw new TypeError(`a list query must start with SELECT: ${query.select.slice(0, 40)}`);
+    const rows = await access.rows<T & { [MATCHING]?: string }>(limited(counting), true);
     const matching = Number(rows[0]?.[MATCHING] ?? 0);
     for (const row of rows) delete row[MATCHING];
     return { rows, ...capped(matching, limit) };

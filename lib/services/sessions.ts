@@ -52,8 +52,9 @@ export async function beginSession(tx: Tx, token: string, readsOnly = false): Pr
 }
 
 /**
- * One transaction as the collaborator of `token`: the session is resolved inside it (the actor's
- * row locked FOR SHARE until it ends), `admit` checks the fresh actor, then the work runs.
+ * One transaction as the collaborator of `token`: the session is resolved inside it (for a
+ * command that writes, the actor's row locked FOR SHARE until it ends; a read locks nothing),
+ * `admit` checks the fresh actor, then the work runs.
  */
 export function inSession<T>(
   sequelize: Sequelize,
