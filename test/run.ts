@@ -49,24 +49,27 @@ async function main(): Promise<number> {
 /**
  * Processes the tests started that outlive the run: the watchdog of a cluster a test removed
  * notices it up to 30 s later, then exits, and with coverage on writes its report into the
- * run's folder, making it again after it was removed. They are known by the run's folder in
- * their environment: TMPDIR, or NODE_V8_COVERAGE, which Node.js hands to every child whatever
- * its environment (Linux only: elsewhere nothing is looked for). They are asked to stop and
- * waited for (5 s at most).
+ * run's folder, making it again after it was removed. They are known by the run's TMPDIR in
+ * their environment, or by its NODE_V8_COVERAGE, which Node.js hands to every child whatever
+ * its environment (Linux only: elsewhere nothing is looked for); a process of someone's that
+ * merely works in the folder is not one of them. They are asked to stop and waited for (5 s at
+ * most).
  */
 async function stopLeftovers(tmp: string): Promise<void> {
   if (process.platform !== 'linux') return;
-  const leftovers = fs.readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
+  const marks = [`TMPDIR=${tmp}`, `NODE_V8_COVERAGE=${path.join(tmp, 'coverage')}`];
+  const ofTheRun = (pid: string) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((entry) => entry.endsWith(`=${tmp}`) || entry.includes(`=${tmp}/`));
+      return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((entry) => marks.includes(entry));
     } catch {
       return false;
     }
-  });
+  };
+  const leftovers = fs.readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && ofTheRun(pid));
   for (const pid of leftovers) {
     try {
-      process.kill(Number(pid), 'SIGTERM');
+      // Asked again just before: a process that ended meanwhile may have left its pid to another.
+      if (ofTheRun(pid)) process.kill(Number(pid), 'SIGTERM');
     } catch {
       // Gone meanwhile.
     }
