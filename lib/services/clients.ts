@@ -4,7 +4,7 @@ import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
-import { clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
+import { clientIdOf, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
 import { contractsOfClient } from './contracts';
@@ -74,9 +74,8 @@ const RECENT_CONTACTS = 5;
 /** A client with its contracts, their events and the latest interactions, each read as its own list reads it. */
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
   assertAllowed(ctx.actor, 'client.show');
-  const { id } = await findClient(ctx, ref);
+  const id = await clientIdOf(ctx, ref);
   const [client] = (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows;
-  // Found a moment ago in this transaction, unless another committed its deletion meanwhile.
   if (!client) throw new NotFound(`no client #${id}`);
   return {
     client,

@@ -107,6 +107,16 @@ export function findClient(tx: Tx, ref: unknown, include?: Includeable[]): Promi
   return id ? byId(tx, Client, 'client', Number(id[1]), include) : byName(tx, Client, 'client', 'fullName', value, undefined, include);
 }
 
+/**
+ * The id a client reference names, for a caller that reads the client itself: an id as typed,
+ * without a query (the caller says `no client #id` when its read finds none), a name looked up.
+ */
+export async function clientIdOf(tx: Tx, ref: unknown): Promise<number> {
+  const value = parseRef('client', ref);
+  const id = ID.exec(value);
+  return id ? Number(id[1]) : (await byName(tx, Client, 'client', 'fullName', value)).id;
+}
+
 /** An event by id or name; `include` loads its associations in the same query. */
 export function findEvent(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Event> {
   const value = parseRef('event', ref);
