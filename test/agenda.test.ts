@@ -165,7 +165,7 @@ test.serial('the shell shows the agenda once after login, and not with EPIC_AGEN
   const shellWith = (env: Record<string, string>) => {
     const { io, stdout: out, stderr: err } = memoryIO({ terminal: true, stderrTerminal: false, columns: 80 });
     const prompt = { interactive: true, ask: async () => '', askSecret: async () => PASSWORD, confirm: async () => false };
-    const editor = { ...vorpalEditor({ noColor: true }), ...prompt };
+    const editor = { ...vorpalEditor(io), ...prompt };
     const shell = createShell(testApp(w.db, w.clock, { env }), editor, io);
     return { shell, out, err };
   };

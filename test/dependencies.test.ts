@@ -19,7 +19,8 @@ test('vorpal\'s inquirer runs on lodash 4, and no core-js 2 is installed', (t) =
 // Started in a process of its own: a started line editor holds standard input open.
 const STARTS_THE_EDITOR = `
   const { vorpalEditor } = require('./lib/shell/line-editor');
-  vorpalEditor({ noColor: true }).start({ line: async () => undefined, complete: async () => ({}), interrupt: () => undefined, end: () => undefined });
+  const { processStreams } = require('./lib/io/streams');
+  vorpalEditor({ ...processStreams(), env: { NO_COLOR: '1' } }).start({ line: async () => undefined, complete: async () => ({}), interrupt: () => undefined, end: () => undefined });
   const loaded = Object.keys(require.cache);
   process.stderr.write('RESULT ' + JSON.stringify({
     vorpal: loaded.some((file) => /node_modules[\\\\/]vorpal[\\\\/]/.test(file)),

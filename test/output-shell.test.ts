@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { ValidationError } from '../lib/errors';
-import { turnOffLibraryColour } from '../lib/output/colour';
+import { turnOffLibraryColour } from '../lib/shell/line-editor';
 import * as clients from '../lib/services/clients';
 import * as contracts from '../lib/services/contracts';
 import * as events from '../lib/services/events';

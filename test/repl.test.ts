@@ -1,14 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
 import type { App } from '../lib/app';
 import { availableTo } from '../lib/commands';
 import { candidatesFor, completeLine, MAX_CANDIDATES, needsQuotes, type CompletionSource } from '../lib/shell/completion';
+import { CommandHistory, HISTORY_LINES } from '../lib/shell/command-history';
 import { vorpalEditor } from '../lib/shell/line-editor';
 import { createShell, keepsInHistory, type Shell } from '../lib/shell/repl';
 import { tokenize } from '../lib/shell/tokenize';
 import { testApp } from './helpers/app';
 import { freshDatabase } from './helpers/database';
 import { capture, memoryIO } from './helpers/io';
+import { tempDir } from './helpers/temp';
 import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
 
 /** The shell's own parts: what it completes, remembers and runs. The terminal tests drive the whole. */
@@ -24,7 +28,7 @@ test.before(async (t) => {
   const { io, stdout, stderr } = memoryIO();
   t.context.out = stdout;
   t.context.err = stderr;
-  t.context.shell = createShell(t.context.app, vorpalEditor({ noColor: true }), io);
+  t.context.shell = createShell(t.context.app, vorpalEditor(io), io);
 });
 test.after.always(async (t) => {
   await t.context.w?.db.drop();
@@ -134,6 +138,41 @@ test('history keeps only lines that are known commands, without a password', (t)
   t.false(keepsInHistory('login sam@epic.test hunter2'));
   t.false(keepsInHistory('passwd hunter2'));
   t.false(keepsInHistory('client show "unclosed'));
+});
+
+test('the command history: Up and Down, a private file per collaborator, the line just typed forgotten, 500 lines at most', (t) => {
+  const dir = tempDir('epic-history-');
+  const history = new CommandHistory();
+  history.use(dir, 'collaborator-1');
+  for (const line of ['client list', 'client show Kevin Casey', 'client show Kevin Casey', 'event list']) history.newCommand(line);
+  const file = path.join(dir, 'cmd_history_collaborator-1');
+  t.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), ['client list', 'client show Kevin Casey', 'event list'], 'a line equal to the one before is not added');
+  t.is(fs.statSync(file).mode & 0o777, 0o600);
+  t.deepEqual([history.getPreviousHistory(), history.getPreviousHistory(), history.getPreviousHistory(), history.getPreviousHistory()], ['event list', 'client show Kevin Casey', 'client list', 'client list']);
+  t.deepEqual([history.getNextHistory(), history.getNextHistory(), history.getNextHistory(), history.getNextHistory()], ['client show Kevin Casey', 'event list', '', '']);
+
+  history.newCommand('my password typed as a command');
+  history.forgetLast();
+  t.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), ['client list', 'client show Kevin Casey', 'event list'], 'dropped on disk');
+  t.is(history.getPreviousHistory(), 'event list', 'and in memory');
+  // A line equal to the one before was not added: forgetting it keeps the earlier one.
+  history.newCommand('event list');
+  history.forgetLast();
+  t.is(history.getPreviousHistory(), 'event list');
+
+  // Another collaborator's lines, and back; a file that is not a list of lines is an empty history.
+  history.use(dir, 'collaborator-2');
+  t.is(history.getPreviousHistory(), undefined);
+  fs.writeFileSync(path.join(dir, 'cmd_history_collaborator-3'), '{not json');
+  history.use(dir, 'collaborator-3');
+  t.is(history.getPreviousHistory(), undefined);
+  history.use(dir, 'collaborator-1');
+  t.is(history.getPreviousHistory(), 'event list');
+
+  for (let i = 0; i < HISTORY_LINES + 20; i++) history.newCommand(`client show #${i}`);
+  const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as string[];
+  t.is(kept.length, HISTORY_LINES);
+  t.is(kept[kept.length - 1], `client show #${HISTORY_LINES + 19}`);
 });
 
 test.serial('a line typed in the shell runs the command and prints to the shell streams', async (t) => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import pg from 'pg';
-import { embeddedStatus, stopEmbeddedDatabase } from '../lib/db/embedded';
+import { embeddedStatus } from '../lib/db/embedded';
+import { removeEmbeddedDatabase } from './helpers/cluster';
 import { freshDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { Terminal } from './helpers/terminal';
@@ -141,11 +142,20 @@ test('client list at 80 columns: every client is listed once, and the prompt com
   t.notRegex(screen, /something went wrong|error:/);
 });
 
-test('history keeps commands only, in the user’s own folder', async (t) => {
+test('history keeps commands only, in the user’s own folder; Up brings back the lines of who is logged in', async (t) => {
   const { terminal, user } = await loggedIn(t);
   await terminal.run('client show Kevin Casey', MAUD);
   await terminal.run('my secret passphrase typed here', MAUD);
+  // The line on the prompt is the screen's last: the last line kept, the one above was dropped.
+  await terminal.press('Up');
+  await terminal.waitFor(/management\)> client show Kevin Casey$/);
+  await terminal.press('C-u');
   await terminal.run('logout', /^epic>/m);
+  // Logged out, the lines typed logged out: the login, not Maud's commands; Down comes back to an empty line.
+  await terminal.press('Up');
+  await terminal.waitFor(/\nepic> login maud@epic\.test$/);
+  await terminal.press('Down');
+  await terminal.waitFor(/\nepic> ?$/);
   await terminal.run('an other password at the prompt', /^epic>/m);
   const dir = path.join(user.home, '.config', 'epic-events', 'history');
   const files = fs.readdirSync(dir);
@@ -276,8 +286,6 @@ test('the embedded server stopped under an open shell: db stop warns, and the ne
     t.true(embeddedStatus(dataDir).running, 'started again');
   } finally {
     await terminal.close();
-    const { clusterDir } = embeddedStatus(dataDir);
-    await stopEmbeddedDatabase(dataDir).catch(() => undefined);
-    if (clusterDir) fs.rmSync(clusterDir, { recursive: true, force: true });
+    await removeEmbeddedDatabase(dataDir);
   }
 });

@@ -99,7 +99,7 @@ test.serial('in the vorpal shell too: a noun alone lists its verbs, another role
   const { w } = t.context;
   const { io, stdout: out, stderr: err } = memoryIO();
   const app = testApp(w.db, w.clock);
-  const shell = createShell(app, vorpalEditor({ noColor: true }), io);
+  const shell = createShell(app, vorpalEditor(io), io);
   // A line as the line editor hands it over once Enter is pressed.
   const type = (line: string) => shell.handlers.line(line);
   await shell.session.login('paul@epic.test', PASSWORD);

@@ -1,12 +1,16 @@
+import path from 'node:path';
 import { Cancelled } from '../errors';
+import type { IOStreams } from '../io/streams';
+import { colourWanted } from '../output/colour';
 import type { Prompter } from '../session/contracts';
-import { turnOffLibraryColour } from '../output/colour';
+import { CommandHistory } from './command-history';
 import { confirmQuestion, isYes } from './prompts';
 
 /**
  * What the shell needs from a line editor: read lines, complete them, ask questions, keep a
- * history. vorpal 1.12 draws it; everything that knows vorpal's API, or its private fields,
- * is in this file, so that the rest of the shell never depends on them.
+ * history. vorpal 1.12 draws it; everything that knows vorpal's API is in this file, so that the
+ * rest of the shell never depends on it. The history is the shell's own (command-history.ts),
+ * given to vorpal through its history extension point.
  */
 
 /** What Tab does: replace the text before the cursor, list candidates, or nothing. */
@@ -49,30 +53,42 @@ interface VorpalCommand {
   remove(): this;
 }
 
-interface VorpalHistory {
-  _hist: string[];
-  _storageKey?: string;
-  _localStorage: { setItem(key: string, value: string): void };
-}
-
 interface Vorpal {
   on(event: 'client_prompt_submit', listener: (line: string) => void): this;
   on(event: 'client_keypress', listener: (event: { key?: { name?: string; ctrl?: boolean } }) => void): this;
-  historyStoragePath(path: string): this;
-  history(id: string): this;
   delimiter(text: string): this;
   show(): this;
   hide(): this;
   sigint(handler: () => void): this;
   catch(name: string): VorpalCommand;
   find(name: string): VorpalCommand | undefined;
-  cmdHistory: VorpalHistory;
+  /** The class vorpal makes its history from, when it is constructed. */
+  CmdHistoryExtension: new () => CommandHistory;
+  cmdHistory: CommandHistory;
   ui: {
     input(text?: string): string | undefined;
     imprint(): void;
     submit(line: string): void;
     delimiter(text?: string): string;
   };
+}
+
+/**
+ * NO_COLOR also covers what the shell's libraries draw: vorpal and inquirer colour the prompt's
+ * default and the typed line once submitted with their own copy of chalk 1, which only checks
+ * FORCE_COLOR and --no-color. Their chalk is switched off here.
+ */
+export function turnOffLibraryColour(): void {
+  for (const library of ['vorpal', 'inquirer']) {
+    let chalkFile: string;
+    try {
+      const from = path.dirname(require.resolve(`${library}/package.json`, { paths: [path.dirname(require.resolve('vorpal/package.json'))] }));
+      chalkFile = require.resolve('chalk', { paths: [from] });
+    } catch {
+      continue;
+    }
+    (require(chalkFile) as { enabled: boolean }).enabled = false;
+  }
 }
 
 /**
@@ -92,14 +108,15 @@ function loadVorpal(noColor: boolean): new () => Vorpal {
   return constructor;
 }
 
-export function vorpalEditor(options: { noColor: boolean }, output: NodeJS.WriteStream = process.stdout): LineEditor {
+/** The shell's line editor on the terminal of `io` (vorpal draws on the process's own terminal, which it is). */
+export function vorpalEditor(io: IOStreams): LineEditor {
   let vorpal: Vorpal | undefined;
   let history: { dir: string; name: string } | undefined;
   let active: VorpalInstance | undefined;
   let cancelRequested = false;
   let submitted = '';
-  let historyLengthBefore = 0;
   let prompt = '';
+  const end: { handler?: () => void } = {};
 
   const ask = async (question: object) => {
     if (!active) throw new Error('no command is running to ask from');
@@ -114,11 +131,7 @@ export function vorpalEditor(options: { noColor: boolean }, output: NodeJS.Write
   };
 
   const applyHistory = (shell: Vorpal) => {
-    if (!history) return;
-    shell.historyStoragePath(history.dir);
-    // vorpal appends the new history to the one in memory: empty it first.
-    shell.cmdHistory._hist.length = 0;
-    shell.history(history.name);
+    if (history) shell.cmdHistory.use(history.dir, history.name);
   };
 
   const editor: LineEditor = {
@@ -129,20 +142,22 @@ export function vorpalEditor(options: { noColor: boolean }, output: NodeJS.Write
     confirm: async (message) => isYes(String(await ask({ type: 'input', message: confirmQuestion(message) }))),
 
     start(handlers) {
-      const Vorpal = loadVorpal(options.noColor);
-      const shell = new Vorpal();
+      const Vorpal = loadVorpal(!colourWanted(io.env, io.stdoutIsTerminal));
+      // vorpal makes its history with `new this.CmdHistoryExtension()`: the shell's own.
+      class Shell extends Vorpal {}
+      Shell.prototype.CmdHistoryExtension = CommandHistory;
+      const shell = new Shell();
       vorpal = shell;
       for (const builtIn of ['exit', 'help']) shell.find(builtIn)?.remove();
       shell.on('client_prompt_submit', (line) => {
         submitted = line;
-        historyLengthBefore = shell.cmdHistory._hist.length;
         // inquirer moves the cursor up by floor(width / columns) rows after drawing the line
         // (the prompt, a space, the text): the output would then overwrite the line's last rows.
         // Move back down to a fresh line. A line exactly one row wide gets a blank row from
         // inquirer already.
-        const columns = output.columns;
+        const columns = io.columns;
         const width = prompt.length + 1 + line.length;
-        if (output.isTTY && columns) output.write('\n'.repeat(Math.floor(width / columns) - (width === columns ? 1 : 0)));
+        if (io.stdoutIsTerminal && columns) io.stdout.write('\n'.repeat(Math.floor(width / columns) - (width === columns ? 1 : 0)));
       });
       // One catch-all command: the shell parses lines itself, so vorpal's own parsing
       // (minimist, pipes, help) never sees the user's text.
@@ -182,7 +197,8 @@ export function vorpalEditor(options: { noColor: boolean }, output: NodeJS.Write
       shell.on('client_keypress', (event) => {
         if (event.key?.ctrl && event.key.name === 'd' && shell.ui.input() === '') handlers.end();
       });
-      for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => handlers.end());
+      end.handler = () => handlers.end();
+      for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, end.handler);
       applyHistory(shell);
       shell.delimiter(prompt);
       shell.show();
@@ -197,15 +213,11 @@ export function vorpalEditor(options: { noColor: boolean }, output: NodeJS.Write
       if (vorpal) applyHistory(vorpal);
     },
     forgetLastHistoryLine() {
-      if (!vorpal) return;
-      const history = vorpal.cmdHistory;
-      // vorpal does not add a line equal to the previous one: then there is nothing to drop.
-      if (history._hist.length <= historyLengthBefore) return;
-      history._hist.pop();
-      if (history._storageKey) history._localStorage.setItem(history._storageKey, JSON.stringify(history._hist));
+      vorpal?.cmdHistory.forgetLast();
     },
     stop() {
       vorpal?.hide();
+      if (end.handler) for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.off(signal, end.handler);
     },
   };
   return editor;

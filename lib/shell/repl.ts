@@ -3,7 +3,6 @@ import type { App } from '../app';
 import { findCommand } from '../commands';
 import { EXIT } from '../errors';
 import type { IOStreams } from '../io/streams';
-import { colourWanted } from '../output/colour';
 import { ShellSession } from '../session/shell-session';
 import { ensurePrivateDir } from '../paths';
 import { completeLine, type CompletionSource } from './completion';
@@ -107,9 +106,9 @@ export function keepsInHistory(line: string): boolean {
   return found.spec.name !== 'passwd' || positional.length === 0;
 }
 
-/** The shell on the terminal of `io` (vorpal draws on the process's own terminal, which it is). */
+/** The shell on the terminal of `io`. */
 export async function runRepl(app: App, io: IOStreams): Promise<number> {
-  const editor = vorpalEditor({ noColor: !colourWanted(io.env, io.stdoutIsTerminal) });
+  const editor = vorpalEditor(io);
   const shell = createShell(app, editor, io);
   // Before the editor takes the terminal: first-run questions are plain masked prompts.
   await offerFirstRun(app, shell.session, terminalPrompter(io), {
