@@ -11,9 +11,9 @@ export const clientShow = permitted({
   run: async (ctx, { args }) => {
     const details = await ctx.as((s) => showClient(s, args.client));
     return recordResult(details.client, CLIENT_FOLLOW_UP_COLUMNS, undefined, [
-      { key: 'contracts', title: 'Contracts', columns: CONTRACT_COLUMNS.filter((c) => c.key !== 'client' && c.key !== 'salesContact'), rows: details.contracts as never[] },
-      { key: 'events', title: 'Events', columns: EVENT_COLUMNS.filter((c) => c.key !== 'client'), rows: details.events as never[] },
-      { key: 'recentContacts', title: 'Recent contacts', columns: CONTACT_COLUMNS, rows: details.recentContacts as never[] },
+      { key: 'contracts', title: 'Contracts', columns: CONTRACT_COLUMNS.filter((c) => c.key !== 'client' && c.key !== 'salesContact'), rows: details.contracts },
+      { key: 'events', title: 'Events', columns: EVENT_COLUMNS.filter((c) => c.key !== 'client'), rows: details.events },
+      { key: 'recentContacts', title: 'Recent contacts', columns: CONTACT_COLUMNS, rows: details.recentContacts },
     ]);
   },
 });

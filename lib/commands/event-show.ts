@@ -10,6 +10,6 @@ export const eventShow = permitted({
   output: 'show',
   run: async (ctx, { args }) => {
     const { event, client } = await ctx.as((s) => showEvent(s, args.event));
-    return recordResult(event, EVENT_COLUMNS, undefined, [{ key: 'client', title: 'Client contact', columns: CLIENT_CONTACT_COLUMNS, rows: [client as never], single: true }]);
+    return recordResult(event, EVENT_COLUMNS, undefined, [{ key: 'client', title: 'Client contact', columns: CLIENT_CONTACT_COLUMNS, rows: [client], single: true }]);
   },
 });

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../db/context';
-import type { Column, Rendered, Row } from '../output/render';
+import type { Column, Row, Section } from '../output/render';
 import type { Listing } from '../services/rows';
 import type { CommandContext, CommandResult } from './types';
 
@@ -24,8 +24,12 @@ export async function listOrStream<T extends object>(
   return { streamed: true };
 }
 
-export function recordResult(record: object, columns: Column[], message?: string, sections?: Extract<Rendered, { kind: 'record' }>['sections']): CommandResult {
-  return { message, data: { kind: 'record', columns, record: record as Row, sections } };
+/** A part of a record (`client show`'s contracts), with the service's own row type. */
+export type SectionOf = Omit<Section, 'rows'> & { rows: readonly object[] };
+
+/** One record, and the sections shown under it; its rows are the services' plain rows, read by their columns' keys. */
+export function recordResult(record: object, columns: Column[], message?: string, sections?: SectionOf[]): CommandResult {
+  return { message, data: { kind: 'record', columns, record: record as Row, sections: sections?.map((section) => ({ ...section, rows: section.rows as Row[] })) } };
 }
 
 /** Two flags of an exclusive group (--signed / --unsigned): true, false, or no filter. */
