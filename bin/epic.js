@@ -21,7 +21,9 @@ if (argv[0] === '--serve-warm') {
   // A warm process of this installation and configuration runs the command if there is one.
   const warm = require('../dist/warm-client.js');
   const plan = warm.warmPlan(BUNDLE, argv);
-  const outcome = plan ? await warm.runWarm(plan, argv) : 'absent';
+  // Asked of the descriptor: making process.stdin would leave a piped standard input non-blocking.
+  const relay = { stdout: process.stdout, stderr: process.stderr, stdinIsTerminal: require('node:tty').isatty(0), cwd: process.cwd() };
+  const outcome = plan ? await warm.runWarm(plan, argv, relay) : 'absent';
   if (outcome !== 'absent' && outcome !== 'elsewhere') process.exit(outcome.exit);
   // As it was before this command read .env into it, for the warm process it may start.
   const environment = { ...process.env };

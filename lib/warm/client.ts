@@ -115,8 +115,20 @@ export type WarmOutcome = { exit: number } | 'absent' | 'elsewhere';
 /** Resolves once what was written to the stream has been handed to the system. */
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
 
-/** Runs the command in the warm process, its output written here as it comes and at the pace it is read. */
-export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC_DEBUG === '1'): Promise<WarmOutcome> {
+/**
+ * The streams the command's output is relayed to, and what the warm process must know of the
+ * caller's terminal: bin/epic.js hands over its process's own (this client loads none of the
+ * CRM, lib/io/streams.ts included).
+ */
+export interface RelayStreams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdinIsTerminal: boolean;
+  cwd: string;
+}
+
+/** Runs the command in the warm process, its output written to `io` as it comes and at the pace it is read. */
+export function runWarm(plan: WarmPlan, argv: string[], io: RelayStreams, debug = process.env.EPIC_DEBUG === '1'): Promise<WarmOutcome> {
   return new Promise((resolve) => {
     const socket = net.connect(plan.socket);
     let settled = false;
@@ -130,8 +142,8 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
       resolve(outcome);
     };
     // A reader that went away (`epic client list | head -1`) ends the command, as in-process.
-    for (const stream of [process.stdout, process.stderr]) {
-      stream.on('error', (error: NodeJS.ErrnoException) => settle({ exit: stream === process.stdout && error.code === 'EPIPE' ? 0 : 1 }));
+    for (const stream of [io.stdout, io.stderr]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => settle({ exit: stream === io.stdout && error.code === 'EPIPE' ? 0 : 1 }));
     }
     // Lost once the command was accepted, its outcome is unknown: a failure, never a second run.
     const lost = () => {
@@ -145,12 +157,12 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
         if ('accepted' in frame) accepted = true;
         else if ('elsewhere' in frame) settle('elsewhere');
         else if ('exit' in frame) {
-          if (debug) process.stderr.write(`debug: answered by the warm process at ${plan.socket}\n`);
+          if (debug) io.stderr.write(`debug: answered by the warm process at ${plan.socket}\n`);
           // Everything written reaches the reader before the process exits.
-          void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => settle({ exit: frame.exit }));
+          void Promise.all([flushed(io.stdout), flushed(io.stderr)]).then(() => settle({ exit: frame.exit }));
           waiting = true;
         } else {
-          const target = 'out' in frame ? process.stdout : process.stderr;
+          const target = 'out' in frame ? io.stdout : io.stderr;
           if (!target.write('out' in frame ? frame.out : frame.err)) {
             waiting = true;
             socket.pause();
@@ -171,11 +183,11 @@ export function runWarm(plan: WarmPlan, argv: string[], debug = process.env.EPIC
         protocol: PROTOCOL,
         bundle: plan.bundle,
         argv,
-        cwd: process.cwd(),
-        stdinIsTerminal: process.stdin.isTTY === true,
-        stdoutIsTerminal: process.stdout.isTTY === true,
-        stderrIsTerminal: process.stderr.isTTY === true,
-        columns: process.stdout.columns,
+        cwd: io.cwd,
+        stdinIsTerminal: io.stdinIsTerminal,
+        stdoutIsTerminal: io.stdout.isTTY === true,
+        stderrIsTerminal: io.stderr.isTTY === true,
+        columns: io.stdout.columns,
       };
       socket.write(line(request));
     });
