@@ -1,6 +1,6 @@
 import test from 'ava';
 import { COMMANDS } from '../lib/commands';
-import { MAX_LIMIT } from '../lib/commands/declare';
+import { MAX_LIMIT, permitted } from '../lib/commands/declare';
 import { parseInput } from '../lib/commands/options';
 import type { CommandSpec } from '../lib/commands/types';
 import { UsageError, ValidationError } from '../lib/errors';
@@ -103,4 +103,14 @@ test('a command of the permission table runs as the action its name says, or the
   t.deepEqual(named, [['agenda', 'agenda.show'], ['activity', 'collaborator.activity']]);
   // `epic db export` runs from the system shell only (lib/commands/db-export.ts), the manager's session checked by the database.
   t.deepEqual(permitted.map(([, action]) => action).sort(), ACTIONS.filter((action) => action !== 'database.export').sort());
+});
+
+test('the permission table is checked when the code compiles: a name outside it must name an action of it, a name in it names none', (t) => {
+  const run = async () => ({});
+  // @ts-expect-error "client explode" is no action of the table, and the command names none
+  t.throws(() => permitted({ name: 'client explode', summary: 'explodes', run }), { message: /not in the permission table/ });
+  // @ts-expect-error a command named after an action cannot run as another one
+  t.notThrows(() => permitted({ name: 'client list', summary: 'lists', action: 'client.delete', run }));
+  // @ts-expect-error an action that is not in the table
+  t.notThrows(() => permitted({ name: 'report', summary: 'prints', action: 'report.print', run }));
 });
