@@ -190,8 +190,8 @@ const SEARCHES = [
   "SELECT * FROM epic_names_starting('client', 'client%', 5)",
   "SELECT * FROM epic_names_starting('event', 'event%', 5)",
   "SELECT * FROM epic_names_starting('collaborator', '%', 5)",
-  "SELECT epic_client_ids_matching('%client%', NULL)",
-  "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%')",
+  "SELECT epic_client_ids_matching('%client%', NULL, NULL, NULL)",
+  "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%', NULL, 5)",
 ];
 
 async function assertBlind(t: import('ava').ExecutionContext, token: string | undefined): Promise<void> {

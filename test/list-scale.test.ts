@@ -6,6 +6,7 @@ import { freshDatabase } from './helpers/database';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
 import { listClients } from '../lib/services/clients';
+import { SEARCH_SORT_CAP } from '../lib/services/page';
 import { utcTimestamp } from '../lib/services/list-query';
 import { selectRows } from '../lib/db/context';
 import { buildWorld, openSessionFor, type World } from './helpers/world';
@@ -196,6 +197,56 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
   t.regex(mineEvents, /"clientSalesContactId" = \$1\) .*; \[\d+\]$/, 'the owner is a parameter');
   t.regex(await plan(counted), /Aggregate[^\n]*\n\s+->\s+Limit/);
   t.notRegex(await plan(counted), /Sort/);
+});
+
+test.serial('a search matching more clients than it sorts walks the name order instead: the same page, "1,000+", read without a sort', async (t) => {
+  const { w } = t.context;
+  /** The first ids of a search, as the owner finds them (no row-level security), sorting every match. */
+  const expected = async (like: string, limit: number, extra = 'true') => {
+    const [rows] = (await w.db.owner.query(`SELECT id FROM clients WHERE "searchText" LIKE '${like}' AND ${extra} ORDER BY epic_fold("fullName"), id LIMIT ${limit}`)) as [{ id: number }[], unknown];
+    return rows.map((row) => row.id);
+  };
+  const search = (who: { id: number }, filters: Parameters<typeof listClients>[1]) => w.as(who, (ctx) => listClients(ctx, filters));
+  const ids = (listing: { rows: { id: number }[] }) => listing.rows.map((row) => row.id);
+
+  // Every bulk client's email: more matches than a search sorts.
+  t.true((await count(w, `"searchText" LIKE '%@bulk.test%'`)) > SEARCH_SORT_CAP + 1);
+  for (const limit of [30, 2500]) {
+    const page = await search(w.sales, { search: '@bulk.test', limit });
+    t.deepEqual(ids(page), await expected('%@bulk.test%', limit), `limit ${limit}`);
+    t.like(page, { total: Math.max(1000, limit), atLeast: true });
+  }
+  // Narrowed to one salesperson, whose matches the search function counts: Sam has every bulk client, Sonia none.
+  t.deepEqual(ids(await search(w.sales, { search: '@bulk.test', mine: true, limit: 30 })), await expected('%@bulk.test%', 30, `"salesContactId" = ${w.sales.id}`));
+  t.deepEqual(ids(await search(w.manager, { search: '@bulk.test', sales: 'Sam Sales', limit: 30 })), await expected('%@bulk.test%', 30, `"salesContactId" = ${w.sales.id}`));
+  t.like(await search(w.manager, { search: '@bulk.test', sales: 'Sonia Sales', limit: 30 }), { rows: [], total: 0 });
+  // Narrowed otherwise (nobody was contacted): every match found and sorted, the same page.
+  t.deepEqual(ids(await search(w.sales, { search: '@bulk.test', notContactedSince: '30', limit: 30 })), await expected('%@bulk.test%', 30));
+  // More matches than the count says, fewer than a search sorts: sorted.
+  t.is(await count(w, `"searchText" LIKE '%bulk2%'`), 1111);
+  const some = await search(w.sales, { search: 'bulk2', limit: 30 });
+  t.deepEqual(ids(some), await expected('%bulk2%', 30));
+  t.like(some, { total: 1000, atLeast: true });
+
+  // The walk's statement reads the folded-name index in order and stops at the page: no sort of the matches.
+  const statements: string[] = [];
+  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown } };
+  const logging = sequelize.options.logging;
+  sequelize.options.logging = (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, ''));
+  try {
+    await runOk(await salesShell(w), 'client list --search @bulk.test');
+  } finally {
+    sequelize.options.logging = logging;
+  }
+  const walk = statements.find((sql) => sql.includes('epic_client_matches("Client"."searchText"'));
+  t.truthy(walk, statements.join('\n'));
+  t.true(statements.includes('SET LOCAL enable_sort TO DEFAULT'), 'and the setting is back after it');
+  const plan = await inRuntimeSession(w, w.sales, async (c) => {
+    await c.query('SET LOCAL enable_sort = off');
+    return (await c.query(`EXPLAIN ${walk}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+  t.regex(plan, /Index Scan using clients_name_fold_order_idx on clients/, plan);
+  t.notRegex(plan, /Sort/, plan);
 });
 
 test.serial('a page and its count are prepared on their connection the second time their text runs, and no more than 64 texts stay prepared', async (t) => {

@@ -4,12 +4,12 @@ import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
-import { clientIdOf, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole } from './lookup';
+import { clientIdOf, clientRowMatches, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
 import { contractsOfClient } from './contracts';
 import { eventsOfClient } from './events';
-import { readPage } from './page';
+import { readPage, readSearchPage } from './page';
 import type { ListQuery } from './list-query';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
@@ -23,23 +23,44 @@ export interface ClientFilters {
 }
 
 
-async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Promise<WhereOptions> {
+/** What a client list is narrowed to: its text search apart from the rest (a search's page is read its own way, readSearchPage). */
+interface ClientConditions {
+  /** Every condition but the search's. */
+  others: WhereOptions[];
+  search?: ClientSearch;
+  /**
+   * Set when `others` narrow the list to one salesperson at most (--mine, --sales): the search's
+   * function then narrows its matches the same way, and may stop at a number of them that are all
+   * in the list. Unset when they narrow it otherwise (--not-contacted-since, a name that several
+   * salespeople share).
+   */
+  capping?: { salesContactId?: number };
+}
+
+async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Promise<ClientConditions> {
   assertAllowed(ctx.actor, 'client.list');
-  const conditions: WhereOptions[] = [];
+  const owners: (number | number[])[] = [];
   if (filters.mine) {
     mineScope(ctx.actor, 'client');
-    conditions.push({ salesContactId: ctx.actor.id });
+    owners.push(ctx.actor.id);
   }
-  if (filters.sales !== undefined) conditions.push({ salesContactId: await filterCollaborator(ctx, filters.sales, 'sales', 'sales') });
+  if (filters.sales !== undefined) owners.push(await filterCollaborator(ctx, filters.sales, 'sales', 'sales'));
+  const others: WhereOptions[] = owners.map((salesContactId) => ({ salesContactId }));
+  let search: ClientSearch | undefined;
   if (filters.search !== undefined) {
     if (typeof filters.search !== 'string' || filters.search.trim() === '') throw new ValidationError('search', 'expected some text to look for');
     // Phones are stored as +33612345678: `06 12 34 56 78` is looked for as its digits.
     const digits = phoneSearchDigits(filters.search);
-    conditions.push(clientsMatching(`%${escapeLike(filters.search.trim())}%`, digits ? `%${digits}%` : null));
+    search = { pattern: `%${escapeLike(filters.search.trim())}%`, phonePattern: digits ? `%${digits}%` : null };
   }
-  if (filters.notContactedSince !== undefined) conditions.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
-  return { [Op.and]: conditions };
+  if (filters.notContactedSince !== undefined) others.push(notContactedSince(followUpSince(filters.notContactedSince, ctx.clock.now())));
+  const single = owners.filter((owner): owner is number => typeof owner === 'number');
+  // Two single salespeople are either the same one or none: either way the first narrows as both do.
+  const capping = single.length === owners.length && filters.notContactedSince === undefined ? { salesContactId: single[0] } : undefined;
+  return { others, search, capping };
 }
+
+const all = (conditions: WhereOptions[]): WhereOptions => ({ [Op.and]: conditions });
 
 /** The columns of clientRow, with the list's join and its order: alphabetical as people read it, Élodie among the E, not after Z. */
 function clientListQuery(where: WhereOptions, search = false): ListQuery {
@@ -50,7 +71,17 @@ function clientListQuery(where: WhereOptions, search = false): ListQuery {
 }
 
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
-  return readPage(ctx, clientListQuery(await clientConditions(ctx, filters), filters.search !== undefined), filters.limit);
+  const { others, search, capping } = await clientConditions(ctx, filters);
+  if (!search) return readPage(ctx, clientListQuery(all(others)), filters.limit);
+  if (!capping || filters.limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), true), filters.limit);
+  return readSearchPage(
+    ctx,
+    {
+      capped: (cap) => clientListQuery(all([...others, clientsMatching(search, { ...capping, limit: cap })]), true),
+      walked: clientListQuery(all([...others, clientRowMatches(search)])),
+    },
+    filters.limit,
+  );
 }
 
 /**
@@ -59,7 +90,8 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
  * name would put epic_fold in the condition, which row-level security keeps from using an index.
  */
 export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
-  await eachBatch(ctx, clientListQuery(await clientConditions(ctx, filters)), write);
+  const { others, search } = await clientConditions(ctx, filters);
+  await eachBatch(ctx, clientListQuery(all(search ? [...others, clientsMatching(search)] : others)), write);
 }
 
 export interface ClientDetails {

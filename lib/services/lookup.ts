@@ -29,15 +29,31 @@ interface Named extends Model {
 type IndexedKind = 'client' | 'event';
 const isIndexed = (kind: string): kind is IndexedKind => kind === 'client' || kind === 'event';
 
+/** A value written as an SQL literal, escaped. */
+const sqlValue = (value: string | number | null) => (value === null ? 'NULL' : Client.sequelize!.escape(value));
+
 /** `id IN (SELECT <search function>(<arguments>))`, the arguments escaped as SQL literals. */
 function idAmong(search: string, ...args: (string | number | null)[]): WhereOptions {
-  const sequelize = Client.sequelize!;
-  return { id: { [Op.in]: literal(`(SELECT ${search}(${args.map((arg) => (arg === null ? 'NULL' : sequelize.escape(arg))).join(', ')}))`) } };
+  return { id: { [Op.in]: literal(`(SELECT ${search}(${args.map(sqlValue).join(', ')}))`) } };
 }
 
-/** Clients whose name, email, company or phone (their folded searchText) is LIKE `pattern`, or whose phone is LIKE `phonePattern`. */
-export function clientsMatching(pattern: string, phonePattern: string | null): WhereOptions {
-  return idAmong('epic_client_ids_matching', pattern, phonePattern);
+/** A text search of clients: their folded name, email, company and phone (searchText) LIKE `pattern`, or their phone LIKE `phonePattern`. */
+export interface ClientSearch {
+  pattern: string;
+  phonePattern: string | null;
+}
+
+/**
+ * The clients a search matches, through its trigram indexes; with `among`, only those of that
+ * salesperson and at most `limit` of them (any of them: enough to count up to a cap).
+ */
+export function clientsMatching(search: ClientSearch, among: { salesContactId?: number; limit?: number } = {}): WhereOptions {
+  return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern, among.salesContactId ?? null, among.limit ?? null);
+}
+
+/** The same search checked on each row a query reads, where no index serves it (a walk in name order). */
+export function clientRowMatches(search: ClientSearch): WhereOptions {
+  return literal(`epic_client_matches("Client"."searchText", "Client".phone, ${sqlValue(search.pattern)}, ${sqlValue(search.phonePattern)})`);
 }
 
 /** The condition "named `name`, whatever its case and accents". */
