@@ -75,12 +75,11 @@ export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: nu
   const { access, limited } = statements(tx, search.walked, limit);
   // The planner estimates that a LIKE keeps few rows, so it would find them all and sort them;
   // without sorts, its plan walks the index of the list's order and stops at the page.
+  // Set back after it; a walk that fails aborts the transaction, and the setting goes with it.
   await access.rows({ text: 'SET LOCAL enable_sort = off' });
-  try {
-    return { rows: await access.rows<T>(limited(search.walked.select), true), ...capped(sorted.matching, limit) };
-  } finally {
-    await access.rows({ text: 'SET LOCAL enable_sort TO DEFAULT' });
-  }
+  const rows = await access.rows<T>(limited(search.walked.select), true);
+  await access.rows({ text: 'SET LOCAL enable_sort TO DEFAULT' });
+  return { rows, ...capped(sorted.matching, limit) };
 }
 
 /** A page read through the model, for the short lists (collaborators, a client's interactions). */
