@@ -116,7 +116,8 @@ export function vorpalEditor(io: IOStreams): LineEditor {
   let cancelRequested = false;
   let submitted = '';
   let prompt = '';
-  const end: { handler?: () => void } = {};
+  /** What SIGTERM and SIGHUP do while the editor runs. */
+  let onSignal: (() => void) | undefined;
 
   const ask = async (question: object) => {
     if (!active) throw new Error('no command is running to ask from');
@@ -197,8 +198,8 @@ export function vorpalEditor(io: IOStreams): LineEditor {
       shell.on('client_keypress', (event) => {
         if (event.key?.ctrl && event.key.name === 'd' && shell.ui.input() === '') handlers.end();
       });
-      end.handler = () => handlers.end();
-      for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, end.handler);
+      onSignal = () => handlers.end();
+      for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
       applyHistory(shell);
       shell.delimiter(prompt);
       shell.show();
@@ -217,7 +218,7 @@ export function vorpalEditor(io: IOStreams): LineEditor {
     },
     stop() {
       vorpal?.hide();
-      if (end.handler) for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.off(signal, end.handler);
+      if (onSignal) for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
     },
   };
   return editor;
