@@ -45,6 +45,8 @@ const lines = (): Record<string, { email: string; demoPassword: string; lines: s
       'client list',
       'client list --mine',
       'client list --search company 42',
+      // Every bulk client's company: more matches than a search sorts (lib/services/page.ts).
+      'client list --search company',
       'client list --search 06 12 00',
       'client list --mine --not-contacted-since 30',
       'client show Kevin Casey',
