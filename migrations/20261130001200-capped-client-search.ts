@@ -15,8 +15,9 @@ import type { QueryInterface, Transaction } from 'sequelize';
  * the application's walk both call it. It is a plain SQL function, inlined where it is called, so
  * the function's query still reads the trigram indexes. The function's two searches were joined
  * by UNION, which reads every match before a LIMIT applies; they are joined by OR now, which
- * PostgreSQL reads as one bitmap of both indexes. Its plan is made for each call: a plan kept for
- * any limit read every client for a search that finds few.
+ * PostgreSQL reads as one bitmap of both indexes. The search is planned apart from its LIMIT
+ * (OFFSET 0): the plan kept for every call, made for an unknown limit, read every client in
+ * table order for a search that finds few (25 ms instead of 11 for "company 42" at 100,000).
  */
 
 const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
@@ -27,13 +28,14 @@ const MATCHES = `
 
 const CAPPED = `
   CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text, p_sales_contact int, p_limit int) RETURNS SETOF int
-    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
+    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
   BEGIN
     IF (SELECT epic_actor_id()) IS NULL THEN
       RETURN;
     END IF;
-    RETURN QUERY SELECT id FROM clients WHERE epic_client_matches("searchText", phone, p_pattern, p_phone_pattern)
-      AND (p_sales_contact IS NULL OR "salesContactId" = p_sales_contact) LIMIT p_limit;
+    RETURN QUERY SELECT m.id FROM (SELECT id FROM clients WHERE epic_client_matches("searchText", phone, p_pattern, p_phone_pattern)
+        AND (p_sales_contact IS NULL OR "salesContactId" = p_sales_contact) OFFSET 0) m
+      LIMIT p_limit;
   END $$;`;
 
 // As migration 20261130000300 made it.
