@@ -7,12 +7,15 @@ import { projectRoot } from '../lib/paths';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { emptyDatabase, freshDatabase, runtimeUrlOf } from './helpers/database';
 import { epicUser } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
 import { shellHarness } from './helpers/shell';
-import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
+import { buildWorld, insertRow, PASSWORD, signIn, type World } from './helpers/world';
 
 /**
  * What the working folder, the environment and the files of a session can do to the process
- * (README, "Configuration" and "From the system shell and scripts"): through the real `epic` binary where the environment is the point.
+ * (README, "Configuration" and "From the system shell and scripts"): through the real `epic`
+ * binary where the process's environment is the point, elsewhere as `epic` runs a command
+ * (`main` in this process, with the user's environment and folder: helpers/epic-in-process.ts).
  */
 const test = anyTest as TestFn<{ w: World; empty: Awaited<ReturnType<typeof emptyDatabase>> }>;
 
@@ -62,7 +65,7 @@ test('NODE_OPTIONS in a .env runs nothing, and the embedded database processes g
 });
 
 test('a .env that others may change, of another user, or a link is ignored with a warning', async (t) => {
-  const user = epicUser('postgres://postgres@127.0.0.1:1/epic');
+  const user = epicUserInProcess('postgres://postgres@127.0.0.1:1/epic');
   // A value that would stop every command if it were read.
   const dotEnv = writeDotEnv(user.home, 'EPIC_IDLE_MINUTES=soon\n');
   const read = await user.run(['db', 'status']);
@@ -92,7 +95,7 @@ test('a .env that others may change, of another user, or a link is ignored with 
 });
 
 test('configuration errors are one line naming the variable and where it was set, without echoing a password', async (t) => {
-  const user = epicUser('postgres://postgres@127.0.0.1:1/epic');
+  const user = epicUserInProcess('postgres://postgres@127.0.0.1:1/epic');
   const cases: [env: Record<string, string | undefined>, dotEnv: string | undefined, message: string][] = [
     [{ DATABASE_URL: 'postgres://u:s3cret@[not-a-host' }, undefined, 'DATABASE_URL (set in the environment) is not a valid URL: expected postgres://user:password@host:5432/database'],
     [{ DATABASE_URL: undefined }, 'DATABASE_URL=mysql://u:s3cret@db.example/crm\n', `DATABASE_URL (set in ${path.join(user.home, '.env')}) must be a postgres: or postgresql: URL such as postgres://user:password@host:5432/database, not mysql:`],
@@ -113,15 +116,15 @@ test('configuration errors are one line naming the variable and where it was set
   t.regex(unreachable.stderr, new RegExp(`^error: cannot reach the server of DATABASE_URL \\(DATABASE_URL set in ${path.join(user.home, '.env').replace(/[.]/g, '\\.')}\\): connect ECONNREFUSED[^\\n]*\\n$`));
 });
 
-function tokenFile(user: ReturnType<typeof epicUser>): string {
+function tokenFile(user: ReturnType<typeof epicUserInProcess>): string {
   return path.join(user.env.XDG_CONFIG_HOME, 'epic-events', 'session');
 }
 
 test('a token file refused for its mode or for being a link is still revoked by logout', async (t) => {
   const { w } = t.context;
   for (const spoil of ['mode', 'link'] as const) {
-    const user = epicUser(w.db.url);
-    t.is((await user.run(['login', w.sales.email, '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+    const user = epicUserInProcess(w.db.url);
+    await signIn(user, w.db, w.sales.id);
     const file = tokenFile(user);
     const token = fs.readFileSync(file, 'utf8');
     if (spoil === 'mode') fs.chmodSync(file, 0o644);
@@ -142,7 +145,7 @@ test('a token file refused for its mode or for being a link is still revoked by 
 
 test('login on a token path that is a folder says so and leaves no file holding a token', async (t) => {
   const { w } = t.context;
-  const user = epicUser(w.db.url);
+  const user = epicUserInProcess(w.db.url);
   const file = tokenFile(user);
   fs.mkdirSync(file, { recursive: true });
   const login = await user.run(['login', w.sales.email, '--password-stdin'], `${PASSWORD}\n`);
@@ -194,9 +197,9 @@ test.serial('the demo seeder refuses a database with collaborators, even through
   t.deepEqual(found, [{ n: 0 }]);
 
   const admin = { EPIC_ADMIN_DATABASE_URL: empty.ownerUrl };
-  const migrated = await epicUser('postgres://unused@127.0.0.1:1/x').run(['db', 'migrate'], '', admin);
+  const migrated = await epicUserInProcess('postgres://unused@127.0.0.1:1/x').run(['db', 'migrate'], '', admin);
   t.is(migrated.code, 0, migrated.stderr);
-  const hugo = epicUser(await runtimeUrlOf(empty));
+  const hugo = epicUserInProcess(await runtimeUrlOf(empty));
   const demo = await hugo.run(['db', 'demo'], '', admin);
   t.is(demo.code, 0, demo.stderr);
   t.is((await hugo.run(['db', 'demo'], '', admin)).code, 1, 'a second load is refused');

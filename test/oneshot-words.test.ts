@@ -3,16 +3,19 @@ import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import pg from 'pg';
 import { freshDatabase, type TestDatabase } from './helpers/database';
-import { epicUser } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
 
-/** Help, nouns alone, scripts and --password-stdin through the real `epic` binary. */
-const test = anyTest as TestFn<{ db: TestDatabase; user: ReturnType<typeof epicUser> }>;
+/**
+ * Help, nouns alone, scripts and --password-stdin as `epic` runs them: `main`, here in this
+ * process (helpers/epic-in-process.ts); test/epic-binary.test.ts runs the same through the binary.
+ */
+const test = anyTest as TestFn<{ db: TestDatabase; user: ReturnType<typeof epicUserInProcess> }>;
 
 const PASSWORD = 'a long enough password phrase';
 
 test.before(async (t) => {
   t.context.db = await freshDatabase();
-  t.context.user = epicUser(t.context.db.url);
+  t.context.user = epicUserInProcess(t.context.db.url);
   const setup = await t.context.user.run(['setup', '--name', 'Alice Martin', '--email', 'alice@epic.test', '--password-stdin'], `${PASSWORD}\n`);
   if (setup.code !== 0) throw new Error(setup.stderr);
 });
@@ -72,7 +75,7 @@ test.serial('one-shot commands go on with the role an earlier command found, but
   const { user, db } = t.context;
   const hired = await user.run(['collaborator', 'create', '--name', 'Sue Port', '--email', 'sue@epic.test', '--role', 'support', '--password-stdin'], 'first day password phrase\n');
   t.is(hired.code, 0, hired.stderr);
-  const sue = epicUser(db.url);
+  const sue = epicUserInProcess(db.url);
   try {
     const login = await sue.run(['login', 'sue@epic.test', '--password-stdin'], 'first day password phrase\n');
     t.is(login.code, 0, login.stderr);

@@ -4,15 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { freshDatabase } from './helpers/database';
-import { EPIC, epicUser } from './helpers/epic';
-import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
+import { EPIC } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
+import { buildWorld, insertRow, PASSWORD, signIn, type World } from './helpers/world';
 
 /**
- * What a colleague stored must not attack the reader: through the real `epic` binary, stored
- * escape sequences never reach the output, spreadsheet formulas are neutralised, and `> file`
- * is private and never follows a planted link.
+ * What a colleague stored must not attack the reader: stored escape sequences never reach the
+ * output, spreadsheet formulas are neutralised, and `> file` is private and never follows a
+ * planted link. Commands run as `epic` runs them (`main`, in this process: helpers/epic-in-process.ts),
+ * and in a real terminal through the real `epic` binary.
  */
-const test = anyTest as TestFn<{ w: World; sam: ReturnType<typeof epicUser>; hostile: Record<string, unknown>; formula: Record<string, unknown> }>;
+const test = anyTest as TestFn<{ w: World; sam: ReturnType<typeof epicUserInProcess>; hostile: Record<string, unknown>; formula: Record<string, unknown> }>;
 
 const ESC = '\u001b';
 // A clipboard write (OSC 52), a window title (OSC 0), a screen clear (CSI), a C1 CSI, DEL and a
@@ -28,9 +30,8 @@ test.before(async (t) => {
   t.context.hostile = await insertRow(w.db, 'clients', { fullName: HOSTILE_NAME, email: 'evil@x.test', phone: '+33600000001', companyName: `Shady${ESC}[31m Co`, salesContactId: w.sales.id });
   t.context.formula = await insertRow(w.db, 'clients', { fullName: 'Dupont;=1+1', email: 'formula@x.test', phone: '+33600000002', companyName: '＝HYPERLINK("http://evil.test")', salesContactId: w.sales.id });
   await insertRow(w.db, 'clients', { fullName: '-2+3 Minus', email: 'minus@x.test', phone: '+33600000003', companyName: '@SUM(A1:A9)', salesContactId: w.sales.id });
-  const sam = epicUser(w.db.url);
-  const login = await sam.run(['login', 'sam@epic.test', '--password-stdin'], `${PASSWORD}\n`);
-  if (login.code !== 0) throw new Error(login.stderr);
+  const sam = epicUserInProcess(w.db.url);
+  await signIn(sam, w.db, w.sales.id);
   t.context.sam = sam;
 });
 test.after.always(async (t) => {
@@ -106,7 +107,7 @@ test('> file is created 0600 by a script, and never written through a planted sy
 const ENDED = '--command-ended--';
 
 /** The real `epic` binary in an 80-column terminal (tmux, on a private socket). */
-function terminal(sam: ReturnType<typeof epicUser>, args: string[], moreEnv: Record<string, string> = {}) {
+function terminal(sam: ReturnType<typeof epicUserInProcess>, args: string[], moreEnv: Record<string, string> = {}) {
   const socket = `epic-output-${crypto.randomBytes(4).toString('hex')}`;
   const script = path.join(sam.home, `${socket}.sh`);
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;

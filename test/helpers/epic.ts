@@ -12,6 +12,15 @@ export interface EpicResult {
   stderr: string;
 }
 
+/**
+ * An unexpected error leaves only its reference on screen and its stack in errors.log: the stack
+ * goes with it, so that a test failing on one says why.
+ */
+export function withErrorLog(env: Record<string, string>, stderr: string): string {
+  const log = path.join(env.EPIC_DATA_DIR, 'errors.log');
+  return stderr.includes('something went wrong on our side') && fs.existsSync(log) ? `${stderr}--- ${log}\n${fs.readFileSync(log, 'utf8')}` : stderr;
+}
+
 let codeCache: string | undefined;
 
 /**
@@ -49,13 +58,7 @@ export function epicUser(databaseUrl: string, extraEnv: Record<string, string> =
       child.stdout.on('data', (chunk) => (stdout += chunk));
       child.stderr.on('data', (chunk) => (stderr += chunk));
       child.on('error', reject);
-      child.on('close', (code) => {
-        // An unexpected error leaves only its reference on screen and its stack in errors.log:
-        // the stack goes with it, so that a test failing on one says why.
-        const log = path.join(env.EPIC_DATA_DIR, 'errors.log');
-        if (stderr.includes('something went wrong on our side') && fs.existsSync(log)) stderr += `--- ${log}\n${fs.readFileSync(log, 'utf8')}`;
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: withErrorLog(env, stderr) }));
       child.stdin.end(input);
     });
   return { home, env, run };

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { TestFn } from 'ava';
 import bcrypt from 'bcrypt';
 import { QueryTypes } from 'sequelize';
@@ -6,6 +7,7 @@ import { ManualClock } from '../../lib/clock';
 import type { ServiceContext } from '../../lib/db/context';
 import type { Actor } from '../../lib/permissions';
 import { inSession, SessionUnusable } from '../../lib/services/sessions';
+import { writeToken } from '../../lib/session/token-file';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { freshDatabase, type TestDatabase } from './database';
 
@@ -83,6 +85,15 @@ export async function openSessionFor(db: TestDatabase, collaboratorId: number): 
     { bind: [token, collaboratorId] },
   );
   return token;
+}
+
+/**
+ * A user of the binary (helpers/epic.ts) logged in as the collaborator through a session the
+ * owner opened, its token where `epic login` writes it: for tests where logging in is not what
+ * is tested, without a process and a bcrypt comparison for it.
+ */
+export async function signIn(user: { env: Record<string, string> }, db: TestDatabase, collaboratorId: number): Promise<void> {
+  writeToken(path.join(user.env.XDG_CONFIG_HOME, 'epic-events'), await openSessionFor(db, collaboratorId));
 }
 
 /**
