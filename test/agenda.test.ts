@@ -7,7 +7,7 @@ import { epicUser } from './helpers/epic';
 import { runOk, shellHarness } from './helpers/shell';
 import { memoryIO } from './helpers/io';
 import { freshDatabase } from './helpers/database';
-import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
+import { buildWorld, insertRow, PASSWORD, signIn, type World } from './helpers/world';
 
 /**
  * The agenda of each role on a small company (the test world, on Monday 1 June 2026 at 11:00 in
@@ -197,8 +197,7 @@ test.serial('through the real epic binary: agenda as JSON for a script', async (
   const tomorrow = new Date(Math.floor((Date.now() + 24 * HOUR) / 60_000) * 60_000);
   await event(w, 'Binary Brunch', await signedContract(w, w.ownClient.id), w.support.id, tomorrow.toISOString(), 'Gluten-free');
   const paul = epicUser(w.db.url);
-  const login = await paul.run(['login', 'paul@epic.test', '--password-stdin'], `${PASSWORD}\n`);
-  t.is(login.code, 0, login.stderr);
+  await signIn(paul, w.db, w.support.id);
   const result = await paul.run(['agenda', '--format', 'json', '--days', '2']);
   t.is(result.code, 0, result.stderr);
   const agenda = JSON.parse(result.stdout);

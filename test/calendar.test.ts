@@ -9,7 +9,7 @@ import { completeLine } from '../lib/shell/completion';
 import { epicUser } from './helpers/epic';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
-import { buildWorld, insertRow, PASSWORD, type World } from './helpers/world';
+import { buildWorld, insertRow, signIn, type World } from './helpers/world';
 import { freshDatabase } from './helpers/database';
 
 /**
@@ -237,7 +237,7 @@ test.serial('where TZ is UTC, times are written in UTC without a VTIMEZONE', asy
 test.serial('through the real epic binary: event list --format ics, parsed back', async (t) => {
   const { w, calendarId } = t.context;
   const paul = epicUser(w.db.url);
-  t.is((await paul.run(['login', 'paul@epic.test', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  await signIn(paul, w.db, w.support.id);
   const result = await paul.run(['event', 'list', '--mine', '--all', '--format', 'ics']);
   t.is(result.code, 0, result.stderr);
   const parsed = vevents(result.stdout);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { ConfigError, loadDotEnv, readConfig } from '../lib/config';
-import { epicUser } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
 import { tempDir } from './helpers/temp';
 
 test('defaults follow the README configuration table', (t) => {
@@ -37,7 +37,7 @@ test('an unreachable database server or a missing database is one clear line, ex
     ['postgres://nobody@127.0.0.1:1/epic', /cannot reach the server of DATABASE_URL: connect ECONNREFUSED/],
     ['postgres://postgres@127.0.0.1:5432/epic_no_such_database', /cannot reach the server of DATABASE_URL: database "epic_no_such_database" does not exist/],
   ] as const) {
-    const user = epicUser(url);
+    const user = epicUserInProcess(url);
     const result = await user.run(['login', 'a@b.fr', '--password-stdin'], 'whatever it is\n');
     t.is(result.code, 1);
     t.regex(result.stderr, reason);

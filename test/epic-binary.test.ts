@@ -5,23 +5,25 @@ import anyTest, { type TestFn } from 'ava';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
 import { parseTsv } from './helpers/shell';
-import { insertCollaborator, insertRow, PASSWORD } from './helpers/world';
+import { insertCollaborator, insertRow, PASSWORD, signIn } from './helpers/world';
 
 /**
  * End to end through the real `epic` binary: setup on an empty database, then a day's work on
  * a small company of its own, where each test starts from the fixtures (accounts whose
- * password is PASSWORD) rather than from what another test left.
+ * password is PASSWORD) rather than from what another test left. Logins are tested in the
+ * first two tests; the others start from a session the owner opened.
  */
-const test = anyTest as TestFn<{ empty: TestDatabase; db: TestDatabase }>;
+const test = anyTest as TestFn<{ empty: TestDatabase; db: TestDatabase; alice: number; sara: number }>;
 
 test.before(async (t) => {
   t.context.empty = await freshDatabase();
   const db = await freshDatabase();
   t.context.db = db;
-  await insertCollaborator(db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management' });
+  t.context.alice = (await insertCollaborator(db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management' })).id;
   // Hired with a one-time password: passwd comes first.
   await insertCollaborator(db, { fullName: 'Sam Sales', email: 'sam@epic-events.fr', role: 'sales', mustChangePassword: true });
   const sara = await insertCollaborator(db, { fullName: 'Sara Script', email: 'sara@epic-events.fr', role: 'sales' });
+  t.context.sara = sara.id;
   await insertRow(db, 'clients', { fullName: 'Pierre Pipe', email: 'pierre@pipe.fr', phone: '+33612457800', salesContactId: sara.id });
 });
 test.after.always(async (t) => {
@@ -101,7 +103,7 @@ test('a salesperson: one-time password, then clients; exit codes 0, 1, 2 and 4',
 
 test('commands piped on standard input run in order and stop at the first failure', async (t) => {
   const sara = epicUser(t.context.db.url);
-  t.is((await sara.run(['login', 'sara@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  await signIn(sara, t.context.db, t.context.sara);
   const script = [
     '# a comment',
     'client create --name "Jean Ouick" --email jean@ouick.fr --phone 0612457890',
@@ -118,7 +120,7 @@ test('commands piped on standard input run in order and stop at the first failur
 
 test('a pipe gets plain CSV without escape codes, and logout revokes the session', async (t) => {
   const manager = epicUser(t.context.db.url);
-  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  await signIn(manager, t.context.db, t.context.alice);
   t.is((await manager.run(['contract', 'create', '--client', 'Pierre Pipe', '--total', '1500.50'])).code, 0);
   const piped = execFileSync('sh', ['-c', `node ${EPIC} contract list --unsigned --format csv | cat`], { env: manager.env, encoding: 'utf8' });
   t.false(piped.includes('\u001b['));
@@ -131,7 +133,7 @@ test('a pipe gets plain CSV without escape codes, and logout revokes the session
 
 test('client list --all streams through a pipe the same CSV as the whole list, formula names neutralised', async (t) => {
   const manager = epicUser(t.context.db.url);
-  t.is((await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  await signIn(manager, t.context.db, t.context.alice);
   await t.context.db.owner.query(`INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version)
     SELECT '=HYPERLINK("x") ' || i, 'formula' || i || '@bulk.test', '+3361' || lpad(i::text, 7, '0'), (SELECT id FROM collaborators WHERE email = 'sara@epic-events.fr'), now(), now(), 0
       FROM generate_series(1, 40) i`);

@@ -9,10 +9,10 @@ import { projectRoot } from '../lib/paths';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { fakeSentry } from './helpers/sentry-server';
-import { insertCollaborator } from './helpers/world';
+import { insertCollaborator, signIn } from './helpers/world';
 
 /** Error reporting (no personal data, flushed before exit) against a recording HTTP server on 127.0.0.1, through the real binary. */
-const test = anyTest as TestFn<{ db: TestDatabase }>;
+const test = anyTest as TestFn<{ db: TestDatabase; alice: number }>;
 const run = promisify(execFile);
 
 const PASSWORD = 'the quick brown fox at dawn';
@@ -21,7 +21,8 @@ const CLIENT = { name: 'Kevin Casey', email: 'kevin@startup.io', phone: '0678653
 test.before(async (t) => {
   t.context.db = await freshDatabase();
   // The first manager as `epic setup` makes it (setup itself is tested in test/epic-binary.test.ts).
-  await insertCollaborator(t.context.db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management', passwordHash: bcrypt.hashSync(PASSWORD, 10) });
+  const alice = await insertCollaborator(t.context.db, { fullName: 'Alice Martin', email: 'alice@epic-events.fr', role: 'management', passwordHash: bcrypt.hashSync(PASSWORD, 10) });
+  t.context.alice = alice.id;
 });
 test.after.always(async (t) => {
   await t.context.db?.drop();
@@ -82,7 +83,7 @@ test.serial('a lock-out is a warning; a crash inside a command arrives with a st
     t.like(locked, { level: 'warning' });
 
     const manager = epicUser(t.context.db.url, { SENTRY_DSN: sentry.dsn });
-    await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
+    await signIn(manager, t.context.db, t.context.alice);
     // Break the schema under the application: its next query fails in a way nobody expects.
     const admin = new pg.Client({ connectionString: t.context.db.ownerUrl });
     await admin.connect();
@@ -117,7 +118,7 @@ test.serial('an unexpected error carries its class, code and constraint, never i
     CREATE TRIGGER planted_refusal BEFORE INSERT ON collaborators FOR EACH ROW EXECUTE FUNCTION planted_refusal()`);
   try {
     const manager = epicUser(t.context.db.url, { SENTRY_DSN: sentry.dsn });
-    await manager.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
+    await signIn(manager, t.context.db, t.context.alice);
     const crash = await manager.run(['collaborator', 'create', '--name', 'quartzly', '--email', 'q@epic-events.fr', '--role', 'support']);
     t.is(crash.code, 1);
     t.false(crash.stderr.includes('the shell is still usable'), 'a one-shot command has no shell');
@@ -154,7 +155,7 @@ test.serial('a Sentry that never answers or refuses connections leaves the comma
     // Both at once: each waits for its bounded flush.
     await Promise.all([silent.dsn, `http://key@127.0.0.1:${refusedPort}/1`].map(async (dsn, i) => {
       const user = epicUser(t.context.db.url, { SENTRY_DSN: dsn });
-      t.is((await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+      await signIn(user, t.context.db, t.context.alice);
       // A hire is a business event: there is something to send.
       const hire = await user.run(['collaborator', 'create', '--name', `Hang Test ${i}`, '--email', `hang${i}@epic-events.fr`, '--role', 'support']);
       t.is(hire.code, 0, hire.stderr);
@@ -200,7 +201,7 @@ test('without SENTRY_DSN, or with it and nothing to send, the SDK is never loade
   const sentry = await fakeSentry();
   try {
     const user = epicUser(t.context.db.url);
-    await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`);
+    await signIn(user, t.context.db, t.context.alice);
     const probe = `
       const { main, processStreams } = require('./dist/cli.js');
       main(['client', 'list'], processStreams()).then((code) => {

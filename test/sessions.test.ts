@@ -6,9 +6,9 @@ import { createClient } from '../lib/services/clients';
 import { deleteCollaborator, resetPassword, updateCollaborator } from '../lib/services/collaborators';
 import { cryptoTokens } from '../lib/services/settings';
 import { blockedOrSettled, freshDatabase } from './helpers/database';
-import { epicUser } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
 import { scriptedPrompter, shellHarness, type ShellHarness } from './helpers/shell';
-import { buildWorld, insertCollaborator, PASSWORD, sessionRunner, type World } from './helpers/world';
+import { buildWorld, insertCollaborator, PASSWORD, sessionRunner, signIn, type World } from './helpers/world';
 
 /**
  * Sessions decided by PostgreSQL at every command: revoked elsewhere, they end an open shell;
@@ -240,8 +240,9 @@ test.serial("one-shot: --password-stdin takes the acting manager's password on t
   const { w } = t.context;
   const colleague = await newAccount(w, 'management');
   const target = await newAccount(w);
-  const maud = epicUser(w.db.url);
-  t.is((await maud.run(['login', 'maud@epic.test', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  // As `epic` runs one command (main, in this process): standard input is what it reads.
+  const maud = epicUserInProcess(w.db.url);
+  await signIn(maud, w.db, w.manager.id);
   const missing = await maud.run(['collaborator', 'reset-password', colleague.email, '--password-stdin'], 'a one time phrase for you\n');
   t.is(missing.code, 2, missing.stderr);
   t.regex(missing.stderr, /standard input ended early/);

@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
+import { QueryTypes } from 'sequelize';
 import { answeringWarmSockets, stopWarm, warmFolder, warmPlan, type WarmPlan } from '../lib/warm/client';
 import type { WarmFrame, WarmRequest } from '../lib/warm/protocol';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { tempDir } from './helpers/temp';
+import { signIn } from './helpers/world';
 import { Terminal } from './helpers/terminal';
 
 /**
@@ -69,7 +71,8 @@ test.before(async (t) => {
   t.context.db = await freshDatabase();
   const user = warmUser(t.context.db.url);
   t.is((await user.run(['setup', '--name', 'Alice Martin', '--email', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
-  t.is((await user.run(['login', 'alice@epic-events.fr', '--password-stdin'], `${PASSWORD}\n`)).code, 0);
+  const [alice] = await t.context.db.owner.query<{ id: number }>(`SELECT id FROM collaborators WHERE email = 'alice@epic-events.fr'`, { type: QueryTypes.SELECT });
+  await signIn(user, t.context.db, alice.id);
   t.context.user = user;
 });
 test.after.always(async (t) => {
