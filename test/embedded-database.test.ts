@@ -12,7 +12,11 @@ import { openDatabase } from '../lib/db/open';
 import { projectRoot } from '../lib/paths';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 
-/** The zero-setup database: each test gets its own data folder, so its own server. */
+/**
+ * The zero-setup database. A test that stops, kills, changes or races a server gets a data
+ * folder of its own, so its own server; the tests that only read what a first start made share
+ * one (each cluster costs an initdb, a server and a watchdog).
+ */
 
 const run = promisify(execFile);
 const CLIENT = path.join(projectRoot(), 'test', 'helpers', 'embedded-client.ts');
@@ -23,6 +27,15 @@ function dataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-embedded-'));
   folders.push(dir);
   return dir;
+}
+
+/** The data folder of the tests that only read, started once by the first that asks; and its runtime URL. */
+let shared: Promise<{ dir: string; url: string }> | undefined;
+function sharedServer(): Promise<{ dir: string; url: string }> {
+  return (shared ??= (async () => {
+    const dir = dataDir();
+    return { dir, url: await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 }) };
+  })());
 }
 
 test.after.always(async () => {
@@ -70,7 +83,7 @@ test('starts on first use, serves two processes at once, and keeps data after a 
 });
 
 test('the cluster folds the case of accented letters as a server with a UTF-8 locale does', async (t) => {
-  const client = new pg.Client({ connectionString: await ensureEmbeddedDatabase({ dataDir: dataDir(), idleMinutes: 5 }) });
+  const client = new pg.Client({ connectionString: (await sharedServer()).url });
   await client.connect();
   try {
     const { rows } = await client.query("SELECT lower('ÉTÉ GALA À L''ŒIL') AS lower, upper('été') AS upper");
@@ -144,8 +157,7 @@ async function query<T = Record<string, unknown>>(url: string, sql: string, valu
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 test('the first start creates an owner and a runtime role; db.json holds only what the runtime role needs', async (t) => {
-  const dir = dataDir();
-  const url = await ensureEmbeddedDatabase({ dataDir: dir, idleMinutes: 5 });
+  const { dir, url } = await sharedServer();
   t.is(new URL(url).username, 'epic_app');
   const state = readJson(path.join(dir, 'db.json'));
   t.deepEqual(Object.keys(state).sort(), ['clusterDir', 'port', 'runtimePassword', 'runtimeUser']);
@@ -163,7 +175,7 @@ test('the first start creates an owner and a runtime role; db.json holds only wh
 });
 
 test('the embedded default migrates itself as the owner, then every command runs as the runtime role', async (t) => {
-  const dir = dataDir();
+  const { dir } = await sharedServer();
   const sequelize = await openDatabase(readConfig({ EPIC_DATA_DIR: dir, HOME: dir }));
   try {
     const [[who]] = (await sequelize.query('SELECT current_user AS name')) as [{ name: string }[], unknown];
