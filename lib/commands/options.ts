@@ -1,4 +1,4 @@
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 import { quoted, UsageError, ValidationError } from '../errors';
 import { FORMATS } from '../output/render';
 import { dateTime, euros, money, wholeNumber } from '../services/validation';

@@ -1,4 +1,5 @@
-import { format as formatDate, subDays } from 'date-fns';
+import { format as formatDate } from 'date-fns/format';
+import { subDays } from 'date-fns/subDays';
 import { FOLLOW_UP_DAYS, type Agenda, type AgendaSection, type SectionKey } from '../services/agenda';
 import type { Scope } from '../permissions';
 import type { Column, Rendered, ReportSection, Row } from './render';

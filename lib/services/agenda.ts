@@ -1,4 +1,7 @@
-import { addDays, addWeeks, startOfDay, startOfWeek } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { addWeeks } from 'date-fns/addWeeks';
+import { startOfDay } from 'date-fns/startOfDay';
+import { startOfWeek } from 'date-fns/startOfWeek';
 import type { ServiceContext } from '../db/context';
 import { assertAllowed, scopeOf, type Scope } from '../permissions';
 import type { Role } from '../roles';

@@ -1,4 +1,4 @@
-import { format as formatDate } from 'date-fns';
+import { format as formatDate } from 'date-fns/format';
 import { DatabaseError } from 'sequelize';
 import type { Sequelize } from 'sequelize-typescript';
 import type { Clock } from '../clock';

@@ -1,4 +1,5 @@
-import { startOfDay, subDays } from 'date-fns';
+import { startOfDay } from 'date-fns/startOfDay';
+import { subDays } from 'date-fns/subDays';
 import { literal } from 'sequelize';
 import type { ServiceContext } from '../db/context';
 import { ValidationError } from '../errors';
