@@ -15,13 +15,16 @@ import { beginSession, inSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { serverUrl, withAdmin, withDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
+import { epicUserInProcess, runInProcess } from './helpers/epic-in-process';
 import { tempDir } from './helpers/temp';
 
 /**
  * `epic db export` and `epic db import` through the real binary: a company on the embedded
  * database (the demo data, and more) moves to a PostgreSQL server, and its backup restores
  * into a new embedded database. The server is DATABASE_URL's when the suite runs against one,
- * otherwise the embedded test cluster, a server of its own apart from the source's.
+ * otherwise the embedded test cluster, a server of its own apart from the source's. The
+ * migrations of the targets and the refusals run as `epic` runs a command, in this process
+ * (helpers/epic-in-process.ts).
  */
 
 /** The server the import goes to: DATABASE_URL's, or the embedded test cluster (another server than the source's). */
@@ -48,8 +51,8 @@ interface Context {
 const test = anyTest as TestFn<Context>;
 
 /** A user of the embedded default: no DATABASE_URL. */
-function embeddedUser(dataDir?: string): User {
-  const user = epicUser('', dataDir ? { EPIC_DATA_DIR: dataDir } : {});
+function embeddedUser(dataDir?: string, make: typeof epicUser = epicUser): User {
+  const user = make('', dataDir ? { EPIC_DATA_DIR: dataDir } : {});
   delete user.env.DATABASE_URL;
   return user;
 }
@@ -66,7 +69,7 @@ async function serverTarget(t: { context: Context }): Promise<Target> {
   });
   const target = { name, ownerUrl: owner.toString(), runtimeUrl: '' };
   t.context.targets.push(target);
-  const migrated = await embeddedUser().run(['db', 'migrate', '--admin-url', target.ownerUrl]);
+  const migrated = await embeddedUser(undefined, epicUserInProcess).run(['db', 'migrate', '--admin-url', target.ownerUrl]);
   if (migrated.code !== 0) throw new Error(migrated.stderr);
   target.runtimeUrl = migrated.stdout.trim();
   return target;
@@ -160,7 +163,7 @@ test.serial('the export is a file of its user alone, stamped with the schema ver
   t.regex(checksum, /^[0-9a-f]{64}$/);
   t.true(lines.some((line) => line.includes('"passwordHash":"$2')), 'password hashes travel');
 
-  const again = await t.context.source.run(['db', 'export', file]);
+  const again = await runInProcess(t.context.source)(['db', 'export', file]);
   t.is(again.code, 1);
   t.regex(again.stderr, /already exists \(an export never overwrites a file\)/);
 });
@@ -201,7 +204,7 @@ test.serial('on the server, staff log in with their passwords and new records ta
 test.serial('a database that is not empty is refused, and left as it was', async (t) => {
   const { target, file } = t.context;
   const before = await everyRow(target.ownerUrl);
-  const again = await epicUser(target.runtimeUrl).run(['db', 'import', file, '--admin-url', target.ownerUrl]);
+  const again = await epicUserInProcess(target.runtimeUrl).run(['db', 'import', file, '--admin-url', target.ownerUrl]);
   t.is(again.code, 1);
   t.regex(again.stderr, /^error: the database is not empty \(it has collaborators, clients, contracts, events, client_contacts, history\)/);
   t.deepEqual(await everyRow(target.ownerUrl), before);
@@ -209,7 +212,7 @@ test.serial('a database that is not empty is refused, and left as it was', async
 
 test.serial('an import needs the owner account: staff cannot load a database', async (t) => {
   const { spare, file } = t.context;
-  const staff = epicUser(spare.runtimeUrl);
+  const staff = epicUserInProcess(spare.runtimeUrl);
   const withoutOwner = await staff.run(['db', 'import', file]);
   t.is(withoutOwner.code, 2);
   t.regex(withoutOwner.stderr, /this needs the owner account of the database: set EPIC_ADMIN_DATABASE_URL or give --admin-url URL/);
@@ -226,7 +229,7 @@ test.serial('a file of a newer schema is refused', async (t) => {
     header[2].schema = '99991231000000-from-the-future.ts';
     lines[0] = JSON.stringify(header);
   });
-  const refused = await epicUser(spare.runtimeUrl).run(['db', 'import', newer, '--admin-url', spare.ownerUrl]);
+  const refused = await epicUserInProcess(spare.runtimeUrl).run(['db', 'import', newer, '--admin-url', spare.ownerUrl]);
   t.is(refused.code, 1);
   t.regex(refused.stderr, /^error: the file comes from a newer version of epic \(schema 99991231000000-from-the-future\.ts; this database is at \d{14}-.+\): upgrade epic/);
   t.is(await rowCount(spare.ownerUrl), 0);
@@ -248,7 +251,7 @@ test.serial('a file from before the salesperson column of contracts and events g
   });
   t.false(fs.readFileSync(older, 'utf8').includes('clientSalesContactId'));
   const target = await serverTarget(t);
-  const imported = await epicUser(target.runtimeUrl).run(['db', 'import', older, '--admin-url', target.ownerUrl]);
+  const imported = await epicUserInProcess(target.runtimeUrl).run(['db', 'import', older, '--admin-url', target.ownerUrl]);
   t.is(imported.code, 0, imported.stderr);
   const wrong = await withAdmin(target.ownerUrl, async (c) =>
     (await c.query(`SELECT k.id FROM contracts k JOIN clients c ON c.id = k."clientId" WHERE k."clientSalesContactId" IS DISTINCT FROM c."salesContactId"
@@ -269,7 +272,7 @@ test.serial('a truncated or altered file is refused and nothing is written', asy
   fs.writeFileSync(altered, content.toString('utf8').replace('"Kevin Casey"', '"Kevin Cosey"'));
   t.not(fs.readFileSync(altered, 'utf8'), content.toString('utf8'));
 
-  const staff = epicUser(spare.runtimeUrl);
+  const staff = epicUserInProcess(spare.runtimeUrl);
   for (const [damaged, why] of [
     [cut, /it ends before its trailer \(was it cut short\?\)/],
     [cutAtLine, /it ends before its trailer \(was it cut short\?\)/],
@@ -300,7 +303,7 @@ test.serial('a truncated or altered file is refused and nothing is written', asy
 });
 
 test.serial('only a manager may export: the application refuses others', async (t) => {
-  const sales = embeddedUser(t.context.sourceData);
+  const sales = embeddedUser(t.context.sourceData, epicUserInProcess);
   const file = path.join(t.context.dir, 'by-sales.jsonl');
   const anonymous = await sales.run(['db', 'export', file]);
   t.is(anonymous.code, 4);
