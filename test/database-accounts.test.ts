@@ -8,9 +8,9 @@ import { openDatabase } from '../lib/db/open';
 import { readConfig } from '../lib/config';
 import { DatabaseUnavailable, PermissionDenied, UsageError } from '../lib/errors';
 import { emptyDatabase, freshDatabase, runtimeUrlOf, serverUrl, withDatabase, type TestDatabase } from './helpers/database';
-import { epicUser } from './helpers/epic';
+import { epicUserInProcess } from './helpers/epic-in-process';
 
-/** Which database accounts a shell accepts, and the administrator's `epic db migrate`. */
+/** Which database accounts a shell accepts, and the administrator's `epic db migrate` (run as `epic` runs a command, in this process). */
 
 let db: TestDatabase;
 
@@ -96,7 +96,7 @@ async function passwordOf(role: string): Promise<string | null> {
 
 test('epic db migrate: the owner migrates, and the runtime URL is printed once, or again on request', async (t) => {
   const empty = await emptyDatabase();
-  const user = epicUser(empty.url.replace(/\/\/[^@]*@/, '//nobody@'));
+  const user = epicUserInProcess(empty.url.replace(/\/\/[^@]*@/, '//nobody@'));
   try {
     const first = await user.run(['db', 'migrate', '--admin-url', empty.ownerUrl]);
     t.is(first.code, 0, first.stderr);
@@ -125,7 +125,7 @@ test('epic db migrate: the owner migrates, and the runtime URL is printed once, 
 });
 
 test('epic db migrate on a server needs the owner URL', async (t) => {
-  const user = epicUser(db.url);
+  const user = epicUserInProcess(db.url);
   const result = await user.run(['db', 'migrate']);
   t.is(result.code, 2);
   t.regex(result.stderr, /needs the owner account of the database: set EPIC_ADMIN_DATABASE_URL or give --admin-url URL/);
