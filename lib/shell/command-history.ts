@@ -9,7 +9,8 @@ export const HISTORY_LINES = 500;
  * collaborator. It is the history object vorpal draws from (vorpal makes it through its
  * `CmdHistoryExtension` and calls `newCommand`, `getPreviousHistory` and `getNextHistory`),
  * and the shell's own: it switches to another collaborator's lines when someone else logs in,
- * and drops a line that must not be kept (a password typed where a command goes).
+ * and never takes a line the shell does not keep (a password typed where a command goes), in
+ * memory or on disk.
  *
  * A file holds the lines as a JSON array, named `cmd_history_<name>`: the file vorpal's own
  * history wrote, so the history of earlier versions is still there.
@@ -19,30 +20,20 @@ export class CommandHistory {
   /** How many lines back Up has gone from the newest; 0 is the line being typed. */
   private back = 0;
   private file: string | undefined;
-  /** Whether the last line submitted was added (a line equal to the one before is not). */
-  private lastAdded = false;
+  private keeps: (line: string) => boolean = () => true;
 
-  /** Switches to the history named `name`, kept in the folder `dir` (which the caller made private). */
-  use(dir: string, name: string): void {
+  /** Switches to the history named `name`, kept in the folder `dir` (which the caller made private), of the lines `keeps` accepts. */
+  use(dir: string, name: string, keeps: (line: string) => boolean): void {
     this.file = path.join(dir, `cmd_history_${encodeURIComponent(name)}`);
     this.lines = readLines(this.file);
     this.back = 0;
-    this.lastAdded = false;
+    this.keeps = keeps;
   }
 
-  /** Drops the line just submitted, in memory and on disk. */
-  forgetLast(): void {
-    if (!this.lastAdded) return;
-    this.lines.pop();
-    this.lastAdded = false;
-    this.save();
-  }
-
-  /** Called by vorpal when a line is submitted. */
+  /** Called by vorpal when a line is submitted; a line equal to the one before is not added again. */
   newCommand(line: string): void {
     this.back = 0;
-    this.lastAdded = this.lines[this.lines.length - 1] !== line;
-    if (!this.lastAdded) return;
+    if (!this.keeps(line) || this.lines[this.lines.length - 1] === line) return;
     this.lines.push(line);
     if (this.lines.length > HISTORY_LINES) this.lines.splice(0, this.lines.length - HISTORY_LINES);
     this.save();

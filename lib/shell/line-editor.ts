@@ -34,10 +34,8 @@ export interface LineEditor extends Prompter {
   /** Takes the terminal and shows the prompt; nothing touches the terminal before. */
   start(handlers: EditorHandlers): void;
   setPrompt(text: string): void;
-  /** Switches to the history named `name`, kept as a private file in `dir`. */
-  useHistory(dir: string, name: string): void;
-  /** Drops the line just typed from the history, in memory and on disk. */
-  forgetLastHistoryLine(): void;
+  /** Switches to the history named `name`, kept as a private file in `dir`, of the lines `keeps` accepts. */
+  useHistory(dir: string, name: string, keeps: (line: string) => boolean): void;
   stop(): void;
 }
 
@@ -111,7 +109,7 @@ function loadVorpal(noColor: boolean): new () => Vorpal {
 /** The shell's line editor on the terminal of `io` (vorpal draws on the process's own terminal, which it is). */
 export function vorpalEditor(io: IOStreams): LineEditor {
   let vorpal: Vorpal | undefined;
-  let history: { dir: string; name: string } | undefined;
+  let history: { dir: string; name: string; keeps: (line: string) => boolean } | undefined;
   let active: VorpalInstance | undefined;
   let cancelRequested = false;
   let submitted = '';
@@ -132,7 +130,7 @@ export function vorpalEditor(io: IOStreams): LineEditor {
   };
 
   const applyHistory = (shell: Vorpal) => {
-    if (history) shell.cmdHistory.use(history.dir, history.name);
+    if (history) shell.cmdHistory.use(history.dir, history.name, history.keeps);
   };
 
   const editor: LineEditor = {
@@ -208,13 +206,10 @@ export function vorpalEditor(io: IOStreams): LineEditor {
       prompt = text;
       vorpal?.delimiter(text);
     },
-    useHistory(dir, name) {
+    useHistory(dir, name, keeps) {
       if (history?.dir === dir && history.name === name) return;
-      history = { dir, name };
+      history = { dir, name, keeps };
       if (vorpal) applyHistory(vorpal);
-    },
-    forgetLastHistoryLine() {
-      vorpal?.cmdHistory.forgetLast();
     },
     stop() {
       vorpal?.hide();

@@ -54,7 +54,7 @@ export function createShell(app: App, editor: LineEditor, io: IOStreams): Shell 
   const sync = () => {
     const id = session.collaboratorId();
     ensurePrivateDir(historyDir(app));
-    editor.useHistory(historyDir(app), id === undefined ? 'logged-out' : `collaborator-${id}`);
+    editor.useHistory(historyDir(app), id === undefined ? 'logged-out' : `collaborator-${id}`, keepsInHistory);
     editor.setPrompt(session.role() ? `epic (${session.fullName()} · ${session.role()})>` : 'epic>');
   };
 
@@ -66,7 +66,6 @@ export function createShell(app: App, editor: LineEditor, io: IOStreams): Shell 
   const completion: CompletionSource = { read: (work) => session.read(work), commands: () => runner.available() };
   const handlers: EditorHandlers = {
     line: async (line) => {
-      if (!keepsInHistory(line)) editor.forgetLastHistoryLine();
       const before = session.collaboratorId();
       try {
         await runner.executeLine(line);
