@@ -14,7 +14,7 @@ import { scramVerifier } from './scram';
  *
  * PostgreSQL refuses to run as root. As root, the cluster belongs to an existing unprivileged
  * account (see serverAccount) and lives in /var/lib/epic-events/<hash of the data folder>, since
- * that account cannot enter root's home. Everything else (state, logs of the CRM) stays in the data folder.
+ * that account cannot enter root's home; EPIC_CLUSTER_ROOT names another folder for them. Everything else (state, logs of the CRM) stays in the data folder.
  *
  * Three accounts (README, "Database accounts"): the bootstrap superuser, which only creates the
  * other two; `epic_owner`, which owns database `epic` and runs the migrations; and the runtime
@@ -92,7 +92,7 @@ function serverUser(): RunAs {
 function clusterDirFor(dataDir: string): string {
   if (process.getuid?.() !== 0) return path.join(dataDir, 'postgres');
   const hash = crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
-  return path.join('/var/lib/epic-events', hash);
+  return path.join(process.env.EPIC_CLUSTER_ROOT || '/var/lib/epic-events', hash);
 }
 
 function readJson<T>(file: string): T | undefined {

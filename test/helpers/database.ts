@@ -13,7 +13,8 @@ import { projectRoot } from '../../lib/paths';
 /**
  * One fresh database per test file, cloned from a migrated template, on the server named by
  * DATABASE_URL (its superuser, as CI passes it) or, when it is unset, on an embedded
- * PostgreSQL kept in .test-data/.
+ * PostgreSQL whose data folder is TEST_DATA_DIR (`npm test` makes one in its run's folder), or
+ * .test-data/ for ava run alone.
  *
  * As in production, two accounts: each template has its owner role `<template>_owner`, which
  * migrated it and owns everything, and its runtime role `<template>_app`, which the
@@ -23,7 +24,7 @@ import { projectRoot } from '../../lib/paths';
  * the same ones; a trust server ignores them.
  */
 
-export const TEST_DATA_DIR = path.join(projectRoot(), '.test-data');
+export const TEST_DATA_DIR = process.env.TEST_DATA_DIR || path.join(projectRoot(), '.test-data');
 
 /** The superuser's URL of the test server. */
 export async function serverUrl(): Promise<string> {

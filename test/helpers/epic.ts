@@ -47,6 +47,8 @@ export function epicUser(databaseUrl: string, extraEnv: Record<string, string> =
     TZ: 'Europe/Paris',
     // Each test user would otherwise leave a warm process behind (test/warm.test.ts tests them).
     EPIC_WARM: '0',
+    // Where `npm test` puts the clusters of root's embedded databases (test/run.ts).
+    ...(process.env.EPIC_CLUSTER_ROOT && { EPIC_CLUSTER_ROOT: process.env.EPIC_CLUSTER_ROOT }),
     ...extraEnv,
   };
   /** moreEnv adds to the user's environment; a variable given as undefined is left out. */
