@@ -161,6 +161,8 @@ test('the first start creates an owner and a runtime role; db.json holds only wh
   t.is(new URL(url).username, 'epic_app');
   const state = readJson(path.join(dir, 'db.json'));
   t.deepEqual(Object.keys(state).sort(), ['clusterDir', 'port', 'runtimePassword', 'runtimeUser']);
+  // README, "Running as root": root's clusters live outside the data folder, `npm test`'s in EPIC_CLUSTER_ROOT.
+  t.is(path.dirname(state.clusterDir), process.getuid?.() === 0 ? process.env.EPIC_CLUSTER_ROOT || '/var/lib/epic-events' : dir);
   t.is(decodeURIComponent(new URL(url).password), state.runtimePassword);
   const adminFile = path.join(dir, 'db-admin.json');
   t.deepEqual(Object.keys(readJson(adminFile)).sort(), ['ownerPassword', 'superuserPassword']);
