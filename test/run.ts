@@ -5,7 +5,7 @@ import path from 'node:path';
 import { projectRoot } from '../lib/paths';
 import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { dropTemplate, withAdmin } from './helpers/database';
+import { dropTemplate, ensureTemplate, withAdmin } from './helpers/database';
 import { running } from './helpers/processes';
 
 /**
@@ -36,12 +36,18 @@ async function main(): Promise<number> {
   const coverage = process.env.EPIC_TEST_COVERAGE === '1' ? path.join(tmp, 'coverage') : undefined;
   if (coverage) process.env.NODE_V8_COVERAGE = coverage;
   let code = 1;
+  // The whole suite is type-checked too, beside the start of the server and the migration of
+  // the test template, which leave a core idle.
+  const typeCheck = args.length === 0 ? typeCheckBeside() : undefined;
   try {
     if (!process.env.DATABASE_URL) {
       await ensureEmbeddedDatabase({ dataDir, idleMinutes: 24 * 60 });
       await withoutDurability(dataDir);
     }
+    // Made here, before the test files start, rather than by the first of them while the others wait for it.
+    await ensureTemplate(process.env.DATABASE_URL || embeddedAdminUrl(dataDir, 'superuser', 'postgres')!);
     code = await ava(args);
+    if (typeCheck) code = (await typeCheck) || code;
     if (coverage && !interrupted) code = (await checkCoverage(coverage)) || code;
     if (process.env.DATABASE_URL) {
       await dropTemplate(process.env.DATABASE_URL).catch((error: Error) => console.error(`the test template could not be removed: ${error.message}`));
@@ -110,6 +116,25 @@ function withoutDurability(dataDir: string): Promise<unknown> {
     for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes']) await admin.query(`ALTER SYSTEM SET ${setting} = off`);
     await admin.query('SELECT pg_reload_conf()');
   });
+}
+
+/**
+ * `tsc` on the whole project (tests included), incremental; its errors are printed after ava's
+ * report, not inside it.
+ */
+function typeCheckBeside(): Promise<number> {
+  const tsc = path.join(projectRoot(), 'node_modules', 'typescript', 'bin', 'tsc');
+  const buildInfo = path.join(projectRoot(), 'node_modules', '.cache', 'epic-events', 'tsc.tsbuildinfo');
+  const child = spawn(process.execPath, [tsc, '-p', '.', '--incremental', '--tsBuildInfoFile', buildInfo], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise<number>((resolve) =>
+    child.on('close', (status) => {
+      if (status !== 0) process.stderr.write(`\n  ✘ the type check failed (tsc):\n${output}\n`);
+      resolve(status ?? 1);
+    }),
+  );
 }
 
 let interrupted = false;

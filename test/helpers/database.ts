@@ -86,7 +86,8 @@ async function setRuntimePassword(admin: pg.Client, server: string, runtime: str
 // Several test processes, and other worktrees, create templates on one server at once.
 const TEMPLATE_LOCK = 7_420_002;
 
-async function ensureTemplate(server: string): Promise<string> {
+/** The migrated template of this run's migrations on `server`, made by the first caller. */
+export async function ensureTemplate(server: string): Promise<string> {
   const template = templateName();
   await withAdmin(server, async (admin) => {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
