@@ -4,7 +4,7 @@ import { inTransaction, type ServiceContext } from '../db/context';
 import { NotLoggedIn } from '../errors';
 import type { Role } from '../roles';
 import { closeSession, inSession, SessionUnusable, type SessionActor, type SessionOptions } from '../services/sessions';
-import type { SecurityPolicy } from '../services/settings';
+import { readPolicy, type SecurityPolicy } from '../services/settings';
 import { logInFor, type SessionBackend } from './backend';
 import { plural } from '../output/plural';
 
@@ -36,6 +36,17 @@ export class ShellSession implements SessionBackend {
     const { token, actor, policy } = await logInFor(this.app, email, password);
     this.current = { token, email, actor, policy };
     return { fullName: actor.fullName, role: actor.role, mustChangePassword: actor.mustChangePassword };
+  }
+
+  /**
+   * Continues a session opened elsewhere, by its token, as a login would have started it. Tests
+   * start their shells so where logging in is not what they test: a login is a bcrypt
+   * comparison in the database, the costliest query of most test files.
+   */
+  async resume(token: string, email: string): Promise<void> {
+    let actor: SessionActor | undefined;
+    const policy = await inSession(await this.app.db(), this.app.clock, token, (found) => (actor = found), (ctx) => readPolicy(ctx));
+    this.current = { token, email, actor: actor!, policy };
   }
 
   async logout(): Promise<void> {

@@ -5,7 +5,8 @@ import { Runner } from '../../lib/shell/runner';
 import { testApp } from './app';
 import { capture, memoryIO } from './io';
 import type { TestDatabase } from './database';
-import { PASSWORD } from './world';
+import { QueryTypes } from 'sequelize';
+import { openSessionFor } from './world';
 
 export { capture };
 
@@ -33,6 +34,11 @@ export interface ShellHarness {
   stderr: ReturnType<typeof capture>;
   /** Runs one line as typed in the shell; returns its exit code. */
   run(line: string): Promise<number>;
+  /**
+   * Logged in as this collaborator: with a password, through a real login; without, through a
+   * session the owner opened (helpers/world.ts, openSessionFor), where logging in is not what
+   * the test is about.
+   */
   loginAs(email: string, password?: string): Promise<void>;
 }
 
@@ -49,8 +55,14 @@ export function shellHarness(db: TestDatabase, clock: ManualClock, options: { pr
     stdout,
     stderr,
     run: (line) => runner.executeLine(line),
-    loginAs: async (email, password = PASSWORD) => {
-      await session.login(email, password);
+    loginAs: async (email, password) => {
+      if (password !== undefined) {
+        await session.login(email, password);
+        return;
+      }
+      const [row] = await db.owner.query<{ id: number }>('SELECT id FROM collaborators WHERE email = $1', { bind: [email], type: QueryTypes.SELECT });
+      if (!row) throw new Error(`no collaborator ${email}`);
+      await session.resume(await openSessionFor(db, row.id), email);
     },
   };
 }
