@@ -31,7 +31,10 @@ async function main(): Promise<number> {
   // The account PostgreSQL runs as must enter it (mkdtemp makes it 0700).
   if (clusters) fs.chmodSync(clusters, 0o755);
   const dataDir = path.join(tmp, 'test-data');
-  Object.assign(process.env, { TMPDIR: tmp, TEST_CODE_CACHE: path.join(tmp, 'code-cache'), TEST_DATA_DIR: dataDir }, clusters && { EPIC_CLUSTER_ROOT: clusters });
+  // EPIC_BCRYPT_COST: the databases the tests migrate themselves hash at the lowest cost the
+  // policy allows (12 by default), as the test template does.
+  const shared = { TMPDIR: tmp, TEST_CODE_CACHE: path.join(tmp, 'code-cache'), TEST_DATA_DIR: dataDir, EPIC_BCRYPT_COST: '10' };
+  Object.assign(process.env, shared, clusters && { EPIC_CLUSTER_ROOT: clusters });
   const args = process.argv.slice(2);
   const coverage = process.env.EPIC_TEST_COVERAGE === '1' ? path.join(tmp, 'coverage') : undefined;
   if (coverage) process.env.NODE_V8_COVERAGE = coverage;
