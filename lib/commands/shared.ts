@@ -27,9 +27,12 @@ export async function listOrStream<T extends object>(
 /** A part of a record (`client show`'s contracts), with the service's own row type. */
 export type SectionOf = Omit<Section, 'rows'> & { rows: readonly object[] };
 
-/** One record, and the sections shown under it; its rows are the services' plain rows, read by their columns' keys. */
+/**
+ * One record, and the sections shown under it; its rows are the services' plain rows, read by their columns' keys.
+ * The sections are passed on as they are: rendering only reads them.
+ */
 export function recordResult(record: object, columns: Column[], message?: string, sections?: SectionOf[]): CommandResult {
-  return { message, data: { kind: 'record', columns, record: record as Row, sections: sections?.map((section) => ({ ...section, rows: section.rows as Row[] })) } };
+  return { message, data: { kind: 'record', columns, record: record as Row, sections: sections as Section[] | undefined } };
 }
 
 /** Two flags of an exclusive group (--signed / --unsigned): true, false, or no filter. */
