@@ -112,15 +112,19 @@ async function byId<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, 
   return found;
 }
 
-function parseRef(kind: string, ref: unknown): string {
+/** A reference as typed: an id (`12`, `#12`) or else a name. */
+type Ref = { id: number; name?: undefined } | { id?: undefined; name: string };
+
+function parseRef(kind: string, ref: unknown): Ref {
   if (typeof ref !== 'string' || ref.trim() === '') throw new ValidationError(kind, `expected an id or a name`);
-  return ref.trim();
+  const value = ref.trim();
+  const id = ID.exec(value);
+  return id ? { id: Number(id[1]) } : { name: value };
 }
 
 export function findClient(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Client> {
-  const value = parseRef('client', ref);
-  const id = ID.exec(value);
-  return id ? byId(tx, Client, 'client', Number(id[1]), include) : byName(tx, Client, 'client', 'fullName', value, undefined, include);
+  const parsed = parseRef('client', ref);
+  return parsed.id !== undefined ? byId(tx, Client, 'client', parsed.id, include) : byName(tx, Client, 'client', 'fullName', parsed.name, undefined, include);
 }
 
 /**
@@ -128,35 +132,32 @@ export function findClient(tx: Tx, ref: unknown, include?: Includeable[]): Promi
  * without a query (the caller says `no client #id` when its read finds none), a name looked up.
  */
 export async function clientIdOf(tx: Tx, ref: unknown): Promise<number> {
-  const value = parseRef('client', ref);
-  const id = ID.exec(value);
-  return id ? Number(id[1]) : (await byName(tx, Client, 'client', 'fullName', value)).id;
+  const parsed = parseRef('client', ref);
+  return parsed.id ?? (await byName(tx, Client, 'client', 'fullName', parsed.name)).id;
 }
 
 /** An event by id or name; `include` loads its associations in the same query. */
 export function findEvent(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Event> {
-  const value = parseRef('event', ref);
-  const id = ID.exec(value);
-  return id ? byId(tx, Event, 'event', Number(id[1]), include) : byName(tx, Event, 'event', 'name', value, undefined, include);
+  const parsed = parseRef('event', ref);
+  return parsed.id !== undefined ? byId(tx, Event, 'event', parsed.id, include) : byName(tx, Event, 'event', 'name', parsed.name, undefined, include);
 }
 
 export function findContract(tx: Tx, ref: unknown, include?: Includeable[]): Promise<Contract> {
-  const id = ID.exec(parseRef('contract', ref));
-  if (!id) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got ${quoted(String(ref))}`);
-  return byId(tx, Contract, 'contract', Number(id[1]), include);
+  const { id } = parseRef('contract', ref);
+  if (id === undefined) throw new ValidationError('contract', `expected a contract id such as 12 or #12, got ${quoted(String(ref))}`);
+  return byId(tx, Contract, 'contract', id, include);
 }
 
 /** A collaborator by id, email or name. */
 export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOptions): Promise<Collaborator> {
-  const value = parseRef('collaborator', ref);
-  const id = ID.exec(value);
-  if (id) return byId(tx, Collaborator, 'collaborator', Number(id[1]));
-  if (value.includes('@')) {
-    const found = await Collaborator.findOne({ where: where(fn('lower', col('email')), value.toLowerCase()), transaction: tx.transaction });
-    if (!found) throw new NotFound(`no collaborator with email ${quoted(value)}`);
+  const { id, name } = parseRef('collaborator', ref);
+  if (id !== undefined) return byId(tx, Collaborator, 'collaborator', id);
+  if (name.includes('@')) {
+    const found = await Collaborator.findOne({ where: where(fn('lower', col('email')), name.toLowerCase()), transaction: tx.transaction });
+    if (!found) throw new NotFound(`no collaborator with email ${quoted(name)}`);
     return found;
   }
-  return byName(tx, Collaborator, 'collaborator', 'fullName', value, extra);
+  return byName(tx, Collaborator, 'collaborator', 'fullName', name, extra);
 }
 
 /**
@@ -168,13 +169,13 @@ export async function findCollaborator(tx: Tx, ref: unknown, extra?: WhereOption
  */
 export async function filterCollaborator(ctx: ServiceContext, ref: unknown, role: Role, field: string): Promise<number | number[]> {
   if (isAllowed(ctx.actor.role, 'collaborator.list')) return (await findCollaboratorWithRole(ctx, ref, role, field)).id;
-  const value = parseRef('collaborator', ref);
-  const id = ID.exec(value);
-  const named = id
-    ? { id: Number(id[1]) }
-    : value.includes('@')
-      ? where(fn('lower', col('email')), value.toLowerCase())
-      : where(foldColumn('fullName'), foldText(value));
+  const { id, name } = parseRef('collaborator', ref);
+  const named =
+    id !== undefined
+      ? { id }
+      : name.includes('@')
+        ? where(fn('lower', col('email')), name.toLowerCase())
+        : where(foldColumn('fullName'), foldText(name));
   const found = await Collaborator.findAll({ attributes: ['id'], where: named, transaction: ctx.transaction });
   return found.map((collaborator) => collaborator.id);
 }
