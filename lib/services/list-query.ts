@@ -53,17 +53,25 @@ const KEPT_STATEMENTS = 64;
 const SEEN_TEXTS = 256;
 
 interface Kept {
+  /** Each prepared text's statement name, least recently used first. */
   names: Map<string, string>;
-  seen: Set<string>;
+  /** Texts run once, least recently seen first. */
+  seen: Map<string, true>;
   next: number;
 }
 const keptStatements = new WeakMap<PgClient, Kept>();
 
-/** Adds `key` as the most recent, forgetting the least recent beyond `cap` (a Set keeps insertion order). */
-function rememberRecent<K>(set: Set<K>, key: K, cap: number): void {
-  set.delete(key);
-  set.add(key);
-  if (set.size > cap) set.delete(set.values().next().value as K);
+/**
+ * Puts `key` last, as the most recently used (a Map keeps insertion order), and removes and
+ * returns the least recently used entry if there are more than `cap`.
+ */
+function putRecent<K, V>(map: Map<K, V>, key: K, value: V, cap: number): [K, V] | undefined {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size <= cap) return undefined;
+  const oldest = map.entries().next().value as [K, V];
+  map.delete(oldest[0]);
+  return oldest;
 }
 
 /** Drops `text`'s name on this connection: it is given a new one the next time it is prepared. */
@@ -74,23 +82,18 @@ function forget(client: PgClient, text: string): void {
 /** The name `text` runs under on this connection (none the first time), and a name to deallocate to make room. */
 function statementName(client: PgClient, text: string): { name?: string; evicted?: string } {
   let kept = keptStatements.get(client);
-  if (!kept) keptStatements.set(client, (kept = { names: new Map(), seen: new Set(), next: 0 }));
+  if (!kept) keptStatements.set(client, (kept = { names: new Map(), seen: new Map(), next: 0 }));
   const name = kept.names.get(text);
   if (name !== undefined) {
-    kept.names.delete(text);
-    kept.names.set(text, name);
+    putRecent(kept.names, text, name, KEPT_STATEMENTS);
     return { name };
   }
-  if (!kept.seen.has(text)) {
-    rememberRecent(kept.seen, text, SEEN_TEXTS);
+  if (!kept.seen.delete(text)) {
+    putRecent(kept.seen, text, true, SEEN_TEXTS);
     return {};
   }
-  kept.seen.delete(text);
   const fresh = `epic_list_${kept.next++}`;
-  kept.names.set(text, fresh);
-  if (kept.names.size <= KEPT_STATEMENTS) return { name: fresh };
-  const [oldest, evicted] = kept.names.entries().next().value as [string, string];
-  kept.names.delete(oldest);
+  const [, evicted] = putRecent(kept.names, text, fresh, KEPT_STATEMENTS) ?? [];
   return { name: fresh, evicted };
 }
 
