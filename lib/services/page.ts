@@ -19,27 +19,27 @@ const MATCHING = 'epicMatching';
 
 /** A page of a list query (lib/services/list-query.ts): plain rows, the list's own order. */
 export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | undefined): Promise<Listing<T>> {
+  const access = rawAccess(tx.transaction, query.model);
   if (query.countedWithPage && limit !== undefined) {
-    const { rows, matching } = await pageWithItsCount<T>(tx, query, limit);
+    const { rows, matching } = await pageWithItsCount<T>(access, query, limit);
     return { rows, ...capped(matching, limit) };
   }
-  const { access, where, limited } = statements(tx, query, limit);
+  const { where, limited } = statements(access, query, limit);
   const page = await access.rows<T>(limited(query.select), true);
   return counted(page, limit, () => cappedCount(access, query.model, where, limit!));
 }
 
-/** A list query's way in, its condition, and its statement for a SELECT with the list's order and limit. */
-function statements(tx: Tx, query: ListQuery, limit: number | undefined) {
-  const access = rawAccess(tx.transaction, query.model);
+/** A list query's condition, and its statement for a SELECT with the list's order and limit. */
+function statements(access: RawAccess, query: ListQuery, limit: number | undefined) {
   const where = access.boundWhere(query.where);
   // The limit is written in, not a parameter: a plan kept for any limit would be made for a tenth of the table.
   const limited = (select: string) => ({ text: `${select} ${where.text} ${query.orderBy}${limit === undefined ? '' : ` LIMIT ${sqlInteger(limit)}`}`, values: where.values });
-  return { access, where, limited };
+  return { where, limited };
 }
 
 /** A page and the number of rows that match, counted by the page's own query (countedWithPage). */
-async function pageWithItsCount<T>(tx: Tx, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
-  const { access, limited } = statements(tx, query, limit);
+async function pageWithItsCount<T>(access: RawAccess, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
+  const { limited } = statements(access, query, limit);
   const counting = query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `);
   if (counting === query.select) throw new TypeError(`a list query must start with SELECT: ${query.select.slice(0, 40)}`);
   const rows = await access.rows<T & { [MATCHING]?: string }>(limited(counting), true);
@@ -55,7 +55,7 @@ async function pageWithItsCount<T>(tx: Tx, query: ListQuery, limit: number): Pro
  */
 export const SEARCH_SORT_CAP = 2000;
 
-/** A text search of a list: its query with at most `cap` matches (any of them), and its query checking each row it reads. */
+/** A text search of a list (both queries on its model): its query with at most `cap` matches (any of them), and its query checking each row it reads. */
 export interface SearchQueries {
   capped(cap: number): ListQuery;
   walked: ListQuery;
@@ -70,9 +70,10 @@ export interface SearchQueries {
  */
 export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: number): Promise<Listing<T>> {
   const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
-  const sorted = await pageWithItsCount<T>(tx, search.capped(cap), limit);
+  const access = rawAccess(tx.transaction, search.walked.model);
+  const sorted = await pageWithItsCount<T>(access, search.capped(cap), limit);
   if (sorted.matching < cap) return { rows: sorted.rows, ...capped(sorted.matching, limit) };
-  const { access, limited } = statements(tx, search.walked, limit);
+  const { limited } = statements(access, search.walked, limit);
   // The planner estimates that a LIKE keeps few rows, so it would find them all and sort them;
   // without sorts, its plan walks the index of the list's order and stops at the page.
   // Set back after it; a walk that fails aborts the transaction, and the setting goes with it.
