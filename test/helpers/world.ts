@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type { TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
 import { ManualClock } from '../../lib/clock';
+import { readConfig } from '../../lib/config';
 import type { ServiceContext } from '../../lib/db/context';
 import type { Actor } from '../../lib/permissions';
 import { inSession, SessionUnusable } from '../../lib/services/sessions';
@@ -94,7 +94,7 @@ export async function openSessionFor(db: TestDatabase, collaboratorId: number): 
  * is tested, without a process and a bcrypt comparison for it.
  */
 export async function signIn(user: { env: Record<string, string> }, db: TestDatabase, collaboratorId: number): Promise<void> {
-  writeToken(path.join(user.env.XDG_CONFIG_HOME, 'epic-events'), await openSessionFor(db, collaboratorId));
+  writeToken(readConfig(user.env).configDir, await openSessionFor(db, collaboratorId));
 }
 
 /**
