@@ -42,6 +42,7 @@ async function main(): Promise<number> {
   // The whole suite is type-checked too, beside the start of the server and the migration of
   // the test template, which leave a core idle.
   const typeCheck = args.length === 0 ? typeCheckBeside() : undefined;
+  const compiled = compileAhead();
   try {
     if (!process.env.DATABASE_URL) {
       await ensureEmbeddedDatabase({ dataDir, idleMinutes: 24 * 60 });
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     }
     // Made here, before the test files start, rather than by the first of them while the others wait for it.
     await ensureTemplate(process.env.DATABASE_URL || embeddedAdminUrl(dataDir, 'superuser', 'postgres')!);
+    await compiled;
     code = await ava(args);
     if (typeCheck) code = (await typeCheck) || code;
     if (coverage && !interrupted) code = (await checkCoverage(coverage)) || code;
@@ -138,6 +140,16 @@ function typeCheckBeside(): Promise<number> {
       resolve(status ?? 1);
     }),
   );
+}
+
+/**
+ * test/helpers/compile-ahead.ts, beside the start of the server: the TypeScript of every shared
+ * module is transformed once before the test files start. Only a cache is at stake, so its
+ * outcome is not the run's: a module that fails to load fails the tests that load it.
+ */
+function compileAhead(): Promise<void> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot(), 'test', 'helpers', 'compile-ahead.ts')], { cwd: projectRoot(), stdio: 'ignore' });
+  return new Promise<void>((resolve) => child.on('close', () => resolve()));
 }
 
 let interrupted = false;
