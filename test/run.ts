@@ -54,11 +54,10 @@ async function main(): Promise<number> {
     code = await ava(args);
     if (typeCheck) code = (await typeCheck) || code;
     if (coverage && !interrupted) code = (await checkCoverage(coverage)) || code;
+  } finally {
     if (process.env.DATABASE_URL) {
       await dropTemplate(process.env.DATABASE_URL).catch((error: Error) => console.error(`the test template could not be removed: ${error.message}`));
-    }
-  } finally {
-    if (!process.env.DATABASE_URL) await removeEmbeddedDatabase(dataDir);
+    } else await removeEmbeddedDatabase(dataDir);
     await stopLeftovers(tmp);
     fs.rmSync(tmp, { recursive: true, force: true });
     if (clusters) fs.rmSync(clusters, { recursive: true, force: true });
