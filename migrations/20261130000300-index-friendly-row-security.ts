@@ -25,6 +25,18 @@ import type { QueryInterface } from 'sequelize';
 
 const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
 
+/** Also what migration 20261130001200 puts back when it is undone. */
+export const CLIENT_IDS_MATCHING = `
+  CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
+    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
+  BEGIN
+    IF (SELECT epic_actor_id()) IS NULL THEN
+      RETURN;
+    END IF;
+    RETURN QUERY SELECT id FROM clients WHERE "searchText" LIKE epic_fold(p_pattern)
+      UNION SELECT id FROM clients WHERE p_phone_pattern IS NOT NULL AND phone LIKE p_phone_pattern;
+  END $$;`;
+
 const FUNCTIONS = `
   -- Clients or events whose folded name is the folded p_name.
   CREATE FUNCTION epic_ids_named(p_kind text, p_name text) RETURNS SETOF int
@@ -81,15 +93,7 @@ const FUNCTIONS = `
 
   -- Clients whose folded name, email, company or phone (searchText) is LIKE p_pattern, or whose
   -- phone is LIKE p_phone_pattern when one is given (escaped patterns, from the caller).
-  CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
-    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
-  BEGIN
-    IF (SELECT epic_actor_id()) IS NULL THEN
-      RETURN;
-    END IF;
-    RETURN QUERY SELECT id FROM clients WHERE "searchText" LIKE epic_fold(p_pattern)
-      UNION SELECT id FROM clients WHERE p_phone_pattern IS NOT NULL AND phone LIKE p_phone_pattern;
-  END $$;
+  ${CLIENT_IDS_MATCHING}
 
   CREATE FUNCTION epic_is_contact(p_collaborator int) RETURNS boolean
     LANGUAGE plpgsql STABLE ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$

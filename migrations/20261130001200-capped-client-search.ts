@@ -1,4 +1,6 @@
 import type { QueryInterface, Transaction } from 'sequelize';
+// The function as that migration made it, which undoing this one puts back.
+import { CLIENT_IDS_MATCHING } from './20261130000300-index-friendly-row-security';
 
 /**
  * A search that matches many clients reads its page about as fast as one that matches few.
@@ -38,18 +40,6 @@ const CAPPED = `
       LIMIT p_limit;
   END $$;`;
 
-// As migration 20261130000300 made it.
-const ALL_MATCHES = `
-  CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
-    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
-  BEGIN
-    IF (SELECT epic_actor_id()) IS NULL THEN
-      RETURN;
-    END IF;
-    RETURN QUERY SELECT id FROM clients WHERE "searchText" LIKE epic_fold(p_pattern)
-      UNION SELECT id FROM clients WHERE p_phone_pattern IS NOT NULL AND phone LIKE p_phone_pattern;
-  END $$;`;
-
 async function grantToRuntime(queryInterface: QueryInterface, signatures: string[], transaction: Transaction): Promise<void> {
   const [[{ runtime }]] = (await queryInterface.sequelize.query('SELECT "runtimeRole"::text AS runtime FROM security_policy', { transaction })) as [{ runtime: string }[], unknown];
   const role = queryInterface.quoteIdentifier(runtime);
@@ -68,7 +58,7 @@ export async function up(queryInterface: QueryInterface): Promise<void> {
 
 export async function down(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {
-    await queryInterface.sequelize.query(`DROP FUNCTION epic_client_ids_matching(text, text, int, int); DROP FUNCTION epic_client_matches(text, text, text, text); ${ALL_MATCHES}`, {
+    await queryInterface.sequelize.query(`DROP FUNCTION epic_client_ids_matching(text, text, int, int); DROP FUNCTION epic_client_matches(text, text, text, text); ${CLIENT_IDS_MATCHING}`, {
       transaction,
     });
     await grantToRuntime(queryInterface, ['epic_client_ids_matching(text, text)'], transaction);
