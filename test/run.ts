@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,12 +140,10 @@ function typeCheckBeside(): Promise<number> {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise<number>((resolve) =>
-    child.on('close', (status) => {
-      if (status !== 0) process.stderr.write(`\n  ✘ the type check failed (tsc):\n${output}\n`);
-      resolve(status ?? 1);
-    }),
-  );
+  return statusOf(child).then((status) => {
+    if (status !== 0) process.stderr.write(`\n  ✘ the type check failed (tsc):\n${output}\n`);
+    return status;
+  });
 }
 
 /**
@@ -152,11 +151,10 @@ function typeCheckBeside(): Promise<number> {
  * module is transformed once before the test files start. Only a cache is at stake, so its
  * outcome is not the run's: a module that fails to load fails the tests that load it.
  */
-function compileAhead(): Promise<void> {
+function compileAhead(): Promise<number> {
   // Out of the coverage: loading a module is not testing it.
-  const env = { ...process.env, NODE_V8_COVERAGE: '' };
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot(), 'test', 'helpers', 'compile-ahead.ts')], { cwd: projectRoot(), stdio: 'ignore', env });
-  return new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot(), 'test', 'helpers', 'compile-ahead.ts')], { cwd: projectRoot(), stdio: 'ignore', env: withoutCoverage() });
+  return statusOf(child);
 }
 
 let interrupted = false;
@@ -167,8 +165,8 @@ const MINIMUM_LINE_COVERAGE = 90;
 function checkCoverage(directory: string): Promise<number> {
   const c8 = path.join(projectRoot(), 'node_modules', 'c8', 'bin', 'c8.js');
   const args = ['report', '--temp-directory', directory, '--include', 'lib', '--include', 'models', '--reporter', 'text-summary', '--check-coverage', '--lines', String(MINIMUM_LINE_COVERAGE)];
-  const child = spawn(process.execPath, [c8, ...args], { stdio: 'inherit', cwd: projectRoot(), env: { ...process.env, NODE_V8_COVERAGE: '' } });
-  return new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
+  const child = spawn(process.execPath, [c8, ...args], { stdio: 'inherit', cwd: projectRoot(), env: withoutCoverage() });
+  return statusOf(child);
 }
 
 function ava(args: string[]): Promise<number> {
@@ -180,13 +178,19 @@ function ava(args: string[]): Promise<number> {
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  return new Promise<number>((resolve) =>
-    child.on('close', (status) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolve(status ?? 1);
-    }),
-  );
+  return statusOf(child).finally(() => {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  });
 }
+
+/** How a child of the run ended: its exit status, 1 when a signal ended it. */
+async function statusOf(child: ChildProcess): Promise<number> {
+  const [status] = (await once(child, 'close')) as [number | null];
+  return status ?? 1;
+}
+
+/** The run's environment for a process whose code is not to count in the coverage. */
+const withoutCoverage = () => ({ ...process.env, NODE_V8_COVERAGE: '' });
 
 main().then((code) => process.exit(code));
