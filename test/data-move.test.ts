@@ -13,7 +13,7 @@ import { PermissionDenied, ValidationError } from '../lib/errors';
 import { exportRecords, importRecords, MOVED_SETTINGS, MOVED_TABLES } from '../lib/services/data-move';
 import { beginSession, inSession } from '../lib/services/sessions';
 import { removeEmbeddedDatabase } from './helpers/cluster';
-import { serverUrl, withAdmin, withDatabase } from './helpers/database';
+import { dropDatabase, serverUrl, withAdmin, withDatabase } from './helpers/database';
 import { epicUser } from './helpers/epic';
 import { epicUserInProcess, runInProcess } from './helpers/epic-in-process';
 import { tempDir } from './helpers/temp';
@@ -141,7 +141,7 @@ test.after.always(async (t) => {
   for (const dataDir of t.context.dataDirs ?? []) await removeEmbeddedDatabase(dataDir);
   await withAdmin(SERVER, async (admin) => {
     for (const { name } of t.context.targets ?? []) {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await admin.query(`DROP ROLE IF EXISTS ${name}_app`);
       await admin.query(`DROP ROLE IF EXISTS ${name}_owner`);
     }

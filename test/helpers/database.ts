@@ -83,6 +83,22 @@ async function setRuntimePassword(admin: pg.Client, server: string, runtime: str
   await admin.query(`ALTER ROLE ${runtime} PASSWORD '${scramVerifier(derivedPassword(server, runtime))}'`);
 }
 
+/**
+ * Drops a test database once the connections its test closed have left it. pg's Pool.end()
+ * resolves before the server has ended their sessions; WITH (FORCE) would end those with
+ * "terminating connection due to administrator command", which their pool, ended and without
+ * an error listener, throws as an uncaught exception in the test file. A connection still
+ * open after a second is a leak, ended by FORCE.
+ */
+export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  for (let tries = 0; tries < 50; tries++) {
+    const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (rows[0].n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
 // Several test processes, and other worktrees, create templates on one server at once.
 const TEMPLATE_LOCK = 7_420_002;
 
@@ -103,7 +119,7 @@ export async function ensureTemplate(server: string): Promise<string> {
     } catch (error) {
       // A half-made template would be taken for a finished one by every later run.
       await sequelize.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      await dropDatabase(admin, template);
       throw error;
     }
     await sequelize.close();
@@ -112,13 +128,15 @@ export async function ensureTemplate(server: string): Promise<string> {
 }
 
 /**
- * Removes this run's template and its two roles from a server the suite was pointed at
- * (`npm test` calls it at the end, once no test file uses them): a run leaves nothing behind.
+ * Removes this run's template, the clones of it a crashed test file could not drop, and its two
+ * roles from a server the suite was pointed at (`npm test` calls it at the end, once no test
+ * file uses them): a run leaves nothing behind.
  */
 export async function dropTemplate(server: string): Promise<void> {
   const template = templateName();
   await withAdmin(server, async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    const owned = await admin.query('SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = $1', [`${template}_owner`]);
+    for (const { datname } of owned.rows) await dropDatabase(admin, datname);
     for (const role of [`${template}_app`, `${template}_owner`]) await admin.query(`DROP ROLE IF EXISTS ${role}`);
   });
 }
@@ -155,7 +173,7 @@ export async function emptyDatabase(): Promise<{ url: string; ownerUrl: string; 
     runtimeRole,
     drop: () =>
       withAdmin(server, async (admin) => {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropDatabase(admin, name);
         await admin.query(`DROP ROLE IF EXISTS ${runtimeRole}`);
         await admin.query(`DROP ROLE IF EXISTS ${owner}`);
       }),
@@ -188,7 +206,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     owner,
     async drop() {
       await Promise.all([sequelize.close(), owner.close()]);
-      await withAdmin(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdmin(server, (admin) => dropDatabase(admin, name));
     },
   };
 }
