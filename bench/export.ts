@@ -20,7 +20,7 @@ const user = benchUser('epic-bench-export');
 /** What the export reads, in its order (lib/services/clients.ts), for psql. */
 const SAME_ROWS = `SELECT c.id, c."fullName", c.email, c.phone, c."companyName", s."fullName", c."createdAt", c."updatedAt",
   (SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = c.id)
-  FROM clients c LEFT JOIN collaborators s ON s.id = c."salesContactId" ORDER BY epic_fold(c."fullName"), c.id`;
+  FROM clients c LEFT JOIN collaborators s ON s.id = c."salesContactId" ORDER BY c."foldedName", c.id`;
 
 async function main(): Promise<void> {
   // In the command's own process, where its memory is: not answered by a warm process (lib/warm).

@@ -24,7 +24,7 @@ import type { QueryInterface, Transaction } from 'sequelize';
 
 const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
 const HIDDEN_BEFORE = `'lockedUntil']`;
-const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId']`;
+export const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId']`;
 
 const UP = `
   ALTER TABLE contracts ADD COLUMN "clientSalesContactId" int;
@@ -110,7 +110,7 @@ const DOWN = `
   ALTER TABLE contracts DROP COLUMN "clientSalesContactId";`;
 
 /** The history trigger's list of columns it never records, with the new one in it or not. */
-async function hideInHistory(queryInterface: QueryInterface, transaction: Transaction, from: string, to: string): Promise<void> {
+export async function hideInHistory(queryInterface: QueryInterface, transaction: Transaction, from: string, to: string): Promise<void> {
   const [[{ definition }]] = (await queryInterface.sequelize.query(`SELECT pg_get_functiondef('epic_record_history()'::regprocedure) AS definition`, { transaction })) as [{ definition: string }[], unknown];
   if (!definition.includes(from)) throw new Error('epic_record_history() is not the function this migration knows');
   await queryInterface.sequelize.query(definition.replace(from, to), { transaction });

@@ -191,7 +191,7 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
   const [upcoming] = await capture('event list --upcoming');
   t.regex(await plan(upcoming), /(Index Scan using events_starts_at_idx on events "Event"|Bitmap Index Scan on events_starts_at_idx)[^\n]*\n\s+Index Cond: \("startsAt" >= (?:\$\d+|\(InitPlan \d+\)\.col1)\)/);
   const [page, counted] = await capture('client list');
-  t.regex(await plan(page), /Index Scan using clients_name_fold_order_idx on clients/);
+  t.regex(await plan(page), /Index Scan using clients_folded_name_order_idx on clients/);
   // One row back, counted by the database over at most 1,001 matches, in no particular order.
   t.regex(counted, /LIMIT 1001\) AS capped$/);
   t.regex(mineEvents, /"clientSalesContactId" = \$1\) .*; \[\d+\]$/, 'the owner is a parameter');
@@ -245,7 +245,7 @@ test.serial('a search matching more clients than it sorts walks the name order i
     await c.query('SET LOCAL enable_sort = off');
     return (await c.query(`EXPLAIN ${walk}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
   });
-  t.regex(plan, /Index Scan using clients_name_fold_order_idx on clients/, plan);
+  t.regex(plan, /Index Scan using clients_folded_name_order_idx on clients/, plan);
   t.notRegex(plan, /Sort/, plan);
 });
 

@@ -67,7 +67,7 @@ function clientListQuery(where: WhereOptions, search = false): ListQuery {
   const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
            "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", ${LAST_CONTACT_AT[0].val} AS "lastContactAt"
       FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
-  return { select, model: Client, where, orderBy: 'ORDER BY epic_fold("Client"."fullName"), "Client".id', countedWithPage: search };
+  return { select, model: Client, where, orderBy: 'ORDER BY "Client"."foldedName", "Client".id', countedWithPage: search };
 }
 
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
