@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { render, type Column, type Format, type Row, type Target } from './render';
 
 /**
@@ -28,6 +29,7 @@ export interface RowStream extends RowSink {
 }
 
 export function rowStream(columns: Column[], target: Target, output: LineOutput): RowStream {
+  keepYoungGenerationSize();
   let rows = 0;
   let continuing: boolean | undefined;
   const emit = async (batch: Row[]) => {
@@ -47,4 +49,16 @@ export function rowStream(columns: Column[], target: Target, output: LineOutput)
       if (continuing === undefined) await emit([]);
     },
   };
+}
+
+/**
+ * V8 grows its young generation (up to two 16 MB halves) once enough objects have survived its
+ * collections, and an export's rows and lines, each batch alive while it is written, always do
+ * in the end: that growth was most of what exporting 100,000 clients added to the command's peak
+ * memory (109–113 MB, against 74 MB for `epic whoami`; 92–96 MB without it, at the same speed).
+ * From the first streamed list on, the process keeps the size it has. V8 reads this setting each
+ * time it would grow, so it holds when set now; its maximum, read only at start, does not.
+ */
+function keepYoungGenerationSize(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
