@@ -199,7 +199,7 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
   t.notRegex(await plan(counted), /Sort/);
 });
 
-test.serial('a search matching more clients than it sorts walks the name order instead: the same page, "1,000+", read without a sort', async (t) => {
+test.serial('a search matching more clients than it sorts walks the name order instead, at once when most of the first rows match: the same page, "1,000+", read without a sort', async (t) => {
   const { w } = t.context;
   /** The first ids of a search, as the owner finds them (no row-level security), sorting every match. */
   const expected = async (like: string, limit: number, extra = 'true') => {
@@ -228,17 +228,33 @@ test.serial('a search matching more clients than it sorts walks the name order i
   t.deepEqual(ids(some), await expected('%bulk2%', 30));
   t.like(some, { total: 1000, atLeast: true });
 
-  // The walk's statement reads the folded-name index in order and stops at the page: no sort of the matches.
-  const statements: string[] = [];
+  // The statements a search runs, as the shell runs it.
   const sequelize = w.db.sequelize as unknown as { options: { logging: unknown } };
-  const logging = sequelize.options.logging;
-  sequelize.options.logging = (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, ''));
-  try {
-    await runOk(await salesShell(w), 'client list --search @bulk.test');
-  } finally {
-    sequelize.options.logging = logging;
-  }
-  const walk = statements.find((sql) => sql.includes('epic_client_matches("Client"."searchText"'));
+  const statementsOf = async (line: string) => {
+    const statements: string[] = [];
+    const logging = sequelize.options.logging;
+    sequelize.options.logging = (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, ''));
+    try {
+      await runOk(await salesShell(w), line);
+    } finally {
+      sequelize.options.logging = logging;
+    }
+    return statements;
+  };
+  const sampling = (sql: string) => /LIMIT 1200\) AS "Client"/.test(sql);
+  const indexSearch = (sql: string) => sql.includes('epic_client_ids_matching(');
+  // A search that most of the list's first rows match is walked at once: its index is not read.
+  const statements = await statementsOf('client list --search @bulk.test');
+  t.true(statements.some(sampling), statements.join('\n'));
+  t.false(statements.some(indexSearch), statements.join('\n'));
+  // One that few of them match is looked for through its index (bulk2: 1,111 of 10,000 and more).
+  const sparse = await statementsOf('client list --search bulk2');
+  t.true(sparse.some(sampling) && sparse.some(indexSearch), sparse.join('\n'));
+  // A page longer than the sample can tell goes to the index too, then walks (limit 2,500 above): no sample.
+  t.false((await statementsOf('client list --search @bulk.test --limit 2500')).some(sampling));
+
+  // The walk's statement reads the folded-name index in order and stops at the page: no sort of the matches.
+  const walk = statements.find((sql) => sql.includes('epic_client_matches("Client"."searchText"') && !sampling(sql));
   t.truthy(walk, statements.join('\n'));
   t.true(statements.includes('SET LOCAL enable_sort TO DEFAULT'), 'and the setting is back after it');
   const plan = await inRuntimeSession(w, w.sales, async (c) => {

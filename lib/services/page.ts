@@ -1,4 +1,4 @@
-import type { FindOptions, Model, ModelStatic, Transaction } from 'sequelize';
+import type { FindOptions, Model, ModelStatic, Transaction, WhereOptions } from 'sequelize';
 import type { Tx } from '../db/context';
 import { rawAccess, type ListQuery, type RawAccess, type Statement } from './list-query';
 import type { Listing } from './rows';
@@ -59,28 +59,62 @@ export const SEARCH_SORT_CAP = 2000;
 export interface SearchQueries {
   capped(cap: number): ListQuery;
   walked: ListQuery;
+  /** The walked query's condition in two: the list's own (an owner), and the search checked on a row. */
+  among: WhereOptions;
+  matches: WhereOptions;
 }
 
 /**
- * A page of a text search. Its index finds the matches, at most SEARCH_SORT_CAP + 1 of them,
- * which the page's query counts and sorts. With more than that, matches are so common in the
- * list's order that walking it finds the page sooner than sorting them all: it reads about
- * limit × rows ÷ matches rows (at most 1,500 of 100,000). The count is then said as "1,000+" (or
- * the page's size and more), as for any list with more matches than the cap.
+ * How many rows of the list, read in table order, are enough to tell a search that most of them
+ * match. A word that most clients hold (the "company" of every company name, an email's domain)
+ * is in the index's entries of every client, and finding its matches read them all: 36 ms at
+ * 100,000 clients, where these rows, 1.5 ms, already hold more matches than a page counts. Such
+ * a search is certain to say "1,000+", and its page is walked at once. A search that finds
+ * fewer pays for the rows read, about 1 ms at 100,000.
+ */
+const CROWD_SAMPLE = 1200;
+
+/**
+ * A page of a text search. When the first rows of the list hold more matches than a page counts
+ * (CROWD_SAMPLE), the page is walked at once. Otherwise its index finds the matches, at most
+ * SEARCH_SORT_CAP + 1 of them, which the page's query counts and sorts. With more than that,
+ * matches are so common in the list's order that walking it finds the page sooner than sorting
+ * them all: it reads about limit × rows ÷ matches rows (at most 1,500 of 100,000). The count is
+ * then said as "1,000+" (or the page's size and more), as for any list with more matches than
+ * the cap.
  */
 export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: number): Promise<Listing<T>> {
-  const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
   const access = rawAccess(tx.transaction, search.walked.model);
+  const enough = Math.max(COUNT_CAP, limit) + 1;
+  if (enough <= CROWD_SAMPLE) {
+    const sampled = await countInFirstRows(access, search, enough);
+    if (sampled === enough) return { rows: await walk<T>(access, search.walked, limit), ...capped(sampled, limit) };
+  }
+  const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
   const sorted = await pageWithItsCount<T>(access, search.capped(cap), limit);
   if (sorted.matching < cap) return { rows: sorted.rows, ...capped(sorted.matching, limit) };
-  const { limited } = statements(access, search.walked, limit);
+  return { rows: await walk<T>(access, search.walked, limit), ...capped(sorted.matching, limit) };
+}
+
+/** The search's matches among the list's first CROWD_SAMPLE rows in table order, counted up to `cap`. */
+async function countInFirstRows(access: RawAccess, search: SearchQueries, cap: number): Promise<number> {
+  const name = search.walked.model.name;
+  const text = `SELECT count(*)::int AS matching FROM (SELECT 1 FROM (SELECT * FROM ${access.table} AS "${name}" ${access.inlineWhere(search.among)} LIMIT ${CROWD_SAMPLE}) AS "${name}"
+    ${access.inlineWhere(search.matches)} LIMIT ${sqlInteger(cap)}) AS sampled`;
+  const [{ matching }] = await access.rows<{ matching: number }>({ text }, true);
+  return matching;
+}
+
+/** A page read by walking the list's order and checking each row. */
+async function walk<T>(access: RawAccess, walked: ListQuery, limit: number): Promise<T[]> {
+  const { limited } = statements(access, walked, limit);
   // The planner estimates that a LIKE keeps few rows, so it would find them all and sort them;
   // without sorts, its plan walks the index of the list's order and stops at the page.
   // Set back after it; a walk that fails aborts the transaction, and the setting goes with it.
   await access.rows({ text: 'SET LOCAL enable_sort = off' });
-  const rows = await access.rows<T>(limited(search.walked.select), true);
+  const rows = await access.rows<T>(limited(walked.select), true);
   await access.rows({ text: 'SET LOCAL enable_sort TO DEFAULT' });
-  return { rows, ...capped(sorted.matching, limit) };
+  return rows;
 }
 
 /** A page read through the model, for the short lists (collaborators, a client's interactions). */
