@@ -89,8 +89,8 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
 
 /**
  * Every client the filters match, in the list's order, handed to `write` a batch at a time
- * (lib/services/batches.ts). The folded-name index serves the order; a keyset on the folded
- * name would put epic_fold in the condition, which row-level security keeps from using an index.
+ * (lib/services/batches.ts), read through one cursor in the order of the index on the stored
+ * folded name.
  */
 export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
   const { others, search } = await clientConditions(ctx, filters);
