@@ -92,7 +92,7 @@ async function setRuntimePassword(admin: pg.Client, server: string, runtime: str
  */
 export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   for (let tries = 0; tries < 50; tries++) {
-    const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [name]);
     if (rows[0].n === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -128,15 +128,21 @@ export async function ensureTemplate(server: string): Promise<string> {
 }
 
 /**
- * Removes this run's template, the clones of it a crashed test file could not drop, and its two
- * roles from a server the suite was pointed at (`npm test` calls it at the end, once no test
- * file uses them): a run leaves nothing behind.
+ * Removes this run's template, the clones of it that a crashed test file left (those nobody is
+ * connected to: another run with the same migrations may be using its own), and its two roles,
+ * from a server the suite was pointed at (`npm test` calls it at the end, once no test file of
+ * the run uses them).
  */
 export async function dropTemplate(server: string): Promise<void> {
   const template = templateName();
   await withAdmin(server, async (admin) => {
-    const owned = await admin.query('SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = $1', [`${template}_owner`]);
-    for (const { datname } of owned.rows) await dropDatabase(admin, datname);
+    const clones = await admin.query(
+      `SELECT datname FROM pg_database d WHERE pg_get_userbyid(datdba) = $1 AND datname <> $2
+          AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname AND a.backend_type = 'client backend')`,
+      [`${template}_owner`, template],
+    );
+    for (const { datname } of clones.rows) await dropDatabase(admin, datname);
+    await dropDatabase(admin, template);
     for (const role of [`${template}_app`, `${template}_owner`]) await admin.query(`DROP ROLE IF EXISTS ${role}`);
   });
 }
