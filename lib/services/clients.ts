@@ -74,14 +74,13 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   const { others, search, capping } = await clientConditions(ctx, filters);
   if (!search) return readPage(ctx, clientListQuery(all(others)), filters.limit);
   if (!capping || filters.limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), true), filters.limit);
-  const [among, matches] = [all(others), clientRowMatches(search)];
   return readSearchPage(
     ctx,
     {
-      capped: (cap) => clientListQuery(all([...others, clientsMatching(search, { ...capping, limit: cap })]), true),
-      walked: clientListQuery(all([among, matches])),
-      among,
-      matches,
+      list: (where) => clientListQuery(where, true),
+      among: all(others),
+      matches: clientRowMatches(search),
+      indexed: (cap) => clientsMatching(search, { ...capping, limit: cap }),
     },
     filters.limit,
   );

@@ -1,4 +1,4 @@
-import type { FindOptions, Model, ModelStatic, Transaction, WhereOptions } from 'sequelize';
+import { Op, type FindOptions, type Model, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import type { Tx } from '../db/context';
 import { rawAccess, type ListQuery, type RawAccess, type Statement } from './list-query';
 import type { Listing } from './rows';
@@ -55,55 +55,57 @@ async function pageWithItsCount<T>(access: RawAccess, query: ListQuery, limit: n
  */
 export const SEARCH_SORT_CAP = 2000;
 
-/** A text search of a list (both queries on its model): its query with at most `cap` matches (any of them), and its query checking each row it reads. */
+/**
+ * A text search of a list: the list's query for a condition, the list's own condition (an owner),
+ * the search checked on each row a query reads, and the search through its index, stopping at
+ * `cap` matches (any of them).
+ */
 export interface SearchQueries {
-  capped(cap: number): ListQuery;
-  walked: ListQuery;
-  /** The walked query's condition in two: the list's own (an owner), and the search checked on a row. */
+  list(where: WhereOptions): ListQuery;
   among: WhereOptions;
   matches: WhereOptions;
+  indexed(cap: number): WhereOptions;
 }
 
 /**
- * How many rows of the list, read in table order, are enough to tell a search that most of them
- * match. A word that most clients hold (the "company" of every company name, an email's domain)
- * is in the index's entries of every client, and finding its matches read them all: 36 ms at
- * 100,000 clients, where these rows, 1.5 ms, already hold more matches than a page counts. Such
- * a search is certain to say "1,000+", and its page is walked at once. The first CROWD_GLANCE
- * rows are looked at first: a search that few of them match (most searches) reads no more.
+ * A word that most clients hold (the "company" of every company name, an email's domain) is in
+ * the trigram index's entries of every client, and finding its matches through the index reads
+ * them all, while the list's first rows already hold more matches than a page counts. So a search
+ * first looks at the first CROWD_GLANCE rows of the list in table order; if they match densely
+ * enough, it counts the matches among the first CROWD_SAMPLE rows. Most searches stop at the
+ * glance.
  */
 const CROWD_SAMPLE = 1200;
 const CROWD_GLANCE = 100;
 
 /**
- * A page of a text search. When the first rows of the list hold more matches than a page counts
- * (CROWD_SAMPLE), the page is walked at once. Otherwise its index finds the matches, at most
- * SEARCH_SORT_CAP + 1 of them, which the page's query counts and sorts. With more than that,
- * matches are so common in the list's order that walking it finds the page sooner than sorting
- * them all: it reads about limit × rows ÷ matches rows (at most 1,500 of 100,000). The count is
- * then said as "1,000+" (or the page's size and more), as for any list with more matches than
- * the cap.
+ * A page of a text search. When more than max(COUNT_CAP, limit) of the list's first CROWD_SAMPLE
+ * rows match, the count is "1,000+" (or the page's size and more) for certain, and the page is
+ * walked at once. Otherwise the search's index finds the matches, at most SEARCH_SORT_CAP + 1 of
+ * them, which the page's query counts and sorts. With more than that, matches are so common in
+ * the list's order that walking it finds the page sooner than sorting them all: it reads about
+ * limit × rows ÷ matches rows (at most 1,500 of 100,000), and the count is said the same way.
  */
 export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: number): Promise<Listing<T>> {
-  const access = rawAccess(tx.transaction, search.walked.model);
+  const walked = search.list({ [Op.and]: [search.among, search.matches] });
+  const access = rawAccess(tx.transaction, walked.model);
   const enough = Math.max(COUNT_CAP, limit) + 1;
   if (enough <= CROWD_SAMPLE) {
-    const sampled = await countInFirstRows(access, search, enough);
-    if (sampled === enough) return { rows: await walk<T>(access, search.walked, limit), ...capped(sampled, limit) };
+    const sampled = await countInFirstRows(access, walked.model.name, search, enough);
+    if (sampled === enough) return { rows: await walk<T>(access, walked, limit), ...capped(sampled, limit) };
   }
   const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
-  const sorted = await pageWithItsCount<T>(access, search.capped(cap), limit);
+  const sorted = await pageWithItsCount<T>(access, search.list({ [Op.and]: [search.among, search.indexed(cap)] }), limit);
   if (sorted.matching < cap) return { rows: sorted.rows, ...capped(sorted.matching, limit) };
-  return { rows: await walk<T>(access, search.walked, limit), ...capped(sorted.matching, limit) };
+  return { rows: await walk<T>(access, walked, limit), ...capped(sorted.matching, limit) };
 }
 
 /**
  * The search's matches among the list's first CROWD_SAMPLE rows in table order, counted up to
- * `cap`; 0 when its first CROWD_GLANCE rows match less than half as densely as that would need
- * (the first rows of a table may be others: the demo data before the bulk of a benchmark).
+ * `cap`; 0 without reading them when its first CROWD_GLANCE rows match less than half as densely
+ * as that needs (a table's first rows may be of another kind than most).
  */
-async function countInFirstRows(access: RawAccess, search: SearchQueries, cap: number): Promise<number> {
-  const name = search.walked.model.name;
+async function countInFirstRows(access: RawAccess, name: string, search: SearchQueries, cap: number): Promise<number> {
   const first = (rows: number) => `(SELECT * FROM ${access.table} AS "${name}" ${access.inlineWhere(search.among)} LIMIT ${rows}) AS "${name}" ${access.inlineWhere(search.matches)}`;
   const text = `SELECT CASE WHEN (SELECT count(*) FROM ${first(CROWD_GLANCE)}) * ${2 * CROWD_SAMPLE} >= ${sqlInteger(cap)} * ${CROWD_GLANCE}
     THEN (SELECT count(*) FROM (SELECT 1 FROM ${first(CROWD_SAMPLE)} LIMIT ${cap}) AS sampled) ELSE 0 END::int AS matching`;
