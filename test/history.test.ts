@@ -122,6 +122,25 @@ test.serial('passwords are recorded as changed, never their hash; lock-out count
   for (const typed of [PASSWORD, 'a fresh one-time pass 42', 'her very own secret 2026']) t.false(stored.includes(typed), typed);
 });
 
+test.serial('a rename is recorded as the name alone, not the folded name stored beside it', async (t) => {
+  const { w } = t.context;
+  const sam = await shellOf(w, 'sam@epic.test');
+  await runOk(sam, 'client create --name Élodie Renard --email elodie@renard.test --phone 0612121299');
+  await runOk(sam, 'client update Élodie Renard --name Élodie Fox');
+  const entries = await json(sam, 'client history Élodie Fox');
+  t.deepEqual(
+    entries.map((e) => [e.action, e.field]),
+    [
+      ['changed', 'name'],
+      ['created', 'email'],
+      ['created', 'name'],
+      ['created', 'phone'],
+      ['created', 'sales contact'],
+    ],
+  );
+  t.like(change(entries, 'name'), { old: 'Élodie Renard', new: 'Élodie Fox' });
+});
+
 test.serial('deleted records keep their history, found by id', async (t) => {
   const { w } = t.context;
   const sam = await shellOf(w, 'sam@epic.test');

@@ -54,9 +54,9 @@ export function rowStream(columns: Column[], target: Target, output: LineOutput)
 /**
  * V8 grows its young generation (up to two 16 MB halves) once enough objects have survived its
  * collections, and an export's rows and lines, each batch alive while it is written, always do
- * in the end: that growth was most of what exporting 100,000 clients added to the command's peak
- * memory (109–113 MB, against 74 MB for `epic whoami`; 92–96 MB without it, at the same speed).
- * From the first streamed list on, the process keeps the size it has. V8 reads this setting each
+ * in the end: that growth was most of what an export added to the command's peak memory, and
+ * keeping the size costs no time that shows (README, "Lists at 100,000 clients"). From the first
+ * streamed list on, the process keeps the size it has. V8 reads this setting each
  * time it would grow, so it holds when set now; its maximum, read only at start, does not.
  */
 function keepYoungGenerationSize(): void {

@@ -43,7 +43,7 @@ async function presentTables(tx: Tx, names: readonly string[] = MOVED_TABLES): P
   return rows.map((row) => row.name);
 }
 
-/** Stored columns only: a generated column (the clients' search text) is computed again on load. */
+/** Stored columns only: a generated column (the clients' search text and folded name) is computed again on load. */
 async function storedColumns(tx: Tx, table: string): Promise<string[]> {
   const rows = await selectRows<{ name: string }>(
     tx,
