@@ -1,7 +1,7 @@
 import test from 'ava';
 import stringWidth from 'string-width';
 import { CLIENT_COLUMNS, EVENT_COLUMNS } from '../lib/output/columns';
-import { listNote, render, type Rendered, type Row } from '../lib/output/render';
+import { listNote, render, type Column, type Rendered, type Row } from '../lib/output/render';
 import { cellText, safeText } from '../lib/output/safe-text';
 import { rowStream } from '../lib/output/stream';
 
@@ -123,6 +123,19 @@ test('TSV and CSV lines are what csv-stringify writes with escape_formulas: form
   t.is(one('say "hi", =x'), '"say ""hi"", \'=x"');
   t.is(one('Dupont;=1+1'), "Dupont;'=1+1");
   t.is(one('line\nbreak'), '"line\nbreak"');
+});
+
+test('phones, numbers and dates: those no rule changes are written as they are, the others still go through the rules', (t) => {
+  const cell = (column: Column, value: unknown) => render({ kind: 'list', columns: [column], rows: [{ v: value }], total: 1 }, { format: 'csv', color: false, truncate: false }).split('\r\n')[1];
+  const phone = { key: 'v', header: 'Phone', kind: 'phone' as const };
+  t.is(cell(phone, '+33612345678'), 'tel:+33612345678');
+  t.is(cell(phone, '+336\u202e12'), 'tel:+336\\u202e12');
+  t.is(cell(phone, '+33,6'), '"tel:+33,6"');
+  const number = { key: 'v', header: 'N', kind: 'number' as const };
+  t.is(cell(number, 42), '42');
+  t.is(cell(number, 0), '0');
+  t.is(cell(number, -5), "'-5");
+  t.is(cell({ key: 'v', header: 'At', kind: 'date' }, new Date(2026, 11, 24, 18, 30)), '2026-12-24 18:30');
 });
 
 test('dates are written in local time as date-fns formats them, compact ones too', async (t) => {
