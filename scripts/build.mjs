@@ -15,6 +15,7 @@
  *   a named zone; the session's time zone is set at connection, lib/db/connection.ts), so
  *   moment-timezone's code is bundled without its data.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 /** Replaces `from` by `to` in the files matching `filter`, exactly `count` times. */
@@ -86,7 +87,6 @@ await esbuild.build({
 // the 1.9 MB bundle a 3.8 MB string in every process. `\uXXXX` is the same character in a regular
 // expression, a string or an identifier; after a backslash it would not be, hence the check.
 for (const file of ['dist/cli.js', 'dist/watchdog.js']) {
-  const { readFile, writeFile } = await import('node:fs/promises');
   const source = await readFile(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(source)) throw new Error(`${file}: a non-ASCII character follows a backslash; escaping it would change its meaning`);
   await writeFile(file, source.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));

@@ -150,9 +150,12 @@ const E164 = /^\+[0-9]+$/;
 function delimitedCell(column: Column, value: unknown, csv: boolean): string {
   if (isEmpty(value)) return '';
   const text = plainValue(column, value);
-  if (column.kind === 'phone') return E164.test(text) ? `tel:${text}` : delimitedField(spreadsheetCell(column, text, csv), csv);
-  // A local date and time, or a number that is not negative, are digits and signs no rule changes.
-  if (value instanceof Date || (typeof value === 'number' && value >= 0) || (PLAIN_CELL.test(text) && !FORMULA_START.has(text[0]))) return text;
+  if (column.kind === 'phone') {
+    if (E164.test(text)) return `tel:${text}`;
+  } else if (value instanceof Date || (typeof value === 'number' && value >= 0) || (PLAIN_CELL.test(text) && !FORMULA_START.has(text[0]))) {
+    // A local date and time, or a number that is not negative, are digits and signs no rule changes.
+    return text;
+  }
   return delimitedField(spreadsheetCell(column, text, csv), csv);
 }
 

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import type { Prompter } from '../../lib/session/contracts';
 import type { ManualClock } from '../../lib/clock';
 import { ShellSession } from '../../lib/session/shell-session';
@@ -5,7 +6,6 @@ import { Runner } from '../../lib/shell/runner';
 import { testApp } from './app';
 import { capture, memoryIO } from './io';
 import type { TestDatabase } from './database';
-import { QueryTypes } from 'sequelize';
 import { openSessionFor } from './world';
 
 export { capture };
