@@ -18,8 +18,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const user = benchUser('epic-bench-export');
 
 /** What the export reads, in its order (lib/services/clients.ts), for psql. */
-const SAME_ROWS = `SELECT c.id, c."fullName", c.email, c.phone, c."companyName", s."fullName", c."createdAt", c."updatedAt",
-  (SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = c.id)
+const SAME_ROWS = `SELECT c.id, c."fullName", c.email, c.phone, c."companyName", s."fullName", c."createdAt", c."updatedAt", c."lastContactAt"
   FROM clients c LEFT JOIN collaborators s ON s.id = c."salesContactId" ORDER BY c."foldedName", c.id`;
 
 async function main(): Promise<void> {

@@ -26,6 +26,13 @@ const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp'
 const HIDDEN_BEFORE = `'lockedUntil']`;
 export const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId']`;
 
+/** The body of epic_derive_columns as this migration wrote it: each row's owner from the row it derives from. */
+export const DERIVE_SALES_CONTACTS = `
+    UPDATE contracts k SET "clientSalesContactId" = c."salesContactId" FROM clients c
+      WHERE c.id = k."clientId" AND k."clientSalesContactId" IS DISTINCT FROM c."salesContactId";
+    UPDATE events e SET "clientSalesContactId" = k."clientSalesContactId" FROM contracts k
+      WHERE k.id = e."contractId" AND e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId";`;
+
 const UP = `
   ALTER TABLE contracts ADD COLUMN "clientSalesContactId" int;
   ALTER TABLE events ADD COLUMN "clientSalesContactId" int;
@@ -67,12 +74,7 @@ const UP = `
   -- The columns these triggers keep, computed from the rows they derive from: once here, and
   -- after \`epic db import\` has loaded a file with triggers off (a file made before this
   -- migration has no such column). The owner's only.
-  CREATE FUNCTION epic_derive_columns() RETURNS void LANGUAGE sql ${DEFINER} AS $$
-    UPDATE contracts k SET "clientSalesContactId" = c."salesContactId" FROM clients c
-      WHERE c.id = k."clientId" AND k."clientSalesContactId" IS DISTINCT FROM c."salesContactId";
-    UPDATE events e SET "clientSalesContactId" = k."clientSalesContactId" FROM contracts k
-      WHERE k.id = e."contractId" AND e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId";
-  $$;
+  CREATE FUNCTION epic_derive_columns() RETURNS void LANGUAGE sql ${DEFINER} AS $$ ${DERIVE_SALES_CONTACTS} $$;
   REVOKE ALL ON FUNCTION epic_derive_columns() FROM PUBLIC;
   SELECT epic_derive_columns();
 

@@ -15,7 +15,7 @@ import { HIDDEN_AFTER as HIDDEN_BEFORE, hideInHistory } from './20261130000500-l
  * column is read, not computed. The history does not record it: it is the name, folded.
  */
 
-const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId', 'foldedName']`;
+export const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId', 'foldedName']`;
 
 const UP = `
   ALTER TABLE clients ADD COLUMN "foldedName" text GENERATED ALWAYS AS (epic_fold("fullName")) STORED;

@@ -91,3 +91,31 @@ test.serial('--not-contacted-since counts days from local midnight (Europe/Paris
   t.is(await sam.run('client list --not-contacted-since last week'), 1);
   t.regex(sam.stderr.text(), /not-contacted-since: "last week" is not a date/);
 });
+
+test.serial("the database keeps a client's last contact as interactions are changed, moved and deleted, without touching the client's history", async (t) => {
+  const { w } = t.context;
+  const sam = await shellOf(w, 'sam@epic.test');
+  await runOk(sam, 'client create --name Lena Latest --email lena@latest.test --phone 0612121288');
+  const lastContact = async (name: string) => JSON.parse(await runOk(sam, `client show ${name} --format json`)).lastContactAt as string | null;
+  const clientHistory = async () =>
+    w.db.owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM history WHERE "recordTable" = 'clients' AND "recordName" = 'Lena Latest'`, { type: QueryTypes.SELECT });
+  const before = await clientHistory();
+  await runOk(sam, 'client contact Lena Latest --note First call --at 2026-05-02 10:00');
+  await runOk(sam, 'client contact Lena Latest --note Second call --at 2026-05-04 10:00');
+  t.is(await lastContact('Lena Latest'), '2026-05-04T08:00:00.000Z');
+  t.deepEqual(await clientHistory(), before, 'logging an interaction is not an edit of the client');
+
+  // The runtime role cannot change the log; whoever can (the owner, an import) is followed.
+  const owner = (sql: string) => w.db.owner.query(sql);
+  await owner(`UPDATE client_contacts SET "at" = '2026-05-01T08:00:00Z' WHERE note = 'Second call'`);
+  t.is(await lastContact('Lena Latest'), '2026-05-02T08:00:00.000Z');
+  await owner(`UPDATE client_contacts SET "clientId" = (SELECT id FROM clients WHERE "fullName" = 'Kevin Casey') WHERE note = 'First call'`);
+  t.is(await lastContact('Lena Latest'), '2026-05-01T08:00:00.000Z');
+  await owner(`DELETE FROM client_contacts WHERE note = 'Second call'`);
+  t.is(await lastContact('Lena Latest'), null);
+  t.deepEqual(await clientHistory(), before);
+  await runOk(sam, 'client contact Lena Latest --note Third call --at 2026-05-03 10:00');
+  // A client deleted with its log.
+  await runOk(sam, 'client delete Lena Latest --yes');
+  t.is(await sam.run('client show Lena Latest'), 1);
+});

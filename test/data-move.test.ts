@@ -235,30 +235,36 @@ test.serial('a file of a newer schema is refused', async (t) => {
   t.is(await rowCount(spare.ownerUrl), 0);
 });
 
-test.serial('a file from before the salesperson column of contracts and events gets it computed on import', async (t) => {
+test.serial("a file from before the derived columns (contracts' and events' salesperson, clients' last contact) gets them computed on import", async (t) => {
+  const derived: Record<string, string> = { contracts: 'clientSalesContactId', events: 'clientSalesContactId', clients: 'lastContactAt' };
   const older = rewritten(t.context.file, (lines) => {
-    let dropping = false;
+    let dropping: string | undefined;
     for (const [i, line] of lines.entries()) {
       const value = JSON.parse(line);
       if (Array.isArray(value) && value[0] === 'table') {
-        dropping = value[1] === 'contracts' || value[1] === 'events';
-        if (dropping) lines[i] = JSON.stringify(['table', value[1], value[2].filter((column: string) => column !== 'clientSalesContactId')]);
+        dropping = derived[value[1]];
+        if (dropping) lines[i] = JSON.stringify(['table', value[1], value[2].filter((column: string) => column !== dropping)]);
       } else if (dropping && !Array.isArray(value)) {
-        delete value.clientSalesContactId;
+        delete value[dropping];
         lines[i] = JSON.stringify(value);
       }
     }
   });
-  t.false(fs.readFileSync(older, 'utf8').includes('clientSalesContactId'));
+  const text = fs.readFileSync(older, 'utf8');
+  t.false(text.includes('clientSalesContactId') || text.includes('lastContactAt'));
   const target = await serverTarget(t);
   const imported = await epicUserInProcess(target.runtimeUrl).run(['db', 'import', older, '--admin-url', target.ownerUrl]);
   t.is(imported.code, 0, imported.stderr);
   const wrong = await withAdmin(target.ownerUrl, async (c) =>
     (await c.query(`SELECT k.id FROM contracts k JOIN clients c ON c.id = k."clientId" WHERE k."clientSalesContactId" IS DISTINCT FROM c."salesContactId"
-                    UNION ALL SELECT e.id FROM events e JOIN contracts k ON k.id = e."contractId" WHERE e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId"`)).rows);
+                    UNION ALL SELECT e.id FROM events e JOIN contracts k ON k.id = e."contractId" WHERE e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId"
+                    UNION ALL SELECT c.id FROM clients c WHERE c."lastContactAt" IS DISTINCT FROM (SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = c.id)`)).rows);
   t.deepEqual(wrong, []);
-  const [{ count }] = await withAdmin(target.ownerUrl, async (c) => (await c.query(`SELECT count(*)::int AS count FROM contracts WHERE "clientSalesContactId" IS NOT NULL`)).rows);
-  t.true(count > 0);
+  const [counts] = await withAdmin(target.ownerUrl, async (c) =>
+    (await c.query(`SELECT (SELECT count(*)::int FROM contracts WHERE "clientSalesContactId" IS NOT NULL) AS owned,
+                           (SELECT count(*)::int FROM clients WHERE "lastContactAt" IS NOT NULL) AS contacted`)).rows);
+  t.true(counts.owned > 0);
+  t.is(counts.contacted, 1);
 });
 
 test.serial('a truncated or altered file is refused and nothing is written', async (t) => {

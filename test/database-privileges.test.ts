@@ -323,6 +323,8 @@ const FORBIDDEN: [string, string][] = [
   ['disable row-level security', 'ALTER TABLE clients DISABLE ROW LEVEL SECURITY'],
   ['drop a policy', 'DROP POLICY runtime_select ON clients'],
   ['call an internal function', `SELECT epic_check_password(1, 'guess')`],
+  ["set a client's last contact, which the contact log's trigger keeps", `UPDATE clients SET "lastContactAt" = now()`],
+  ['set it through the trigger\'s function', `SELECT epic_set_last_contact(1)`],
 ];
 
 for (const [what, sql] of FORBIDDEN) {

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../db/context';
 import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
-import { contactsOf, followUpSince, LAST_CONTACT_AT, notContactedSince, type ContactRow } from './contacts';
+import { contactsOf, followUpSince, notContactedSince, type ContactRow } from './contacts';
 import { clientIdOf, clientRowMatches, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch } from './batches';
@@ -65,7 +65,7 @@ const all = (conditions: WhereOptions[]): WhereOptions => ({ [Op.and]: condition
 /** The columns of clientRow, with the list's join and its order: alphabetical as people read it, Élodie among the E, not after Z. */
 function clientListQuery(where: WhereOptions, search = false): ListQuery {
   const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
-           "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", ${LAST_CONTACT_AT[0].val} AS "lastContactAt"
+           "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", "Client"."lastContactAt"
       FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
   return { select, model: Client, where, orderBy: 'ORDER BY "Client"."foldedName", "Client".id', countedWithPage: search };
 }

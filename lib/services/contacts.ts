@@ -28,16 +28,13 @@ export interface ContactRow {
   note: string;
 }
 
-/** The latest interaction of the client row being read, as the attribute "lastContactAt". */
-export const LAST_CONTACT_AT: [ReturnType<typeof literal>, string] = [
-  literal('(SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = "Client".id)'),
-  'lastContactAt',
-];
-
-/** Clients of the row being read with no interaction since then (or none at all). */
+/**
+ * Clients of the row being read with no interaction since then (or none at all): their latest,
+ * "lastContactAt", kept by the contact log's trigger (migration 20261130001400).
+ */
 export function notContactedSince(since: Date): ReturnType<typeof literal> {
   const at = ClientContact.sequelize!.escape(since.toISOString());
-  return literal(`NOT EXISTS (SELECT 1 FROM client_contacts cc WHERE cc."clientId" = "Client".id AND cc."at" >= ${at})`);
+  return literal(`("Client"."lastContactAt" IS NULL OR "Client"."lastContactAt" < ${at})`);
 }
 
 /**
