@@ -21,7 +21,7 @@ export const clientList = permitted({
       CLIENT_FOLLOW_UP_COLUMNS,
       options.limit,
       (s) => listClients(s, filters),
-      (s, write) => eachClientBatch(s, filters, write),
+      (s, sink) => eachClientBatch(s, filters, sink),
     );
   },
 });

@@ -32,7 +32,7 @@ export const contractList = permitted({
       CONTRACT_COLUMNS,
       options.limit,
       (s) => listContracts(s, filters),
-      (s, write) => eachContractBatch(s, filters, write),
+      (s, sink) => eachContractBatch(s, filters, sink),
     );
   },
 });

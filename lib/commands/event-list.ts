@@ -29,6 +29,6 @@ export const eventList = permitted({
           EVENT_COLUMNS,
           options.limit,
           (s) => listEvents(s, options),
-          (s, write) => eachEventBatch(s, options, write),
+          (s, sink) => eachEventBatch(s, options, sink),
         ),
 });

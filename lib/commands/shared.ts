@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../db/context';
 import type { Column, Row, Section } from '../output/render';
+import type { BatchSink } from '../services/batches';
 import type { Listing } from '../services/rows';
 import type { CommandContext, CommandResult } from './types';
 
@@ -16,11 +17,11 @@ export async function listOrStream<T extends object>(
   columns: Column[],
   limit: number | undefined,
   page: (s: ServiceContext) => Promise<Listing<T>>,
-  batches: (s: ServiceContext, write: (rows: T[]) => Promise<void>) => Promise<void>,
+  batches: (s: ServiceContext, sink: BatchSink<T>) => Promise<void>,
 ): Promise<CommandResult> {
   const sink = limit === undefined ? ctx.rowSink(columns) : undefined;
   if (!sink) return listResult(await ctx.as(page), columns);
-  await ctx.as((s) => batches(s, (rows) => sink.write(rows as Row[])));
+  await ctx.as((s) => batches(s, { copy: sink.copy, write: (rows) => sink.write(rows as Row[]) }));
   return { streamed: true };
 }
 

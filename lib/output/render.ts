@@ -69,7 +69,7 @@ const two = (n: number) => (n < 10 ? `0${n}` : String(n));
  * 'yyyy-MM-dd HH:mm' wrote the same, at several microseconds a call, which an export of 100,000
  * rows with three dates each felt.
  */
-function localDateTime(date: Date, compact = false): string {
+export function localDateTime(date: Date, compact = false): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('Invalid time value');
   const year = String(date.getFullYear()).padStart(4, '0');
   return `${compact ? year.slice(-2) : year}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
@@ -124,7 +124,8 @@ interface Block {
 }
 
 // A cell starting with one of these is a formula to a spreadsheet: it gets a leading quote.
-const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
+const FORMULA_STARTS = '=+\\-@\\t\\r\\uff1d\\uff0b\\uff0d\\uff20';
+const STARTS_FORMULA = new RegExp(`^[${FORMULA_STARTS}]`);
 const CSV_QUOTED = /[",\r\n]/;
 
 /**
@@ -135,28 +136,41 @@ const CSV_QUOTED = /[",\r\n]/;
  */
 function delimitedField(value: string, csv: boolean): string {
   if (value === '') return value;
-  const safe = FORMULA_START.has(value[0]) ? `'${value}` : value;
+  const safe = STARTS_FORMULA.test(value) ? `'${value}` : value;
   return csv && CSV_QUOTED.test(value) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-// Text that none of the rules above changes: no control, invisible or bidi character, no
-// separator, quote or line break. Most cells are such, and are written as they are.
-const PLAIN_CELL = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff",;|\uff0c\uff1b]*$/;
+// What some rule above changes: control, invisible and bidi characters (safe-text.ts), the
+// separators a formula may follow, quotes and line breaks.
+const CHANGED = '\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200d\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff",;|\\uff0c\\uff1b';
+
+/**
+ * A cell that no rule changes, written as it is: no formula start, none of the characters
+ * above. Most cells are such. Exported for the lines of an export, which are checked with it
+ * (copy-lines.ts).
+ */
+export const PLAIN_CELL_PATTERN = `(?:[^${FORMULA_STARTS}${CHANGED}][^${CHANGED}]*)?`;
+const PLAIN_CELL = new RegExp(`^${PLAIN_CELL_PATTERN}$`);
 
 // A phone number as the database keeps them (E.164), which the rules leave as it is after `tel:`.
 const E164 = /^\+[0-9]+$/;
 
 /** One TSV or CSV field for a value. */
-function delimitedCell(column: Column, value: unknown, csv: boolean): string {
+export function delimitedCell(column: Column, value: unknown, csv: boolean): string {
   if (isEmpty(value)) return '';
   const text = plainValue(column, value);
   if (column.kind === 'phone') {
     if (E164.test(text)) return `tel:${text}`;
-  } else if (value instanceof Date || (typeof value === 'number' && value >= 0) || (PLAIN_CELL.test(text) && !FORMULA_START.has(text[0]))) {
+  } else if (value instanceof Date || (typeof value === 'number' && value >= 0) || PLAIN_CELL.test(text)) {
     // A local date and time, or a number that is not negative, are digits and signs no rule changes.
     return text;
   }
   return delimitedField(spreadsheetCell(column, text, csv), csv);
+}
+
+/** The separator and line end of TSV or CSV. */
+export function delimiters(csv: boolean): { separator: string; end: string } {
+  return csv ? { separator: ',', end: '\r\n' } : { separator: '\t', end: '\n' };
 }
 
 /**
@@ -166,7 +180,7 @@ function delimitedCell(column: Column, value: unknown, csv: boolean): string {
  */
 function delimited(blocks: Block[], format: 'tsv' | 'csv', continuing: boolean): string {
   const csv = format === 'csv';
-  const [separator, end] = csv ? [',', '\r\n'] : ['\t', '\n'];
+  const { separator, end } = delimiters(csv);
   const line = (fields: string[]) => `${fields.map((field) => delimitedField(field, csv)).join(separator)}${end}`;
   let out = '';
   blocks.forEach((block, b) => {

@@ -2,9 +2,10 @@ import type { Tx } from '../db/context';
 import { rawAccess, type ListQuery } from './list-query';
 
 /**
- * Every row of a list (`--all` in CSV, TSV or JSON lines), read through a cursor of the
- * command's transaction and handed on BATCH rows at a time as plain rows whose keys are the
- * list's columns: no model instances, no count, and memory that does not grow with the rows.
+ * Every row of a list (`--all` in CSV, TSV or JSON lines), read in the command's transaction: in
+ * CSV and TSV as the text of one COPY of the list's cells (lib/output/copy-lines.ts), otherwise
+ * through a cursor, BATCH plain rows at a time whose keys are the list's columns. No model
+ * instances, no count, and memory that does not grow with the rows.
  */
 
 /**
@@ -14,10 +15,33 @@ import { rawAccess, type ListQuery } from './list-query';
  */
 const BATCH = 1000;
 
-export async function eachBatch<T>(tx: Tx, query: ListQuery, write: (rows: T[]) => Promise<void>): Promise<void> {
-  const { inlineWhere, rows: rowsOf } = rawAccess(tx.transaction, query.model);
+/** A sink that writes a list from the text of a COPY (lib/output/copy-lines.ts). */
+export interface CopySink {
+  /** A statement the database must answer with `expected` (one value a row) for the COPY to be used. */
+  readonly probe: { statement: string; expected: string[] };
+  /** The COPY statement of the list's query (SELECT, condition and order). */
+  statement(list: string): string;
+  write(text: string): Promise<void>;
+  /** The text has ended. */
+  end(): void;
+}
+
+/** Where the rows go: to `write`, or as the text of a COPY when the sink can read one and the database can write it. */
+export interface BatchSink<T> {
+  copy?: CopySink;
+  write(rows: T[]): Promise<void>;
+}
+
+export async function eachBatch<T>(tx: Tx, query: ListQuery, sink: BatchSink<T>): Promise<void> {
+  const { inlineWhere, rows: rowsOf, copyText } = rawAccess(tx.transaction, query.model);
   const run = <R>(text: string) => rowsOf<R>({ text });
-  await run(`DECLARE epic_export NO SCROLL CURSOR FOR ${query.select} ${inlineWhere(query.where)} ${query.orderBy}`);
+  const list = `${query.select} ${inlineWhere(query.where)} ${query.orderBy}`;
+  if (sink.copy && (await answers(run, sink.copy.probe))) {
+    await copyText(sink.copy.statement(list), (text) => sink.copy!.write(text));
+    sink.copy.end();
+    return;
+  }
+  await run(`DECLARE epic_export NO SCROLL CURSOR FOR ${list}`);
   const fetch = () => {
     const rows = run<T>(`FETCH ${BATCH} FROM epic_export`);
     // Read ahead while the batch before is written; if that write fails, this one is not awaited.
@@ -28,8 +52,24 @@ export async function eachBatch<T>(tx: Tx, query: ListQuery, write: (rows: T[]) 
     const rows = await next;
     const more = rows.length === BATCH;
     if (more) next = fetch();
-    if (rows.length > 0) await write(rows);
+    if (rows.length > 0) await sink.write(rows);
     if (!more) break;
   }
   await run('CLOSE epic_export');
+}
+
+/**
+ * Whether the database answers the probe as expected. Asked inside a savepoint: an error (a
+ * setting the database does not know) leaves the transaction as it was, and is a no.
+ */
+async function answers(run: <R>(text: string) => Promise<R[]>, probe: CopySink['probe']): Promise<boolean> {
+  await run('SAVEPOINT epic_probe');
+  try {
+    const rows = await run<Record<string, unknown>>(probe.statement);
+    await run('RELEASE SAVEPOINT epic_probe');
+    return JSON.stringify(rows.map((row) => Object.values(row)[0])) === JSON.stringify(probe.expected);
+  } catch {
+    await run('ROLLBACK TO SAVEPOINT epic_probe');
+    return false;
+  }
 }

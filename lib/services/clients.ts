@@ -6,7 +6,7 @@ import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, notContactedSince, type ContactRow } from './contacts';
 import { clientIdOf, clientRowMatches, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
-import { eachBatch } from './batches';
+import { eachBatch, type BatchSink } from './batches';
 import { contractsOfClient } from './contracts';
 import { eventsOfClient } from './events';
 import { readPage, readSearchPage } from './page';
@@ -91,9 +91,9 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
  * (lib/services/batches.ts), read through one cursor in the order of the index on the stored
  * folded name.
  */
-export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, write: (rows: ClientRow[]) => Promise<void>): Promise<void> {
+export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, sink: BatchSink<ClientRow>): Promise<void> {
   const { others, search } = await clientConditions(ctx, filters);
-  await eachBatch(ctx, clientListQuery(all(search ? [...others, clientsMatching(search)] : others)), write);
+  await eachBatch(ctx, clientListQuery(all(search ? [...others, clientsMatching(search)] : others)), sink);
 }
 
 export interface ClientDetails {

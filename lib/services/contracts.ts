@@ -5,7 +5,7 @@ import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract } from '../../models';
 import { findClient, findContract } from './lookup';
 import { contractRow, type ContractRow, type Listing } from './rows';
-import { eachBatch } from './batches';
+import { eachBatch, type BatchSink } from './batches';
 import { readPage } from './page';
 import type { ListQuery } from './list-query';
 import { cents, euros, money } from './validation';
@@ -59,8 +59,8 @@ export async function contractsOfClient(ctx: ServiceContext, clientId: number): 
 }
 
 /** Every contract the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
-export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, write: (rows: ContractRow[]) => Promise<void>): Promise<void> {
-  await eachBatch(ctx, contractListQuery(await contractConditions(ctx, filters)), write);
+export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, sink: BatchSink<ContractRow>): Promise<void> {
+  await eachBatch(ctx, contractListQuery(await contractConditions(ctx, filters)), sink);
 }
 
 /** What the contracts these filters select still owe, in euros ("1234.50"): summed by the database, whatever their number. */

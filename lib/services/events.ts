@@ -5,7 +5,7 @@ import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import { filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent, namedCondition } from './lookup';
 import { clientRow, eventRow, type ClientRow, type EventRow, type Listing } from './rows';
-import { eachBatch } from './batches';
+import { eachBatch, type BatchSink } from './batches';
 import { readPage } from './page';
 import type { ListQuery } from './list-query';
 import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
@@ -151,8 +151,8 @@ export async function eventsOfClient(ctx: ServiceContext, clientId: number): Pro
 }
 
 /** Every event the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
-export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, write: (rows: EventRow[]) => Promise<void>): Promise<void> {
-  await eachBatch(ctx, eventListQuery(whereOf(await eventSelection(ctx, filters))), write);
+export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, sink: BatchSink<EventRow>): Promise<void> {
+  await eachBatch(ctx, eventListQuery(whereOf(await eventSelection(ctx, filters))), sink);
 }
 
 function loadEvent(ctx: ServiceContext, ref: string): Promise<Event> {

@@ -1,3 +1,6 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { to as copyTo } from 'pg-copy-streams';
 import { DatabaseError, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 
 /**
@@ -35,6 +38,8 @@ interface PgClient {
     config: Statement & { name?: string; types: { getTypeParser(oid: number, format?: string): (text: string) => unknown } },
     done: (error: Error | null, result: { rows: object[] }) => void,
   ): void;
+  /** A COPY ... TO STDOUT (pg-copy-streams): the text it sends, as a stream. */
+  query(copy: ReturnType<typeof copyTo>): Readable;
   /** pg's record of the statements this connection has prepared, by name. */
   connection: { parsedStatements: Record<string, string> };
 }
@@ -144,6 +149,12 @@ export interface RawAccess {
   boundWhere(where: WhereOptions): Statement;
   /** Rows as plain objects; `prepared`: run as a named statement this connection keeps planned. */
   rows<T>(statement: Statement, prepared?: boolean): Promise<T[]>;
+  /**
+   * The text a `COPY ... TO STDOUT` sends, handed to `write` a chunk at a time, each written
+   * before more is read. If a write fails, the rest is read and dropped (the connection takes no
+   * other statement until the COPY has ended), then the write's error is thrown.
+   */
+  copyText(statement: string, write: (text: string) => Promise<void>): Promise<void>;
 }
 
 export function rawAccess(transaction: Transaction, model: ModelStatic<Model>): RawAccess {
@@ -161,13 +172,36 @@ export function rawAccess(transaction: Transaction, model: ModelStatic<Model>): 
     // Through pg's callback: its promise form kept each batch's rows alive long enough for V8
     // to move them to the old generation (40 MB more at the peak of 100,000 clients).
     new Promise<T[]>((resolve, reject) => client.query({ ...config, types }, (error, result) => (error ? reject(error) : resolve(result.rows as T[]))));
-  const rows = async <T>(statement: Statement, prepared = false) => {
+  const log = (statement: Statement) => {
     // Logged as Sequelize logs its own queries, when it is asked to (tests read the plans of these).
     const { logging, logQueryParameters } = (sequelize as unknown as { options: { logging?: unknown; logQueryParameters?: boolean } }).options;
     if (typeof logging === 'function') {
       const values = logQueryParameters && statement.values?.length ? `; ${JSON.stringify(statement.values)}` : '';
       (logging as (sql: string) => void)(`Executing (raw): ${statement.text}${values}`);
     }
+  };
+  const copyText = async (statement: string, write: (text: string) => Promise<void>) => {
+    log({ text: statement });
+    const decoder = new StringDecoder('utf8');
+    let failed: { error: unknown } | undefined;
+    try {
+      for await (const chunk of client.query(copyTo(statement))) {
+        // After a failed write the rest is read and dropped: the connection takes no other statement until the COPY has ended.
+        if (failed) continue;
+        try {
+          await write(decoder.write(chunk as Buffer));
+        } catch (error) {
+          failed = { error };
+        }
+      }
+    } catch (error) {
+      throw new DatabaseError(error as Error & { sql: string });
+    }
+    if (failed) throw failed.error;
+    await write(decoder.end());
+  };
+  const rows = async <T>(statement: Statement, prepared = false) => {
+    log(statement);
     try {
       if (!prepared) return await run<T>(statement);
       const { name, evicted } = statementName(client, statement.text);
@@ -200,5 +234,6 @@ export function rawAccess(transaction: Transaction, model: ModelStatic<Model>): 
       return { text: generator.whereQuery(where, { model, prefix: model.name, bindParam: generator.bindParam(values) }), values };
     },
     rows,
+    copyText,
   };
 }

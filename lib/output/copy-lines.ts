@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import type { CopySink } from '../services/batches';
+import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Column } from './render';
+
+/**
+ * The CSV and TSV lines of an export (`client list --all --format csv`) as the database writes
+ * them: `COPY (...) TO STDOUT` of the list's cells as their text, each line checked here and
+ * written as it is when every cell in it is plain (render.ts: one that no rule changes, most
+ * cells), or written from its cells by render.ts's rules when one is not. Reading 100,000 rows
+ * one by one through pg, and writing each cell through the rules, was most of an export's time.
+ *
+ * The database writes a cell as render.ts would write it if it is plain: the text of its value,
+ * `tel:` before a phone, yes or no for a flag, and a date in the local time of this process:
+ * PostgreSQL and Node.js both keep the IANA rules of time zones, and the process's zone is named
+ * to the database (processTimeZone) only after the database has written ten dates as this
+ * process does (the probe). A date before 1970 (where tz databases may keep different history)
+ * or from the year 9000, or infinity, comes as \x01 and its milliseconds since 1970 instead,
+ * which no line of plain cells holds, and render.ts writes it.
+ */
+
+export interface CopyLines {
+  /** Whether the database writes dates as this process does, in its time zone. */
+  probe: CopySink['probe'];
+  /** The COPY statement of the list's query (SELECT, condition and order) for this export. */
+  statement(list: string): string;
+  /** The lines of the records that `text` ends, which continues the text given before, and how many there are. */
+  lines(text: string): { text: string; count: number };
+  /** Throws if the text ended inside a record. */
+  end(): void;
+}
+
+const MILLISECONDS = '\u0001';
+const QUOTE = '"';
+const END = '\n';
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** A cell's text as the database writes it; NULL for an empty cell. */
+function cellSql(column: Column, timeZone: string): string {
+  const value = `q.${quoteIdentifier(column.key)}`;
+  switch (column.kind) {
+    case 'date':
+      return `CASE WHEN ${value} >= '1970-01-01 00:00+00' AND ${value} < '9000-01-01 00:00+00' THEN left((${value} AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16)
+                   ELSE E'\\x01' || floor(extract(epoch FROM ${value}) * 1000)::text END`;
+    case 'bool':
+      return `CASE WHEN ${value} THEN 'yes' WHEN NOT ${value} THEN 'no' END`;
+    case 'phone':
+      return `'tel:' || ${value}`;
+    default:
+      // An empty text is NULL, not the quoted "" COPY writes for it: the same empty cell.
+      return `nullif(${value}::text, '')`;
+  }
+}
+
+/** A cell's value as render.ts takes it, from the text the database wrote for it. */
+function cellValue(column: Column, text: string | null): unknown {
+  if (text === null || text === '') return null;
+  switch (column.kind) {
+    case 'date': {
+      if (text[0] !== MILLISECONDS) return text;
+      const milliseconds = Number(text.slice(1));
+      // Infinity, as pg reads it: a number, not a date.
+      return Number.isFinite(milliseconds) ? new Date(milliseconds) : milliseconds;
+    }
+    case 'bool':
+      return text === 'yes';
+    case 'phone':
+      return text.slice('tel:'.length);
+    default:
+      return text;
+  }
+}
+
+// An IANA zone name (Europe/Paris, UTC, Etc/GMT+5), not a POSIX rule (CET-1CEST), which
+// Node.js and PostgreSQL read differently.
+const ZONE_NAME = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * The name of the time zone Node.js writes local times in, as ICU finds it: TZ, or else the
+ * zone /etc/localtime links to. Not asked of Intl, whose date formats cost the process 5 MB.
+ * Undefined when there is no such name; the probe checks the rest.
+ */
+export function processTimeZone(): string | undefined {
+  let name = process.env.TZ?.replace(/^:/, '');
+  if (name === undefined) {
+    try {
+      const target = fs.readlinkSync('/etc/localtime');
+      const at = target.indexOf('zoneinfo/');
+      name = at < 0 ? undefined : target.slice(at + 'zoneinfo/'.length);
+    } catch {
+      name = undefined;
+    }
+  }
+  return name !== undefined && ZONE_NAME.test(name) ? name : undefined;
+}
+
+// Noon UTC on the first of January and of July, every twenty years: both sides of daylight
+// saving time, and rules as they changed.
+const PROBED = [1970, 1990, 2010, 2030, 2050].flatMap((year) => [Date.UTC(year, 0, 1, 12), Date.UTC(year, 6, 1, 12)]).map((time) => new Date(time));
+
+export function copyLines(columns: Column[], csv: boolean, timeZone: string): CopyLines {
+  const { separator, end } = delimiters(csv);
+  const separatorSql = csv ? `','` : `E'\\t'`;
+  const plainLine = new RegExp(`^${PLAIN_CELL_PATTERN}(?:${csv ? ',' : '\\t'}${PLAIN_CELL_PATTERN})*$`);
+  const written = (cells: (string | null)[]) => {
+    if (cells.length !== columns.length) throw new Error(`the database wrote ${cells.length} cells where the list has ${columns.length}`);
+    return cells.map((text, i) => delimitedCell(columns[i], cellValue(columns[i], text), csv)).join(separator);
+  };
+  /** The records of `all` from `from` on that it ends: their lines, how many, and where the rest begins. */
+  const records = (all: string, from: number) => {
+    let out = '';
+    let count = 0;
+    let at = from;
+    // Plain lines are written as runs of the text itself: `run` is where the current run began.
+    let run = from;
+    const endRun = () => {
+      if (at > run) out += csv ? all.slice(run, at).replaceAll(END, end) : all.slice(run, at);
+    };
+    // Where the next quote is: searched again only once passed, not for every line.
+    let quote = all.indexOf(QUOTE, from);
+    for (;;) {
+      const stop = all.indexOf(END, at);
+      if (stop < 0) break;
+      let cells: (string | null)[] | undefined;
+      let next = stop + 1;
+      if (quote < 0 || quote > stop) {
+        // No quoted cell: the line is its cells between separators.
+        const line = all.slice(at, stop);
+        if (!plainLine.test(line)) cells = line.split(separator).map((cell) => (cell === '' ? null : cell));
+      } else {
+        const record = quotedRecord(all, at, separator);
+        if (!record) break;
+        ({ cells, next } = record);
+        if (quote < next) quote = all.indexOf(QUOTE, next);
+      }
+      count++;
+      if (cells) {
+        endRun();
+        out += written(cells) + end;
+        run = next;
+      }
+      at = next;
+    }
+    endRun();
+    return { text: out, count, next: at };
+  };
+  let rest = '';
+  return {
+    probe: {
+      statement: `SELECT left((t AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16) FROM unnest(ARRAY[${PROBED.map((date) => quoteLiteral(date.toISOString())).join(', ')}]::timestamptz[]) WITH ORDINALITY AS p(t, n) ORDER BY n`,
+      expected: PROBED.map((date) => localDateTime(date)),
+    },
+    statement(list) {
+      const cells = columns.map((column) => cellSql(column, timeZone)).join(', ');
+      return `COPY (SELECT ${cells} FROM (${list}) q) TO STDOUT WITH (FORMAT csv, DELIMITER ${separatorSql}, QUOTE '"')`;
+    },
+    lines(text) {
+      // The record the text before left unfinished is read from the two joined; the rest of
+      // this text is read where it is, not copied. A record with a quoted cell, which may span
+      // lines, is read from all of both.
+      const first = text.indexOf(END);
+      const head = first < 0 ? '' : rest + text.slice(0, first + 1);
+      if (rest === '' || head.includes(QUOTE) || first < 0) {
+        const all = rest + text;
+        const read = records(all, 0);
+        rest = all.slice(read.next);
+        return read;
+      }
+      const joined = records(head, 0);
+      const read = records(text, first + 1);
+      rest = text.slice(read.next);
+      return { text: joined.text + read.text, count: joined.count + read.count };
+    },
+    end() {
+      if (rest !== '') throw new Error('the database ended its lines inside a record');
+    },
+  };
+}
+
+/**
+ * A record with quoted cells (a quote, a separator or a line break in a cell), read as COPY
+ * writes CSV: quotes around the cell, a quote inside doubled; undefined if the text ends first.
+ */
+function quotedRecord(text: string, at: number, separator: string): { cells: (string | null)[]; next: number } | undefined {
+  const cells: (string | null)[] = [];
+  let i = at;
+  for (;;) {
+    let cell: string | null;
+    if (text[i] === QUOTE) {
+      cell = '';
+      for (i++; ; ) {
+        const close = text.indexOf(QUOTE, i);
+        // A quote at the very end may be the first of a doubled one: wait for more text.
+        if (close < 0 || close === text.length - 1) return undefined;
+        cell += text.slice(i, close);
+        if (text[close + 1] !== QUOTE) {
+          i = close + 1;
+          break;
+        }
+        cell += QUOTE;
+        i = close + 2;
+      }
+    } else {
+      let stop = i;
+      while (stop < text.length && text[stop] !== separator && text[stop] !== END) stop++;
+      if (stop === text.length) return undefined;
+      cell = stop === i ? null : text.slice(i, stop);
+      i = stop;
+    }
+    cells.push(cell);
+    if (i >= text.length) return undefined;
+    if (text[i] === END) return { cells, next: i + 1 };
+    if (text[i] !== separator) throw new Error('the database wrote a cell this reader does not know');
+    i++;
+  }
+}

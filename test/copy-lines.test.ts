@@ -1,0 +1,191 @@
+import anyTest, { type TestFn } from 'ava';
+import { copyLines } from '../lib/output/copy-lines';
+import { render, type Column, type Row } from '../lib/output/render';
+import { rowStream } from '../lib/output/stream';
+import { CLIENT_FOLLOW_UP_COLUMNS } from '../lib/output/columns';
+import { eachClientBatch, listClients } from '../lib/services/clients';
+import { freshDatabase } from './helpers/database';
+import { runOk, shellHarness } from './helpers/shell';
+import { buildWorld, type World } from './helpers/world';
+
+/**
+ * Exports in CSV and TSV written from the lines the database writes (lib/output/copy-lines.ts):
+ * the same text as the rows written one by one by render.ts, whatever the cells hold and
+ * whatever the time zone, and the rows read one by one when the database would write the dates
+ * otherwise than this process.
+ */
+const test = anyTest as TestFn<{ w: World }>;
+
+test.before(async (t) => {
+  const w = await buildWorld(await freshDatabase());
+  // Every kind of cell a rule changes, among plain ones; dates on both sides of 1970, of
+  // daylight saving time in many zones, and beyond the year 9000.
+  await w.db.owner.query(`
+    INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+      SELECT (ARRAY['Plain ', E'Tab\\there ', E'Two\\nlines ', E'Carriage\\rreturn ', 'Say "cheese" ', 'Comma, semicolon; pipe| ',
+                    '=1+1 ', '+33 ', '-Minus ', '@At ', E'\\u202eevil ', E'zero\\u200bwidth ', E'\\u0001start ', '\\. ', 'Zoë 日本 ',
+                    E'\\uff1dfull ', ' leading '])[1 + i % 17] || i,
+             'copy' || i || '@copy.test', '+3361' || lpad(i::text, 7, '0'),
+             (ARRAY[NULL, '', 'Dupont;=cmd|calc', 'Plain Co', E'back\\\\slash'])[1 + i % 5], ${w.sales.id},
+             (ARRAY[timestamptz '1969-07-20 20:17:40.123456Z', '1970-01-01 00:00Z', '2026-03-29 00:59:59.999Z', '2026-03-29 01:00Z',
+                    '2026-10-25 00:30Z', '2026-11-01 06:30Z', '2026-04-05 15:45Z', '9500-06-01 12:00Z', '2040-07-01 12:34:56Z'])[1 + i % 9],
+             now(), 0
+        FROM generate_series(1, 2500) i;
+    ANALYZE clients;`);
+  t.context.w = w;
+});
+test.after.always(async (t) => {
+  await t.context.w?.db.drop();
+});
+
+/** The SQL texts the shell sends while `work` runs. */
+async function statementsOf(w: World, work: () => Promise<unknown>): Promise<string[]> {
+  const sequelize = w.db.sequelize as unknown as { options: { logging: unknown } };
+  const logging = sequelize.options.logging;
+  const statements: string[] = [];
+  sequelize.options.logging = (sql: string) => statements.push(sql);
+  try {
+    await work();
+  } finally {
+    sequelize.options.logging = logging;
+  }
+  return statements;
+}
+
+// Zones with daylight saving time north and south, half and quarter hours, and none.
+const ZONES = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Asia/Kathmandu', 'UTC'];
+
+test.serial('client list --all in CSV and TSV is the text of the whole list at once, from lines the database writes, in every time zone', async (t) => {
+  const { w } = t.context;
+  const before = process.env.TZ;
+  try {
+    for (const zone of ZONES) {
+      process.env.TZ = zone;
+      const shell = shellHarness(w.db, w.clock);
+      await shell.loginAs('sam@epic.test');
+      for (const format of ['csv', 'tsv']) {
+        const whole = await runOk(shell, `client list --limit 10000 --format ${format}`);
+        let streamed = '';
+        const statements = await statementsOf(w, async () => {
+          streamed = await runOk(shell, `client list --all --format ${format}`);
+        });
+        t.is(streamed, whole, `${zone} ${format}`);
+        t.true(
+          statements.some((sql) => sql.includes('COPY (SELECT')),
+          `${zone} ${format}: the database wrote the lines`,
+        );
+      }
+    }
+  } finally {
+    process.env.TZ = before;
+  }
+});
+
+test.serial('where the database would not write the dates as this process does (a zone it does not know, a POSIX rule), the rows are read one by one', async (t) => {
+  const { w } = t.context;
+  const before = process.env.TZ;
+  try {
+    for (const zone of ['Mars/Olympus_Mons', 'CET-1CEST,M3.5.0,M10.5.0/3']) {
+      process.env.TZ = zone;
+      const shell = shellHarness(w.db, w.clock);
+      await shell.loginAs('sam@epic.test');
+      const whole = await runOk(shell, 'client list --limit 10000 --format csv');
+      let streamed = '';
+      const statements = await statementsOf(w, async () => {
+        streamed = await runOk(shell, 'client list --all --format csv');
+      });
+      t.is(streamed, whole, zone);
+      t.false(
+        statements.some((sql) => sql.includes('COPY (SELECT')),
+        zone,
+      );
+      t.true(
+        statements.some((sql) => sql.includes('DECLARE epic_export')),
+        zone,
+      );
+    }
+  } finally {
+    process.env.TZ = before;
+  }
+});
+
+test.serial('a write that fails in the middle of the lines stops the export with its error, and the connection is left ready for the next statement', async (t) => {
+  const { w } = t.context;
+  const before = process.env.TZ;
+  process.env.TZ = 'UTC';
+  let writes = 0;
+  const stream = rowStream(
+    CLIENT_FOLLOW_UP_COLUMNS,
+    { format: 'csv', color: false, truncate: false },
+    {
+      open: () => false,
+      write: () => {
+        writes++;
+        if (writes === 2) throw new Error('disk full');
+      },
+    },
+  );
+  t.truthy(stream.copy, 'the lines are asked of the database');
+  await t.throwsAsync(
+    w.as(w.sales, (s) => eachClientBatch(s, {}, { copy: stream.copy, write: (rows) => stream.write(rows as unknown as Row[]) })),
+    { message: 'disk full' },
+  );
+  // Written as it was asked: header and first chunk, then the failure; nothing after it.
+  t.is(writes, 2);
+  const again = await w.as(w.sales, (s) => listClients(s, { limit: 3 }));
+  t.is(again.rows.length, 3);
+  process.env.TZ = before;
+});
+
+/** The lines copyLines writes for `text`, given in pieces cut at `cuts`. */
+function linesOf(columns: Column[], csv: boolean, text: string, cuts: number[]): { text: string; count: number } {
+  const lines = copyLines(columns, csv, 'UTC');
+  let out = '';
+  let count = 0;
+  let from = 0;
+  for (const cut of [...cuts, text.length]) {
+    const read = lines.lines(text.slice(from, cut));
+    out += read.text;
+    count += read.count;
+    from = cut;
+  }
+  lines.end();
+  return { text: out, count };
+}
+
+test('lines are read whole wherever the text is cut: quoted cells over several lines, doubled quotes, dates in milliseconds', (t) => {
+  const columns: Column[] = [
+    { key: 'id', header: 'ID', kind: 'number' },
+    { key: 'name', header: 'Name' },
+    { key: 'phone', header: 'Phone', kind: 'phone' },
+    { key: 'signed', header: 'Signed', kind: 'bool' },
+    { key: 'at', header: 'At', kind: 'date' },
+  ];
+  for (const csv of [true, false]) {
+    const separator = csv ? ',' : '\t';
+    // As COPY writes CSV: a cell with a separator, a quote or a line break quoted, its quotes doubled.
+    const text = [
+      ['1', 'Plain', 'tel:+33612345678', 'yes', '2026-01-02 03:04'],
+      ['2', `"Two\nlines${separator} ""quoted"""`, '', 'no', ''],
+      ['3', '=cmd', 'tel:06 12', 'yes', '\u0001-14182940000'],
+      ['-4', 'Zoë 日本', '', '', '\u0001Infinity'],
+      ['5', '""', '', '', ''],
+    ]
+      .map((cells) => `${cells.join(separator)}\n`)
+      .join('');
+    const rows: Row[] = [
+      { id: 1, name: 'Plain', phone: '+33612345678', signed: true, at: '2026-01-02 03:04' },
+      { id: 2, name: `Two\nlines${separator} "quoted"`, phone: null, signed: false, at: null },
+      { id: 3, name: '=cmd', phone: '06 12', signed: true, at: new Date(-14182940000) },
+      { id: -4, name: 'Zoë 日本', phone: null, signed: null, at: Infinity },
+      { id: 5, name: '', phone: null, signed: null, at: null },
+    ];
+    const expected = render({ kind: 'list', columns, rows, total: rows.length }, { format: csv ? 'csv' : 'tsv', color: false, truncate: false, continuing: true });
+    t.deepEqual(linesOf(columns, csv, text, []), { text: expected, count: 5 });
+    for (let cut = 1; cut < text.length; cut++) {
+      const read = linesOf(columns, csv, text, [cut]);
+      if (read.text !== expected) t.fail(`${csv ? 'csv' : 'tsv'} cut at ${cut}`);
+    }
+  }
+  t.throws(() => linesOf(columns, true, '1,"open', []), { message: /inside a record/ });
+});
