@@ -1,5 +1,6 @@
 import anyTest, { type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
+import { withAdmin } from './helpers/database';
 import { loggedInShell, parseTsv, runOk } from './helpers/shell';
 import { worldPerFile, type World } from './helpers/world';
 
@@ -109,8 +110,11 @@ test.serial("the database keeps a client's last contact as interactions are chan
   const owner = (sql: string) => w.db.owner.query(sql);
   await owner(`UPDATE client_contacts SET "at" = '2026-05-01T08:00:00Z' WHERE note = 'Second call'`);
   t.is(await lastContact('Lena Latest'), '2026-05-02T08:00:00.000Z');
-  await owner(`UPDATE client_contacts SET "clientId" = (SELECT id FROM clients WHERE "fullName" = 'Kevin Casey') WHERE note = 'First call'`);
+  await runOk(sam, 'client create --name Moritz Moved --email moritz@moved.test --phone 0612121277');
+  t.is(await lastContact('Moritz Moved'), null);
+  await owner(`UPDATE client_contacts SET "clientId" = (SELECT id FROM clients WHERE "fullName" = 'Moritz Moved') WHERE note = 'First call'`);
   t.is(await lastContact('Lena Latest'), '2026-05-01T08:00:00.000Z');
+  t.is(await lastContact('Moritz Moved'), '2026-05-02T08:00:00.000Z', 'the client it moved to');
   await owner(`DELETE FROM client_contacts WHERE note = 'Second call'`);
   t.is(await lastContact('Lena Latest'), null);
   t.deepEqual(await clientHistory(), before);
@@ -118,4 +122,45 @@ test.serial("the database keeps a client's last contact as interactions are chan
   // A client deleted with its log.
   await runOk(sam, 'client delete Lena Latest --yes');
   t.is(await sam.run('client show Lena Latest'), 1);
+  t.regex(sam.stderr.text(), /no client/i);
+  // The whole log emptied (as the owner, in a transaction undone after).
+  await withAdmin(w.db.ownerUrl, async (c) => {
+    await c.query('BEGIN');
+    await c.query('TRUNCATE client_contacts');
+    const { rows } = await c.query(`SELECT count(*)::int AS n FROM clients WHERE "lastContactAt" IS NOT NULL`);
+    await c.query('ROLLBACK');
+    t.deepEqual(rows, [{ n: 0 }]);
+  });
+});
+
+test.serial('two interactions logged at once for a client leave the later one as its last contact, whichever commits first', async (t) => {
+  const { w } = t.context;
+  const lastContact = async () =>
+    (await w.db.owner.query<{ at: Date | null }>(`SELECT "lastContactAt" AS at FROM clients WHERE id = ${w.otherProspect.id}`, { type: QueryTypes.SELECT }))[0].at?.toISOString();
+  const insert = (at: string) => `INSERT INTO client_contacts ("clientId", "collaboratorId", "at", note) VALUES (${w.otherProspect.id}, ${w.manager.id}, '${at}', 'at once')`;
+  for (const [first, second] of [
+    ['2026-07-10T10:00:00Z', '2026-07-10T09:00:00Z'],
+    ['2026-07-11T09:00:00Z', '2026-07-11T10:00:00Z'],
+  ]) {
+    await withAdmin(w.db.ownerUrl, (a) =>
+      withAdmin(w.db.ownerUrl, async (b) => {
+        await a.query('BEGIN');
+        await b.query('BEGIN');
+        await a.query(insert(first));
+        // Waits for the first transaction, which holds the client: until the server says so.
+        const waiting = b.query(insert(second));
+        const bPid = (b as unknown as { processID: number }).processID;
+        for (let tries = 0; ; tries++) {
+          const { rows } = await a.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [bPid]);
+          if (rows[0]?.wait_event_type === 'Lock') break;
+          if (tries > 100) throw new Error('the second interaction never waited for the first');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await a.query('COMMIT');
+        await waiting;
+        await b.query('COMMIT');
+      }),
+    );
+    t.is(await lastContact(), [first, second].sort()[1].replace('Z', '.000Z'));
+  }
 });

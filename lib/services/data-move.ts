@@ -144,7 +144,7 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
       counts[part.name] += part.lines.length;
     }
   }
-  // Columns the triggers would have kept (a contract's salesperson), which an older file lacks.
+  // Columns the triggers would have kept (a contract's salesperson, a client's last contact), which an older file lacks.
   await selectRows(tx, 'SELECT epic_derive_columns()');
   for (const table of tables) {
     await selectRows(tx, `ALTER TABLE ${quote(table)} ENABLE TRIGGER USER`);
