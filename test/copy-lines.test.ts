@@ -52,15 +52,25 @@ async function statementsOf(w: World, work: () => Promise<unknown>): Promise<str
   return statements;
 }
 
+/** Runs `work` with the process in `zone` (TZ), then as it was. */
+async function inTimeZone<T>(zone: string, work: () => Promise<T>): Promise<T> {
+  const before = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}
+
 // Zones with daylight saving time north and south, half and quarter hours, and none.
 const ZONES = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Asia/Kathmandu', 'UTC'];
 
 test.serial('client list --all in CSV and TSV is the text of the whole list at once, from lines the database writes, in every time zone', async (t) => {
   const { w } = t.context;
-  const before = process.env.TZ;
-  try {
-    for (const zone of ZONES) {
-      process.env.TZ = zone;
+  for (const zone of ZONES) {
+    await inTimeZone(zone, async () => {
       const shell = shellHarness(w.db, w.clock);
       await shell.loginAs('sam@epic.test');
       for (const format of ['csv', 'tsv']) {
@@ -75,18 +85,14 @@ test.serial('client list --all in CSV and TSV is the text of the whole list at o
           `${zone} ${format}: the database wrote the lines`,
         );
       }
-    }
-  } finally {
-    process.env.TZ = before;
+    });
   }
 });
 
 test.serial('where the database would not write the dates as this process does (a zone it does not know, a POSIX rule), the rows are read one by one', async (t) => {
   const { w } = t.context;
-  const before = process.env.TZ;
-  try {
-    for (const zone of ['Mars/Olympus_Mons', 'CET-1CEST,M3.5.0,M10.5.0/3']) {
-      process.env.TZ = zone;
+  for (const zone of ['Mars/Olympus_Mons', 'CET-1CEST,M3.5.0,M10.5.0/3']) {
+    await inTimeZone(zone, async () => {
       const shell = shellHarness(w.db, w.clock);
       await shell.loginAs('sam@epic.test');
       const whole = await runOk(shell, 'client list --limit 10000 --format csv');
@@ -103,38 +109,53 @@ test.serial('where the database would not write the dates as this process does (
         statements.some((sql) => sql.includes('DECLARE epic_export')),
         zone,
       );
-    }
-  } finally {
-    process.env.TZ = before;
+    });
   }
+});
+
+test.serial('a probe answered otherwise than this process expects (one date an hour off) reads the rows one by one, the same text', async (t) => {
+  const { w } = t.context;
+  await inTimeZone('Europe/Paris', async () => {
+    let text = '';
+    const stream = rowStream(CLIENT_FOLLOW_UP_COLUMNS, { format: 'csv', color: false, truncate: false }, { open: () => false, write: (chunk) => void (text += chunk) });
+    const { probe } = stream.copy!;
+    const expected = [...probe.expected];
+    expected[0] = expected[0].replace(/ (\d\d):/, (_, hour: string) => ` ${String((Number(hour) + 1) % 24).padStart(2, '0')}:`);
+    t.not(expected[0], probe.expected[0]);
+    const statements = await statementsOf(w, () =>
+      w.as(w.sales, (s) => eachClientBatch(s, {}, { copy: { ...stream.copy!, probe: { ...probe, expected } }, write: (rows) => stream.write(rows as unknown as Row[]) })),
+    );
+    t.false(statements.some((sql) => sql.includes('COPY (SELECT')));
+    const whole = await w.as(w.sales, (s) => listClients(s, { limit: 10000 }));
+    t.is(text, render({ kind: 'list', columns: CLIENT_FOLLOW_UP_COLUMNS, rows: whole.rows as unknown as Row[], total: whole.rows.length }, { format: 'csv', color: false, truncate: false }));
+  });
 });
 
 test.serial('a write that fails in the middle of the lines stops the export with its error, and the connection is left ready for the next statement', async (t) => {
   const { w } = t.context;
-  const before = process.env.TZ;
-  process.env.TZ = 'UTC';
-  let writes = 0;
-  const stream = rowStream(
-    CLIENT_FOLLOW_UP_COLUMNS,
-    { format: 'csv', color: false, truncate: false },
-    {
-      open: () => false,
-      write: () => {
-        writes++;
-        if (writes === 2) throw new Error('disk full');
+  await inTimeZone('UTC', async () => {
+    let writes = 0;
+    const stream = rowStream(
+      CLIENT_FOLLOW_UP_COLUMNS,
+      { format: 'csv', color: false, truncate: false },
+      {
+        open: () => false,
+        write: () => {
+          writes++;
+          if (writes === 2) throw new Error('disk full');
+        },
       },
-    },
-  );
-  t.truthy(stream.copy, 'the lines are asked of the database');
-  await t.throwsAsync(
-    w.as(w.sales, (s) => eachClientBatch(s, {}, { copy: stream.copy, write: (rows) => stream.write(rows as unknown as Row[]) })),
-    { message: 'disk full' },
-  );
-  // Written as it was asked: header and first chunk, then the failure; nothing after it.
-  t.is(writes, 2);
-  const again = await w.as(w.sales, (s) => listClients(s, { limit: 3 }));
-  t.is(again.rows.length, 3);
-  process.env.TZ = before;
+    );
+    t.truthy(stream.copy, 'the lines are asked of the database');
+    await t.throwsAsync(
+      w.as(w.sales, (s) => eachClientBatch(s, {}, { copy: stream.copy, write: (rows) => stream.write(rows as unknown as Row[]) })),
+      { message: 'disk full' },
+    );
+    // Written as it was asked: header and first chunk, then the failure; nothing after it.
+    t.is(writes, 2);
+    const again = await w.as(w.sales, (s) => listClients(s, { limit: 3 }));
+    t.is(again.rows.length, 3);
+  });
 });
 
 /** The lines copyLines writes for `text`, given in pieces cut at `cuts`. */

@@ -10,12 +10,14 @@ import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Colu
  * one by one through pg, and writing each cell through the rules, was most of an export's time.
  *
  * The database writes a cell as render.ts would write it if it is plain: the text of its value,
- * `tel:` before a phone, yes or no for a flag, and a date in the local time of this process:
- * PostgreSQL and Node.js both keep the IANA rules of time zones, and the process's zone is named
- * to the database (processTimeZone) only after the database has written ten dates as this
- * process does (the probe). A date before 1970 (where tz databases may keep different history)
- * or from the year 9000, or infinity, comes as \x01 and its milliseconds since 1970 instead,
- * which no line of plain cells holds, and render.ts writes it.
+ * `tel:` before a phone, yes or no for a flag, and a date in the local time of this process.
+ * PostgreSQL and Node.js both keep the IANA rules of time zones, but each its own copy, of its
+ * own release: the process's zone is named to the database (processTimeZone) only after the
+ * database has written, exactly as this process does, the minute before and the minute of every
+ * change of the zone's offset from 1970 to 2060 that Node.js knows, and the middle of every month
+ * (the probe; a change that only the database knows shows in a month's middle or at Node.js's
+ * changes). A date outside those years, or infinity, comes as \x01 and its milliseconds since
+ * 1970 instead, which no line of plain cells holds, and render.ts writes it.
  */
 
 export interface CopyLines {
@@ -29,19 +31,27 @@ export interface CopyLines {
   end(): void;
 }
 
-const MILLISECONDS = '\u0001';
+/** Marks a date sent as its milliseconds since 1970, for render.ts to write. */
+const EPOCH_MS_MARK = '\u0001';
 const QUOTE = '"';
 const END = '\n';
 
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
+// The years whose dates the database writes itself: those the probe asks about.
+const PROBED_FROM = '1970-01-01 00:00+00';
+const PROBED_UNTIL = '2060-01-01 00:00+00';
+
+/** A timestamp as render.ts writes it in local time (YYYY-MM-DD HH:MM), written by the database in `timeZone`. */
+const localTimeSql = (value: string, timeZone: string) => `left((${value} AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16)`;
+
 /** A cell's text as the database writes it; NULL for an empty cell. */
 function cellSql(column: Column, timeZone: string): string {
   const value = `q.${quoteIdentifier(column.key)}`;
   switch (column.kind) {
     case 'date':
-      return `CASE WHEN ${value} >= '1970-01-01 00:00+00' AND ${value} < '9000-01-01 00:00+00' THEN left((${value} AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16)
+      return `CASE WHEN ${value} >= '${PROBED_FROM}' AND ${value} < '${PROBED_UNTIL}' THEN ${localTimeSql(value, timeZone)}
                    ELSE E'\\x01' || floor(extract(epoch FROM ${value}) * 1000)::text END`;
     case 'bool':
       return `CASE WHEN ${value} THEN 'yes' WHEN NOT ${value} THEN 'no' END`;
@@ -58,7 +68,7 @@ function cellValue(column: Column, text: string | null): unknown {
   if (text === null || text === '') return null;
   switch (column.kind) {
     case 'date': {
-      if (text[0] !== MILLISECONDS) return text;
+      if (text[0] !== EPOCH_MS_MARK) return text;
       const milliseconds = Number(text.slice(1));
       // Infinity, as pg reads it: a number, not a date.
       return Number.isFinite(milliseconds) ? new Date(milliseconds) : milliseconds;
@@ -78,7 +88,8 @@ const ZONE_NAME = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 
 /**
  * The name of the time zone Node.js writes local times in, as ICU finds it: TZ, or else the
- * zone /etc/localtime links to. Not asked of Intl, whose date formats cost the process 5 MB.
+ * zone /etc/localtime links to. Not asked of Intl (as ics.ts and validation.ts do, once a
+ * command): loading its date formats cost an export 5 MB of its peak memory.
  * Undefined when there is no such name; the probe checks the rest.
  */
 export function processTimeZone(): string | undefined {
@@ -95,9 +106,48 @@ export function processTimeZone(): string | undefined {
   return name !== undefined && ZONE_NAME.test(name) ? name : undefined;
 }
 
-// Noon UTC on the first of January and of July, every twenty years: both sides of daylight
-// saving time, and rules as they changed.
-const PROBED = [1970, 1990, 2010, 2030, 2050].flatMap((year) => [Date.UTC(year, 0, 1, 12), Date.UTC(year, 6, 1, 12)]).map((time) => new Date(time));
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The probe for this process's time zone: the minute before and the minute of each change of
+ * its UTC offset, found a day at a time then to the minute, and noon on the 15th of every month,
+ * as the database writes them and as this process does. Made once for each zone (8 ms), as the
+ * shell runs many exports.
+ */
+const probes = new Map<string, CopySink['probe']>();
+function probeFor(timeZone: string): CopySink['probe'] {
+  const kept = probes.get(timeZone);
+  if (kept) return kept;
+  const date = new Date();
+  const offset = (time: number) => {
+    date.setTime(time);
+    return date.getTimezoneOffset();
+  };
+  const instants: number[] = [];
+  const from = Date.parse(PROBED_FROM);
+  const until = Date.parse(PROBED_UNTIL);
+  let previous = offset(from);
+  for (let day = from + DAY; day < until; day += DAY) {
+    const current = offset(day);
+    if (current === previous) continue;
+    let [before, after] = [day - DAY, day];
+    while (after - before > MINUTE) {
+      const middle = before + Math.floor((after - before) / 2 / MINUTE) * MINUTE;
+      if (offset(middle) === previous) before = middle;
+      else after = middle;
+    }
+    instants.push(after - MINUTE, after);
+    previous = current;
+  }
+  for (const month = new Date(from); month.getTime() < until; month.setUTCMonth(month.getUTCMonth() + 1)) instants.push(month.getTime() + 14 * DAY + 12 * 60 * MINUTE);
+  const probe = {
+    statement: `SELECT ${localTimeSql('to_timestamp(p.ms / 1000.0)', timeZone)} FROM unnest(ARRAY[${instants.join(', ')}]::bigint[]) WITH ORDINALITY AS p(ms, n) ORDER BY p.n`,
+    expected: instants.map((time) => localDateTime(new Date(time))),
+  };
+  probes.set(timeZone, probe);
+  return probe;
+}
 
 export function copyLines(columns: Column[], csv: boolean, timeZone: string): CopyLines {
   const { separator, end } = delimiters(csv);
@@ -147,10 +197,7 @@ export function copyLines(columns: Column[], csv: boolean, timeZone: string): Co
   };
   let rest = '';
   return {
-    probe: {
-      statement: `SELECT left((t AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16) FROM unnest(ARRAY[${PROBED.map((date) => quoteLiteral(date.toISOString())).join(', ')}]::timestamptz[]) WITH ORDINALITY AS p(t, n) ORDER BY n`,
-      expected: PROBED.map((date) => localDateTime(date)),
-    },
+    probe: probeFor(timeZone),
     statement(list) {
       const cells = columns.map((column) => cellSql(column, timeZone)).join(', ');
       return `COPY (SELECT ${cells} FROM (${list}) q) TO STDOUT WITH (FORMAT csv, DELIMITER ${separatorSql}, QUOTE '"')`;

@@ -105,10 +105,11 @@ function toJson(columns: Column[], row: Row): Row {
 // ----- TSV and CSV -----------------------------------------------------------------------------
 
 // OWASP CSV injection: a spreadsheet runs a cell starting with one of these (or their full-width
-// forms) as a formula. csv-stringify's `escape_formulas` neutralises a cell starting with one;
-// a separator followed by one starts a new cell in a spreadsheet that splits on it (`Dupont;=1+1`
-// with `;` as separator), so a quote goes after such a separator too.
-const FORMULA_AFTER_SEPARATOR = /([,;|\t\uff0c\uff1b])(\s*)(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])/g;
+// forms) as a formula. csv-stringify's `escape_formulas` neutralises a cell starting with one
+// with a leading quote; a separator followed by one starts a new cell in a spreadsheet that
+// splits on it (`Dupont;=1+1` with `;` as separator), so a quote goes after such a separator too.
+const FORMULA_STARTS = '=+\\-@\\t\\r\\uff1d\\uff0b\\uff0d\\uff20';
+const FORMULA_AFTER_SEPARATOR = new RegExp(`([,;|\\t\\uff0c\\uff1b])(\\s*)(?=[${FORMULA_STARTS}])`, 'g');
 
 function spreadsheetCell(column: Column, text: string, multiline: boolean): string {
   // A phone number keeps its digits and its +: RFC 3966 form, which no spreadsheet evaluates.
@@ -123,8 +124,6 @@ interface Block {
   rows: Row[];
 }
 
-// A cell starting with one of these is a formula to a spreadsheet: it gets a leading quote.
-const FORMULA_STARTS = '=+\\-@\\t\\r\\uff1d\\uff0b\\uff0d\\uff20';
 const STARTS_FORMULA = new RegExp(`^[${FORMULA_STARTS}]`);
 const CSV_QUOTED = /[",\r\n]/;
 

@@ -44,21 +44,21 @@ export function rowStream(columns: Column[], target: Target, output: LineOutput)
   };
   const timeZone = processTimeZone();
   const csv = target.format === 'csv';
-  const lines = timeZone && (csv || target.format === 'tsv') ? copyLines(columns, csv, timeZone) : undefined;
+  const copyReader = timeZone && (csv || target.format === 'tsv') ? copyLines(columns, csv, timeZone) : undefined;
   let chunks = 0;
-  const copy: CopySink | undefined = lines && {
-    probe: lines.probe,
-    statement: (list) => lines.statement(list),
+  const copy: CopySink | undefined = copyReader && {
+    probe: copyReader.probe,
+    statement: copyReader.statement,
     async write(text) {
       if (++chunks % CHUNKS_PER_COLLECTION === 0) collectYoungGeneration();
-      const done = lines.lines(text);
+      const done = copyReader.lines(text);
       if (done.count === 0) return;
       // The header line, as the whole list has it, before the first line.
       if (rows === 0) await emit([]);
       rows += done.count;
       await output.write(done.text);
     },
-    end: () => lines.end(),
+    end: copyReader.end,
   };
   return {
     copy,

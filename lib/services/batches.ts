@@ -6,6 +6,10 @@ import { rawAccess, type ListQuery } from './list-query';
  * CSV and TSV as the text of one COPY of the list's cells (lib/output/copy-lines.ts), otherwise
  * through a cursor, BATCH plain rows at a time whose keys are the list's columns. No model
  * instances, no count, and memory that does not grow with the rows.
+ *
+ * The COPY is the one place a service hands on text rather than plain rows: its statement and
+ * probe come from the output module, which writes the lines, and only run here. Writing 100,000
+ * rows from the database's lines took half the time of reading them one by one.
  */
 
 /**
@@ -36,9 +40,10 @@ export async function eachBatch<T>(tx: Tx, query: ListQuery, sink: BatchSink<T>)
   const { inlineWhere, rows: rowsOf, copyText } = rawAccess(tx.transaction, query.model);
   const run = <R>(text: string) => rowsOf<R>({ text });
   const list = `${query.select} ${inlineWhere(query.where)} ${query.orderBy}`;
-  if (sink.copy && (await answers(run, sink.copy.probe))) {
-    await copyText(sink.copy.statement(list), (text) => sink.copy!.write(text));
-    sink.copy.end();
+  const { copy } = sink;
+  if (copy && (await answers(run, copy.probe))) {
+    await copyText(copy.statement(list), (text) => copy.write(text));
+    copy.end();
     return;
   }
   await run(`DECLARE epic_export NO SCROLL CURSOR FOR ${list}`);
@@ -59,17 +64,21 @@ export async function eachBatch<T>(tx: Tx, query: ListQuery, sink: BatchSink<T>)
 }
 
 /**
- * Whether the database answers the probe as expected. Asked inside a savepoint: an error (a
- * setting the database does not know) leaves the transaction as it was, and is a no.
+ * Whether the database answers the probe as expected. Asked inside a savepoint: a value it does
+ * not know (a time zone's name, SQLSTATE 22023) is a no that leaves the transaction as it was;
+ * any other error is the command's.
  */
 async function answers(run: <R>(text: string) => Promise<R[]>, probe: CopySink['probe']): Promise<boolean> {
   await run('SAVEPOINT epic_probe');
+  let rows: Record<string, unknown>[];
   try {
-    const rows = await run<Record<string, unknown>>(probe.statement);
-    await run('RELEASE SAVEPOINT epic_probe');
-    return JSON.stringify(rows.map((row) => Object.values(row)[0])) === JSON.stringify(probe.expected);
-  } catch {
+    rows = await run<Record<string, unknown>>(probe.statement);
+  } catch (error) {
+    if ((error as { parent?: { code?: string } }).parent?.code !== '22023') throw error;
     await run('ROLLBACK TO SAVEPOINT epic_probe');
+    await run('RELEASE SAVEPOINT epic_probe');
     return false;
   }
+  await run('RELEASE SAVEPOINT epic_probe');
+  return rows.length === probe.expected.length && rows.every((row, i) => Object.values(row)[0] === probe.expected[i]);
 }

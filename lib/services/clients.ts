@@ -87,9 +87,8 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
 }
 
 /**
- * Every client the filters match, in the list's order, handed to `write` a batch at a time
- * (lib/services/batches.ts), read through one cursor in the order of the index on the stored
- * folded name.
+ * Every client the filters match, in the list's order (the index on the stored folded name), to
+ * the sink: the text of one COPY, or plain rows a batch at a time (lib/services/batches.ts).
  */
 export async function eachClientBatch(ctx: ServiceContext, filters: ClientFilters, sink: BatchSink<ClientRow>): Promise<void> {
   const { others, search } = await clientConditions(ctx, filters);

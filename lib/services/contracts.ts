@@ -58,7 +58,7 @@ export async function contractsOfClient(ctx: ServiceContext, clientId: number): 
   return (await readPage<ContractRow>(ctx, contractListQuery({ clientId }), undefined)).rows;
 }
 
-/** Every contract the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
+/** Every contract the filters match, in the list's order, to the sink (lib/services/batches.ts). */
 export async function eachContractBatch(ctx: ServiceContext, filters: ContractFilters, sink: BatchSink<ContractRow>): Promise<void> {
   await eachBatch(ctx, contractListQuery(await contractConditions(ctx, filters)), sink);
 }

@@ -150,7 +150,7 @@ export async function eventsOfClient(ctx: ServiceContext, clientId: number): Pro
   return (await readPage<EventRow>(ctx, { ...query, orderBy: 'ORDER BY "Event"."contractId"' }, undefined)).rows;
 }
 
-/** Every event the filters match, in the list's order, a batch at a time (lib/services/batches.ts). */
+/** Every event the filters match, in the list's order, to the sink (lib/services/batches.ts). */
 export async function eachEventBatch(ctx: ServiceContext, filters: EventFilters, sink: BatchSink<EventRow>): Promise<void> {
   await eachBatch(ctx, eventListQuery(whereOf(await eventSelection(ctx, filters))), sink);
 }
