@@ -118,6 +118,27 @@ export async function hideInHistory(queryInterface: QueryInterface, transaction:
   await queryInterface.sequelize.query(definition.replace(from, to), { transaction });
 }
 
+/**
+ * A migration of `up` and `down` SQL that also hides columns from the history (or shows them
+ * again when undone): the history trigger's list goes from `before` to `after`.
+ */
+export function hidingInHistory(upSql: string, downSql: string, before: string, after: string) {
+  return {
+    async up(queryInterface: QueryInterface): Promise<void> {
+      await queryInterface.sequelize.transaction(async (transaction) => {
+        await hideInHistory(queryInterface, transaction, before, after);
+        await queryInterface.sequelize.query(upSql, { transaction });
+      });
+    },
+    async down(queryInterface: QueryInterface): Promise<void> {
+      await queryInterface.sequelize.transaction(async (transaction) => {
+        await queryInterface.sequelize.query(downSql, { transaction });
+        await hideInHistory(queryInterface, transaction, after, before);
+      });
+    },
+  };
+}
+
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {
     await hideInHistory(queryInterface, transaction, HIDDEN_BEFORE, HIDDEN_AFTER);

@@ -1,6 +1,5 @@
-import type { QueryInterface } from 'sequelize';
 // The history trigger's list of columns it never records, as that migration left it.
-import { HIDDEN_AFTER as HIDDEN_BEFORE, hideInHistory } from './20261130000500-list-plans-by-owner';
+import { HIDDEN_AFTER as HIDDEN_BEFORE, hidingInHistory } from './20261130000500-list-plans-by-owner';
 
 /**
  * Clients keep their folded name, "foldedName" (epic_fold of "fullName", generated and stored
@@ -26,16 +25,4 @@ const DOWN = `
   CREATE INDEX clients_name_fold_order_idx ON clients (epic_fold("fullName"), id);
   ALTER TABLE clients DROP COLUMN "foldedName";`;
 
-export async function up(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.transaction(async (transaction) => {
-    await hideInHistory(queryInterface, transaction, HIDDEN_BEFORE, HIDDEN_AFTER);
-    await queryInterface.sequelize.query(UP, { transaction });
-  });
-}
-
-export async function down(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.transaction(async (transaction) => {
-    await queryInterface.sequelize.query(DOWN, { transaction });
-    await hideInHistory(queryInterface, transaction, HIDDEN_AFTER, HIDDEN_BEFORE);
-  });
-}
+export const { up, down } = hidingInHistory(UP, DOWN, HIDDEN_BEFORE, HIDDEN_AFTER);

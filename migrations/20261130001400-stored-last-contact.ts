@@ -1,6 +1,5 @@
-import type { QueryInterface } from 'sequelize';
 // The history trigger's hidden columns and the derived columns' body, as the migrations before left them.
-import { DERIVE_SALES_CONTACTS, hideInHistory } from './20261130000500-list-plans-by-owner';
+import { DERIVE_SALES_CONTACTS, hidingInHistory } from './20261130000500-list-plans-by-owner';
 import { HIDDEN_AFTER as HIDDEN_BEFORE } from './20261130001300-stored-folded-client-name';
 
 /**
@@ -74,16 +73,4 @@ const DOWN = `
   DROP FUNCTION epic_keep_last_contact(), epic_set_last_contact(int);
   ALTER TABLE clients DROP COLUMN "lastContactAt";`;
 
-export async function up(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.transaction(async (transaction) => {
-    await hideInHistory(queryInterface, transaction, HIDDEN_BEFORE, HIDDEN_AFTER);
-    await queryInterface.sequelize.query(UP, { transaction });
-  });
-}
-
-export async function down(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.transaction(async (transaction) => {
-    await queryInterface.sequelize.query(DOWN, { transaction });
-    await hideInHistory(queryInterface, transaction, HIDDEN_AFTER, HIDDEN_BEFORE);
-  });
-}
+export const { up, down } = hidingInHistory(UP, DOWN, HIDDEN_BEFORE, HIDDEN_AFTER);
