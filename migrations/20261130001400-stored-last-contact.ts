@@ -29,10 +29,12 @@ const deriveColumns = (body: string) => `CREATE OR REPLACE FUNCTION epic_derive_
 const UP = `
   ALTER TABLE clients ADD COLUMN "lastContactAt" timestamptz;
 
-  -- The client is locked first and its log read after, in a statement of its own (a function
-  -- that is not STABLE takes a new snapshot for each): of two interactions logged at once for a
-  -- client, the second waits for the first and sees it, where one statement would have read the
-  -- log before waiting and written back the older time. Written only when it changes.
+  -- The client is locked first and its log read after, in a statement of its own (in READ
+  -- COMMITTED, which commands use, a function that is not STABLE takes a new snapshot for each):
+  -- of two interactions logged at once for a client, the second waits for the first and sees it,
+  -- where one statement would have read the log before waiting and written back the older time.
+  -- (In REPEATABLE READ the second fails with a serialization error instead.) Written only when
+  -- it changes.
   CREATE FUNCTION epic_set_last_contact(p_client int) RETURNS void LANGUAGE plpgsql ${DEFINER} AS $$
   BEGIN
     PERFORM 1 FROM clients WHERE id = p_client FOR NO KEY UPDATE;
@@ -49,7 +51,7 @@ const UP = `
       UPDATE clients SET "lastContactAt" = NULL WHERE "lastContactAt" IS NOT NULL;
       RETURN NULL;
     END IF;
-    -- An interaction moved to another client changes two: locked in id order, as by everyone.
+    -- An interaction moved to another client changes two: within a row, locked in id order.
     FOR client IN SELECT DISTINCT c FROM unnest(ARRAY[OLD."clientId", NEW."clientId"]) c WHERE c IS NOT NULL ORDER BY c LOOP
       PERFORM epic_set_last_contact(client);
     END LOOP;

@@ -14,10 +14,12 @@ import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Colu
  * PostgreSQL and Node.js both keep the IANA rules of time zones, but each its own copy, of its
  * own release: the process's zone is named to the database (processTimeZone) only after the
  * database has written, exactly as this process does, the minute before and the minute of every
- * change of the zone's offset from 1970 to 2060 that Node.js knows, and the middle of every month
- * (the probe; a change that only the database knows shows in a month's middle or at Node.js's
- * changes). A date outside those years, or infinity, comes as \x01 and its milliseconds since
- * 1970 instead, which no line of plain cells holds, and render.ts writes it.
+ * change of the zone's offset from 1970 to 2060 that Node.js knows, and noon UTC on the 15th of
+ * every month (the probe). A rule that the two copies date differently shows at one of Node.js's
+ * changes; a period of another offset that only the database knows shows if it covers a 15th or
+ * one of Node.js's changes, and one shorter than a month that does neither would pass. A date
+ * outside those years, or infinity, comes as \x01 and its milliseconds since 1970 instead,
+ * which no line of plain cells holds, and render.ts writes it.
  */
 
 export interface CopyLines {
@@ -42,6 +44,8 @@ const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 // The years whose dates the database writes itself: those the probe asks about.
 const PROBED_FROM = '1970-01-01 00:00+00';
 const PROBED_UNTIL = '2060-01-01 00:00+00';
+const PROBED_FROM_TIME = Date.UTC(1970, 0, 1);
+const PROBED_UNTIL_TIME = Date.UTC(2060, 0, 1);
 
 /** A timestamp as render.ts writes it in local time (YYYY-MM-DD HH:MM), written by the database in `timeZone`. */
 const localTimeSql = (value: string, timeZone: string) => `left((${value} AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16)`;
@@ -88,8 +92,9 @@ const ZONE_NAME = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 
 /**
  * The name of the time zone Node.js writes local times in, as ICU finds it: TZ, or else the
- * zone /etc/localtime links to. Not asked of Intl (as ics.ts and validation.ts do, once a
- * command): loading its date formats cost an export 5 MB of its peak memory.
+ * zone /etc/localtime links to. Not asked of Intl (as ics.ts does for a calendar, and
+ * validation.ts to name the zone of a time it refuses): loading its date formats cost an export
+ * 5 MB of its peak memory.
  * Undefined when there is no such name; the probe checks the rest.
  */
 export function processTimeZone(): string | undefined {
@@ -111,9 +116,9 @@ const DAY = 24 * 60 * MINUTE;
 
 /**
  * The probe for this process's time zone: the minute before and the minute of each change of
- * its UTC offset, found a day at a time then to the minute, and noon on the 15th of every month,
- * as the database writes them and as this process does. Made once for each zone (8 ms), as the
- * shell runs many exports.
+ * its UTC offset, found a day at a time (a change undone within a day is not seen) then to the
+ * minute, and noon UTC on the 15th of every month, as the database writes them and as this
+ * process does. Made once for each zone (8 ms), as the shell runs many exports.
  */
 const probes = new Map<string, CopySink['probe']>();
 function probeFor(timeZone: string): CopySink['probe'] {
@@ -125,8 +130,8 @@ function probeFor(timeZone: string): CopySink['probe'] {
     return date.getTimezoneOffset();
   };
   const instants: number[] = [];
-  const from = Date.parse(PROBED_FROM);
-  const until = Date.parse(PROBED_UNTIL);
+  const from = PROBED_FROM_TIME;
+  const until = PROBED_UNTIL_TIME;
   let previous = offset(from);
   for (let day = from + DAY; day < until; day += DAY) {
     const current = offset(day);

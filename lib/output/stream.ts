@@ -93,7 +93,7 @@ function keepYoungGenerationSize(): void {
  * finds them unused, and the small objects that hold them do not fill the young generation fast
  * enough for its collections to come often: at 100,000 clients they added up to 7 MB and the
  * export peaked at 92–101 MB. Collecting the young generation every few chunks (a
- * millisecond or less each, no change in the export's time) keeps the peak at 83–84 MB
+ * millisecond or less each, no change in the export's time) keeps the peak at 80–84 MB
  * (README, "Lists at 100,000 clients"). V8 gives the function only to a context made after it
  * is asked to.
  */

@@ -80,5 +80,5 @@ async function answers(run: <R>(text: string) => Promise<R[]>, probe: CopySink['
     return false;
   }
   await run('RELEASE SAVEPOINT epic_probe');
-  return rows.length === probe.expected.length && rows.every((row, i) => Object.values(row)[0] === probe.expected[i]);
+  return probe.expected.length > 0 && rows.length === probe.expected.length && rows.every((row, i) => Object.values(row)[0] === probe.expected[i]);
 }
