@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { embeddedAdminUrl, ensureEmbeddedDatabase } from '../lib/db/embedded';
+import { answeringWarmSockets } from '../lib/warm/client';
 
 /** Salespeople and support staff of the bulk data, the demo's two of each included. */
 const SALES_STAFF = 20;
@@ -17,6 +18,15 @@ export const EPIC = path.join(path.resolve(__dirname, '..'), 'bin', 'epic.js');
 const PEAK_HOOK = path.join(__dirname, 'peak-rss.cjs');
 /** The password the benchmarks choose for the demo accounts they log in as. */
 export const BENCH_PASSWORD = 'bench-only ember-lighthouse-2026';
+
+/** Waits until `count` warm processes of the user answer (they start in the background). */
+export async function waitForWarmProcesses(env: NodeJS.ProcessEnv, count: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await answeringWarmSockets(env)).length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${count} warm processes did not start`);
+}
 
 export function benchUser(name: string) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));

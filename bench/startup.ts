@@ -10,9 +10,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { answeringWarmSockets, stopWarm } from '../lib/warm/client';
+import { stopWarm } from '../lib/warm/client';
 import { removeEmbeddedDatabase } from '../test/helpers/cluster';
-import { benchUser, EPIC } from './bench-user';
+import { benchUser, EPIC, waitForWarmProcesses } from './bench-user';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const RATIO_TARGET = 1.5;
@@ -44,15 +44,6 @@ function rounds(cases: Case[], runs: number): { times: Map<string, number[]>; no
     }
   }
   return { times, node };
-}
-
-/** Waits until `count` warm processes of the user answer (they start in the background). */
-async function waitForWarmProcesses(env: NodeJS.ProcessEnv, count: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await answeringWarmSockets(env)).length >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${count} warm processes did not start`);
 }
 
 async function main(): Promise<number> {
