@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { quoteIdentifier, quoteLiteral } from '../db/sql-text';
 import type { CopySink } from '../services/batches';
 import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Column } from './render';
 
@@ -38,8 +39,6 @@ const EPOCH_MS_MARK = '\u0001';
 const QUOTE = '"';
 const END = '\n';
 
-const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 // The years whose dates the database writes itself: those the probe asks about.
 const PROBED_FROM = '1970-01-01 00:00+00';
@@ -162,18 +161,18 @@ export function copyLines(columns: Column[], csv: boolean, timeZone: string): Co
     if (cells.length !== columns.length) throw new Error(`the database wrote ${cells.length} cells where the list has ${columns.length}`);
     return cells.map((text, i) => delimitedCell(columns[i], cellValue(columns[i], text), csv)).join(separator);
   };
-  /** The records of `all` from `from` on that it ends: their lines, how many, and where the rest begins. */
-  const records = (all: string, from: number) => {
+  /** The records that `all` ends: their lines, how many, and where the rest begins. */
+  const records = (all: string): { text: string; count: number; next: number } => {
     let out = '';
     let count = 0;
-    let at = from;
+    let at = 0;
     // Plain lines are written as runs of the text itself: `run` is where the current run began.
-    let run = from;
+    let run = 0;
     const endRun = () => {
       if (at > run) out += csv ? all.slice(run, at).replaceAll(END, end) : all.slice(run, at);
     };
     // Where the next quote is: searched again only once passed, not for every line.
-    let quote = all.indexOf(QUOTE, from);
+    let quote = all.indexOf(QUOTE);
     for (;;) {
       const stop = all.indexOf(END, at);
       if (stop < 0) break;
@@ -208,21 +207,11 @@ export function copyLines(columns: Column[], csv: boolean, timeZone: string): Co
       return `COPY (SELECT ${cells} FROM (${list}) q) TO STDOUT WITH (FORMAT csv, DELIMITER ${separatorSql}, QUOTE '"')`;
     },
     lines(text) {
-      // The record the text before left unfinished is read from the two joined; the rest of
-      // this text is read where it is, not copied. A record with a quoted cell, which may span
-      // lines, is read from all of both.
-      const first = text.indexOf(END);
-      const head = first < 0 ? '' : rest + text.slice(0, first + 1);
-      if (rest === '' || head.includes(QUOTE) || first < 0) {
-        const all = rest + text;
-        const read = records(all, 0);
-        rest = all.slice(read.next);
-        return read;
-      }
-      const joined = records(head, 0);
-      const read = records(text, first + 1);
-      rest = text.slice(read.next);
-      return { text: joined.text + read.text, count: joined.count + read.count };
+      // The record the text before left unfinished continues in this text.
+      const all = rest + text;
+      const read = records(all);
+      rest = all.slice(read.next);
+      return read;
     },
     end() {
       if (rest !== '') throw new Error('the database ended its lines inside a record');

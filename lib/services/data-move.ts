@@ -1,4 +1,5 @@
 import { selectRows, type ServiceContext, type Tx } from '../db/context';
+import { quoteIdentifier } from '../db/sql-text';
 import type { Counts, ExportPart, ExportSink } from '../db/move-file';
 import { Conflict, ValidationError } from '../errors';
 import { assertAllowed } from '../permissions';
@@ -21,8 +22,6 @@ export const MOVED_TABLES = ['collaborators', 'clients', 'contracts', 'events', 
 export const MOVED_SETTINGS = ['installation'] as const;
 
 export const BATCH_ROWS = 2000;
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Management only: the permission table, then the database's own check of the session. */
 export async function assertMayExport(ctx: ServiceContext): Promise<void> {
@@ -68,7 +67,7 @@ export async function exportRecords(ctx: ServiceContext, sink: ExportSink, expor
     const columns = await storedColumns(ctx, table);
     await sink.table(table, columns);
     const sql = `SELECT t.id::text AS id, row_to_json(t)::text AS line
-                   FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}
+                   FROM (SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)}
                           WHERE $1::bigint IS NULL OR id > $1::bigint ORDER BY id LIMIT ${BATCH_ROWS}) t`;
     let last: string | null = null;
     for (;;) {
@@ -81,7 +80,7 @@ export async function exportRecords(ctx: ServiceContext, sink: ExportSink, expor
   for (const table of await presentTables(ctx, MOVED_SETTINGS)) {
     const columns = await storedColumns(ctx, table);
     await sink.table(table, columns);
-    const rows = await selectRows<{ line: string }>(ctx, `SELECT row_to_json(t)::text AS line FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}) t`);
+    const rows = await selectRows<{ line: string }>(ctx, `SELECT row_to_json(t)::text AS line FROM (SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)}) t`);
     await sink.rows(rows.map((row) => row.line));
   }
 }
@@ -103,7 +102,7 @@ function checkSchema(fileSchema: string, applied: string[], known: string[]): vo
 async function assertEmpty(tx: Tx, tables: string[]): Promise<void> {
   const counts = await selectRows<{ name: string; rows: string }>(
     tx,
-    tables.map((table) => `SELECT '${table}' AS name, (SELECT count(*) FROM (SELECT 1 FROM ${quote(table)} LIMIT 1) x)::text AS rows`).join(' UNION ALL '),
+    tables.map((table) => `SELECT '${table}' AS name, (SELECT count(*) FROM (SELECT 1 FROM ${quoteIdentifier(table)} LIMIT 1) x)::text AS rows`).join(' UNION ALL '),
   );
   const used = counts.filter((row) => row.rows !== '0').map((row) => row.name);
   if (used.length > 0) {
@@ -127,17 +126,17 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
     if (part.kind === 'header') {
       checkSchema(part.header.schema, await appliedMigrations(tx), knownMigrations);
       // ALTER TABLE takes a lock that keeps anyone from writing until the import commits.
-      for (const table of tables) await selectRows(tx, `ALTER TABLE ${quote(table)} DISABLE TRIGGER USER`);
+      for (const table of tables) await selectRows(tx, `ALTER TABLE ${quoteIdentifier(table)} DISABLE TRIGGER USER`);
       await assertEmpty(tx, tables);
     } else if (part.kind === 'table') {
       if (!tables.includes(part.name) && !settings.includes(part.name)) throw new ValidationError(undefined, `the file has a table ${part.name} that this database does not have`);
       const stored = await storedColumns(tx, part.name);
       const unknown = part.columns.filter((column) => !stored.includes(column));
       if (unknown.length > 0) throw new ValidationError(undefined, `the file's ${part.name} have columns this database does not have: ${unknown.join(', ')}`);
-      const columns = part.columns.map(quote).join(', ');
+      const columns = part.columns.map(quoteIdentifier).join(', ');
       insert = settings.includes(part.name)
-        ? `UPDATE ${quote(part.name)} SET (${columns}) = (SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json))`
-        : `INSERT INTO ${quote(part.name)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.name)}, $1::json)`;
+        ? `UPDATE ${quoteIdentifier(part.name)} SET (${columns}) = (SELECT ${columns} FROM json_populate_recordset(NULL::${quoteIdentifier(part.name)}, $1::json))`
+        : `INSERT INTO ${quoteIdentifier(part.name)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quoteIdentifier(part.name)}, $1::json)`;
       counts[part.name] = 0;
     } else {
       await selectRows(tx, insert, [`[${part.lines.join(',')}]`]);
@@ -147,8 +146,8 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
   // Columns the triggers would have kept (a contract's salesperson, a client's last contact), which an older file lacks.
   await selectRows(tx, 'SELECT epic_derive_columns()');
   for (const table of tables) {
-    await selectRows(tx, `ALTER TABLE ${quote(table)} ENABLE TRIGGER USER`);
-    await selectRows(tx, `SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM ${quote(table)}), 0) + 1, false)`, [table]);
+    await selectRows(tx, `ALTER TABLE ${quoteIdentifier(table)} ENABLE TRIGGER USER`);
+    await selectRows(tx, `SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM ${quoteIdentifier(table)}), 0) + 1, false)`, [table]);
   }
   return counts;
 }
