@@ -40,7 +40,7 @@ const CAPPED = `
       LIMIT p_limit;
   END $$;`;
 
-async function grantToRuntime(queryInterface: QueryInterface, signatures: string[], transaction: Transaction): Promise<void> {
+export async function grantToRuntime(queryInterface: QueryInterface, signatures: string[], transaction: Transaction): Promise<void> {
   const [[{ runtime }]] = (await queryInterface.sequelize.query('SELECT "runtimeRole"::text AS runtime FROM security_policy', { transaction })) as [{ runtime: string }[], unknown];
   const role = queryInterface.quoteIdentifier(runtime);
   for (const signature of signatures) {

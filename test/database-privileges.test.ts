@@ -192,6 +192,8 @@ const SEARCHES = [
   "SELECT * FROM epic_names_starting('collaborator', '%', 5)",
   "SELECT epic_client_ids_matching('%client%', NULL, NULL, NULL)",
   "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%', NULL, 5)",
+  "SELECT * FROM epic_client_search_page('%client%', NULL, NULL, 2001, 30)",
+  "SELECT * FROM epic_client_search_page('%nothing like it%', '%612345678%', NULL, 5, 2)",
 ];
 
 async function assertBlind(t: import('ava').ExecutionContext, token: string | undefined): Promise<void> {

@@ -81,7 +81,14 @@ test.serial('a full page says "1,000+" once more than 1,000 rows match; a page t
   const { w } = t.context;
   const listing = await w.as(w.sales, (ctx) => listClients(ctx, { search: 'bulk', limit: 5 }));
   t.like(listing, { total: 1000, atLeast: true });
-  t.deepEqual(Object.keys(listing.rows[0]).sort(), ['companyName', 'createdAt', 'email', 'fullName', 'id', 'lastContactAt', 'phone', 'salesContact', 'salesContactId', 'updatedAt']);
+  const columns = ['companyName', 'createdAt', 'email', 'fullName', 'id', 'lastContactAt', 'phone', 'salesContact', 'salesContactId', 'updatedAt'];
+  t.deepEqual(Object.keys(listing.rows[0]).sort(), columns);
+  // A page that the search's function sorted (fewer matches than it sorts): the first rows of every match sorted, their number, no extra column.
+  const sorted = await w.as(w.sales, (ctx) => listClients(ctx, { search: '=1+1 bulk 1', limit: 5 }));
+  const [first] = (await w.db.owner.query(`SELECT id FROM clients WHERE "searchText" LIKE '%=1+1 bulk 1%' ORDER BY "foldedName", id LIMIT 5`)) as [{ id: number }[], unknown];
+  t.deepEqual(sorted.rows.map((row) => row.id), first.map((row) => row.id));
+  t.deepEqual(sorted, { rows: sorted.rows, total: await count(w, `"searchText" LIKE '%=1+1 bulk 1%'`) });
+  t.deepEqual(Object.keys(sorted.rows[0]).sort(), columns);
   await runOk(shell, 'client list --limit 2000');
   t.regex(shell.stderr.text(), /^showing 2,000 of 2,000\+ \(/m);
   await runOk(shell, 'client list --all --format json');
@@ -242,7 +249,7 @@ test.serial('a search matching more clients than it sorts walks the name order i
     return statements;
   };
   const sampling = (sql: string) => /LIMIT 1200\) AS "Client"/.test(sql);
-  const indexSearch = (sql: string) => sql.includes('epic_client_ids_matching(');
+  const indexSearch = (sql: string) => sql.includes('epic_client_search_page(');
   // A search that most of the list's first rows match is walked at once: its index is not read.
   const statements = await statementsOf('client list --search @bulk.test');
   t.true(statements.some(sampling), statements.join('\n'));
@@ -349,6 +356,14 @@ test.serial('a search that looks like a phone number reads the phone trigram ind
   } finally {
     await owner.end();
   }
+});
+
+test.serial('the search functions are planned for each search they run, never with a plan kept for any pattern', async (t) => {
+  const [rows] = (await t.context.w.db.owner.query(`
+    SELECT p.proname AS name, p.proconfig AS config FROM pg_proc p
+     WHERE p.proname IN ('epic_client_ids_matching', 'epic_client_search_page') ORDER BY 1`)) as [{ name: string; config: string[] }[], unknown];
+  t.deepEqual(rows.map((row) => row.name), ['epic_client_ids_matching', 'epic_client_search_page']);
+  for (const { name, config } of rows) t.true(config.includes('plan_cache_mode=force_custom_plan'), `${name}: ${config.join(', ')}`);
 });
 
 test.serial('every GIN index (the trigram searches) keeps a short pending list, which each search reads whole', async (t) => {

@@ -4,12 +4,12 @@ import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, notContactedSince, type ContactRow } from './contacts';
-import { clientIdOf, clientRowMatches, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
+import { clientIdOf, clientRowMatches, clientSearchPage, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch, type BatchSink } from './batches';
 import { contractsOfClient } from './contracts';
 import { eventsOfClient } from './events';
-import { readPage, readSearchPage } from './page';
+import { MATCHING, readPage, readSearchPage } from './page';
 import type { ListQuery } from './list-query';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
@@ -62,25 +62,29 @@ async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Pr
 
 const all = (conditions: WhereOptions[]): WhereOptions => ({ [Op.and]: conditions });
 
-/** The columns of clientRow, with the list's join and its order: alphabetical as people read it, Élodie among the E, not after Z. */
-function clientListQuery(where: WhereOptions, search = false): ListQuery {
-  const select = `SELECT "Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
+/**
+ * The columns of clientRow, with the list's join and its order: alphabetical as people read it,
+ * Élodie among the E, not after Z. With `searchPage` (clientSearchPage), only the rows of the
+ * page that function sorted, each with how many matches it found.
+ */
+function clientListQuery(where: WhereOptions, { search = false, searchPage }: { search?: boolean; searchPage?: string } = {}): ListQuery {
+  const select = `SELECT ${searchPage ? `p.matching AS "${MATCHING}", ` : ''}"Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
            "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", "Client"."lastContactAt"
-      FROM clients AS "Client" LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
+      FROM clients AS "Client" ${searchPage ? `JOIN ${searchPage} AS p ON p.id = "Client".id ` : ''}LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
   return { select, model: Client, where, orderBy: 'ORDER BY "Client"."foldedName", "Client".id', countedWithPage: search };
 }
 
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
   const { others, search, capping } = await clientConditions(ctx, filters);
   if (!search) return readPage(ctx, clientListQuery(all(others)), filters.limit);
-  if (!capping || filters.limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), true), filters.limit);
+  if (!capping || filters.limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), { search: true }), filters.limit);
   return readSearchPage(
     ctx,
     {
-      list: (where) => clientListQuery(where, true),
+      list: (where) => clientListQuery(where, { search: true }),
       among: all(others),
       matches: clientRowMatches(search),
-      indexed: (cap) => clientsMatching(search, { ...capping, limit: cap }),
+      indexedPage: (cap, limit) => clientListQuery(all(others), { searchPage: clientSearchPage(search, capping.salesContactId, cap, limit) }),
     },
     filters.limit,
   );

@@ -43,12 +43,19 @@ export interface ClientSearch {
   phonePattern: string | null;
 }
 
+/** The clients a search matches, through its trigram indexes. */
+export function clientsMatching(search: ClientSearch): WhereOptions {
+  return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern, null, null);
+}
+
 /**
- * The clients a search matches, through its trigram indexes; with `among`, only those of that
- * salesperson and at most `limit` of them (any of them: enough to count up to a cap).
+ * A page of a search through its trigram indexes, as a function's rows (migration
+ * 20261130001500): the ids of the first `limit` matches in the client lists' order, among at
+ * most `cap` of them (any of them), only `salesContactId`'s clients if set, each with how many
+ * matches that was.
  */
-export function clientsMatching(search: ClientSearch, among: { salesContactId?: number; limit?: number } = {}): WhereOptions {
-  return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern, among.salesContactId ?? null, among.limit ?? null);
+export function clientSearchPage(search: ClientSearch, salesContactId: number | undefined, cap: number, limit: number): string {
+  return `epic_client_search_page(${[search.pattern, search.phonePattern, salesContactId ?? null, cap, limit].map(sqlValue).join(', ')})`;
 }
 
 /** The same search checked on each row a query reads, where no index serves it (a walk in name order). */

@@ -14,8 +14,8 @@ import type { Listing } from './rows';
  */
 export const COUNT_CAP = 1000;
 
-/** The column of a page's rows that carries how many rows matched (countedWithPage). */
-const MATCHING = 'epicMatching';
+/** The column of a page's rows that carries how many rows matched (countedWithPage, SearchQueries.indexedPage). */
+export const MATCHING = 'epicMatching';
 
 /** A page of a list query (lib/services/list-query.ts): plain rows, the list's own order. */
 export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | undefined): Promise<Listing<T>> {
@@ -39,10 +39,15 @@ function statements(access: RawAccess, query: ListQuery, limit: number | undefin
 
 /** A page and the number of rows that match, counted by the page's own query (countedWithPage). */
 async function pageWithItsCount<T>(access: RawAccess, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
-  const { limited } = statements(access, query, limit);
   const counting = query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `);
   if (counting === query.select) throw new TypeError(`a list query must start with SELECT: ${query.select.slice(0, 40)}`);
-  const rows = await access.rows<T & { [MATCHING]?: string }>(limited(counting), true);
+  return pageCarryingItsCount(access, { ...query, select: counting }, limit);
+}
+
+/** A page whose rows carry, in MATCHING, the number of rows that match. */
+async function pageCarryingItsCount<T>(access: RawAccess, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
+  const { limited } = statements(access, query, limit);
+  const rows = await access.rows<T & { [MATCHING]?: string | number }>(limited(query.select), true);
   const matching = Number(rows[0]?.[MATCHING] ?? 0);
   for (const row of rows) delete row[MATCHING];
   return { rows, matching };
@@ -57,14 +62,15 @@ export const SEARCH_SORT_CAP = 2000;
 
 /**
  * A text search of a list: the list's query for a condition, the list's own condition (an owner),
- * the search checked on each row a query reads, and the search through its index, stopping at
- * `cap` matches (any of them).
+ * the search checked on each row a query reads, and the page found through the search's index:
+ * the list's query of the first `limit` matches in the list's order among at most `cap` of them
+ * (any of them), each row carrying in MATCHING how many matches that was.
  */
 export interface SearchQueries {
   list(where: WhereOptions): ListQuery;
   among: WhereOptions;
   matches: WhereOptions;
-  indexed(cap: number): WhereOptions;
+  indexedPage(cap: number, limit: number): ListQuery;
 }
 
 /**
@@ -82,7 +88,7 @@ const CROWD_GLANCE = 100;
  * A page of a text search. When more than max(COUNT_CAP, limit) of the list's first CROWD_SAMPLE
  * rows match, the count is "1,000+" (or the page's size and more) for certain, and the page is
  * walked at once. Otherwise the search's index finds the matches, at most SEARCH_SORT_CAP + 1 of
- * them, which the page's query counts and sorts. With more than that, matches are so common in
+ * them, which are counted and sorted as they are found. With more than that, matches are so common in
  * the list's order that walking it finds the page sooner than sorting them all: it reads about
  * limit × rows ÷ matches rows (at most 1,500 of 100,000), and the count is said the same way.
  */
@@ -95,7 +101,7 @@ export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: nu
     if (sampled === enough) return { rows: await walk<T>(access, walked, limit), ...capped(sampled, limit) };
   }
   const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
-  const sorted = await pageWithItsCount<T>(access, search.list({ [Op.and]: [search.among, search.indexed(cap)] }), limit);
+  const sorted = await pageCarryingItsCount<T>(access, search.indexedPage(cap, limit), limit);
   if (sorted.matching < cap) return { rows: sorted.rows, ...capped(sorted.matching, limit) };
   return { rows: await walk<T>(access, walked, limit), ...capped(sorted.matching, limit) };
 }
