@@ -27,8 +27,9 @@ const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp'
 
 const IDS_MATCHING = 'epic_client_ids_matching(text, text, int, int)';
 
-const SEARCH_PAGE = `
-  CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
+/** The function as this migration makes it, which undoing the next one puts back. */
+export const SEARCH_PAGE = `
+  CREATE OR REPLACE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
     RETURNS TABLE (id int, matching int)
     LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
   BEGIN

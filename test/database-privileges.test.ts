@@ -327,6 +327,7 @@ const FORBIDDEN: [string, string][] = [
   ['call an internal function', `SELECT epic_check_password(1, 'guess')`],
   ["set a client's last contact, which the contact log's trigger keeps", `UPDATE clients SET "lastContactAt" = now()`],
   ['set it through the trigger\'s function', `SELECT epic_set_last_contact(1)`],
+  ["read clients through the search's sample", `SELECT epic_search_index_pattern('%a b%')`],
 ];
 
 for (const [what, sql] of FORBIDDEN) {

@@ -358,6 +358,31 @@ test.serial('a search that looks like a phone number reads the phone trigram ind
   }
 });
 
+test.serial("a search's trigram index is given only the words that few clients hold; the search still keeps only its own matches", async (t) => {
+  const { w } = t.context;
+  const indexPattern = async (pattern: string) => {
+    const [[row]] = (await w.db.owner.query('SELECT epic_search_index_pattern($1) AS pattern', { bind: [pattern] })) as [{ pattern: string }[], unknown];
+    return row.pattern;
+  };
+  // Every bulk client's email holds "bulk": left out. So is "1" (in most phones), and an escaped
+  // character stays escaped.
+  t.is(await indexPattern('%bulk 5194%'), '%% 5194%');
+  t.is(await indexPattern('%=1+1 bulk 5195%'), '%=%+% % 5195%');
+  t.is(await indexPattern('%bulk\\_5194%'), '%%\\_5194%');
+  // Kept whole: one word; words that few hold; a rest that too many hold ("bulk" and "test" are in every bulk email).
+  t.is(await indexPattern('%bulk%'), '%bulk%');
+  t.is(await indexPattern('%5194 5195%'), '%5194 5195%');
+  t.is(await indexPattern('%bulk test%'), '%bulk test%');
+
+  const found = async (search: string) => (await w.as(w.sales, (ctx) => listClients(ctx, { search, limit: 30 }))).rows.map((row) => row.fullName);
+  t.deepEqual(await found('bulk 5194'), ['Bulk 5194']);
+  t.deepEqual(await found('=1+1 bulk 5195'), ['=1+1 Bulk 5195']);
+  // "% 519%" finds Bulk 519, 5190-5199 and more; only those holding "bulk 519" are kept.
+  const [expected] = (await w.db.owner.query(`SELECT "fullName" FROM clients WHERE "searchText" LIKE '%bulk 519%' ORDER BY "foldedName", id`)) as [{ fullName: string }[], unknown];
+  t.true(expected.length > 1);
+  t.deepEqual(await found('bulk 519'), expected.map((row) => row.fullName));
+});
+
 test.serial('the search functions are planned for each search they run, never with a plan kept for any pattern', async (t) => {
   const [rows] = (await t.context.w.db.owner.query(`
     SELECT p.proname AS name, p.proconfig AS config FROM pg_proc p
