@@ -45,6 +45,8 @@ const lines = (): Record<string, { email: string; demoPassword: string; lines: s
       'client list',
       'client list --mine',
       'client list --search company 42',
+      // Two characters: no trigram for the index to look up.
+      'client list --search 42',
       // Every bulk client's company: more matches than a search sorts (lib/services/page.ts).
       'client list --search company',
       'client list --search 06 12 00',
