@@ -189,6 +189,17 @@ test.serial('%, _ and \\ in a search match themselves', async (t) => {
     t.true(found.some((r) => r.fullName === 'Percent Person'));
     t.true(found.every((r) => `${r.fullName} ${r.email} ${r.companyName}`.includes(wildcard)), wildcard);
   }
+  // Their full-width forms, which the folding turns into them, match them too, the page of a search as well as the whole list.
+  const page = async (text: string) => (await w.as(w.sales, (ctx) => clients.listClients(ctx, { search: text, limit: 30 }))).rows.map((r) => r.fullName);
+  for (const typed of ['100％', 'fun＿co', '＼o/', '∖o/']) {
+    t.deepEqual(await search(typed), ['Percent Person'], typed);
+    t.deepEqual(await page(typed), ['Percent Person'], typed);
+  }
+  for (const [typed, folded] of [['％', '%'], ['＿', '_'], ['﹪', '%']]) {
+    const found = (await w.as(w.sales, (ctx) => clients.listClients(ctx, { search: typed }))).rows;
+    t.true(found.length < all && found.some((r) => r.fullName === 'Percent Person'), typed);
+    t.true(found.every((r) => `${r.fullName} ${r.email} ${r.companyName}`.includes(folded)), typed);
+  }
   t.deepEqual(await search('fun-co'), []);
   t.deepEqual(await search('PERCENT per'), ['Percent Person']);
   t.deepEqual(await search('elodie'), ['Élodie Durand']);

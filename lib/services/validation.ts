@@ -137,7 +137,11 @@ export function validateCollaboratorFields(input: { fullName: unknown; email: un
   return { fullName: text('name', input.fullName, NAME_MAX), email: email(input.email), role: parseRole(input.role) };
 }
 
-/** `%`, `_` and `\` typed in a search match themselves: a search is plain text, never a pattern. */
+/**
+ * `%`, `_` and `\` typed in a search match themselves: a search is plain text, never a pattern.
+ * So do their full-width and small forms (％ ＿ ＼ ﹪ ﹨ ∖), which the database's folding
+ * (`unaccent`) turns into them after this escaping: escaped, they fold into an escaped one.
+ */
 export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return value.replace(/[\\%_％＿＼﹪﹨∖]/g, (c) => `\\${c}`);
 }
