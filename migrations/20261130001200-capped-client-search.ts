@@ -1,4 +1,5 @@
-import type { QueryInterface, Transaction } from 'sequelize';
+import type { QueryInterface } from 'sequelize';
+import { grantToRuntime } from '../lib/db/migration-grants';
 // The function as that migration made it, which undoing this one puts back.
 import { CLIENT_IDS_MATCHING } from './20261130000300-index-friendly-row-security';
 
@@ -28,7 +29,8 @@ const MATCHES = `
   CREATE FUNCTION epic_client_matches(p_search_text text, p_phone text, p_pattern text, p_phone_pattern text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_search_text LIKE epic_fold(p_pattern) OR p_phone LIKE p_phone_pattern $$;`;
 
-const CAPPED = `
+/** The function as this migration makes it, which undoing migration 20261130001700 puts back. */
+export const CAPPED = `
   CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text, p_sales_contact int, p_limit int) RETURNS SETOF int
     LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
   BEGIN
@@ -39,14 +41,6 @@ const CAPPED = `
         AND (p_sales_contact IS NULL OR "salesContactId" = p_sales_contact) OFFSET 0) m
       LIMIT p_limit;
   END $$;`;
-
-export async function grantToRuntime(queryInterface: QueryInterface, signatures: string[], transaction: Transaction): Promise<void> {
-  const [[{ runtime }]] = (await queryInterface.sequelize.query('SELECT "runtimeRole"::text AS runtime FROM security_policy', { transaction })) as [{ runtime: string }[], unknown];
-  const role = queryInterface.quoteIdentifier(runtime);
-  for (const signature of signatures) {
-    await queryInterface.sequelize.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC; GRANT EXECUTE ON FUNCTION ${signature} TO ${role}`, { transaction });
-  }
-}
 
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {

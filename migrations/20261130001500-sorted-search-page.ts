@@ -1,5 +1,5 @@
 import type { QueryInterface } from 'sequelize';
-import { grantToRuntime } from './20261130001200-capped-client-search';
+import { grantToRuntime } from '../lib/db/migration-grants';
 
 /**
  * A page of a client search is sorted where its matches are found.
@@ -19,8 +19,8 @@ import { grantToRuntime } from './20261130001200-capped-client-search';
  * generic plan of a search neither knows its pattern (so not that "42" gives the trigram index
  * nothing to look up, and the salesperson's index is the one to read) nor folds the pattern once:
  * it folded it again for every row it checked, through unaccent. From the sixth search of a
- * shell on, `client list --mine --search 42` took 230 ms instead of 9, `--search bulk 4` 50
- * instead of 14, at 100,000 clients. Planning a search takes about 0.2 ms.
+ * shell on, `client list --mine --search 42` took 230 ms instead of 10, `--search bulk 4` 50
+ * instead of 17, at 100,000 clients. Planning a search takes about 0.2 ms.
  */
 
 const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';

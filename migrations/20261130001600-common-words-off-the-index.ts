@@ -9,7 +9,7 @@ import { SEARCH_PAGE } from './20261130001500-sorted-search-page';
  * clients, the six trigrams of "company", which every client's company holds, made 600,000
  * entries read for 2,587 rows found, 3 of the search's 4 ms inside the server, while "42" alone
  * finds the same 2,587. epic_search_index_pattern looks at 64 clients spread over the table (eight
- * runs of ids from the first to the last) and gives the index the search's pattern without the words
+ * runs of ids, the first at the first id, the others an eighth of the ids apart) and gives the index the search's pattern without the words
  * that half of them or more hold, if what is left is held by a tenth of them at most; otherwise
  * the whole pattern, as before. Rows are still kept only if they match the whole search, so the
  * page is the same whichever pattern the index was given: a sample that misjudges a word costs
@@ -18,8 +18,9 @@ import { SEARCH_PAGE } from './20261130001500-sorted-search-page';
 
 const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
 
-const INDEX_PATTERN = `
-  CREATE FUNCTION epic_search_index_pattern(p_pattern text) RETURNS text
+/** The functions as this migration makes them, which undoing the next one puts back. */
+export const INDEX_PATTERN = `
+  CREATE OR REPLACE FUNCTION epic_search_index_pattern(p_pattern text) RETURNS text
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
   DECLARE
     v_words text[] := ARRAY(SELECT DISTINCT w[1] FROM regexp_matches(p_pattern, '[[:alnum:]]+', 'g') AS w);
@@ -50,7 +51,7 @@ const INDEX_PATTERN = `
   END $$;
   REVOKE ALL ON FUNCTION epic_search_index_pattern(text) FROM PUBLIC;`;
 
-const SEARCH_PAGE_INDEXED_BY_RARE_WORDS = `
+export const SEARCH_PAGE_INDEXED_BY_RARE_WORDS = `
   CREATE OR REPLACE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
     RETURNS TABLE (id int, matching int)
     LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$

@@ -190,8 +190,8 @@ const SEARCHES = [
   "SELECT * FROM epic_names_starting('client', 'client%', 5)",
   "SELECT * FROM epic_names_starting('event', 'event%', 5)",
   "SELECT * FROM epic_names_starting('collaborator', '%', 5)",
-  "SELECT epic_client_ids_matching('%client%', NULL, NULL, NULL)",
-  "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%', NULL, 5)",
+  "SELECT epic_client_ids_matching('%client%', NULL)",
+  "SELECT epic_client_ids_matching('%nothing like it%', '%612345678%')",
   "SELECT * FROM epic_client_search_page('%client%', NULL, NULL, 2001, 30)",
   "SELECT * FROM epic_client_search_page('%nothing like it%', '%612345678%', NULL, 5, 2)",
 ];
@@ -328,6 +328,7 @@ const FORBIDDEN: [string, string][] = [
   ["set a client's last contact, which the contact log's trigger keeps", `UPDATE clients SET "lastContactAt" = now()`],
   ['set it through the trigger\'s function', `SELECT epic_set_last_contact(1)`],
   ["read clients through the search's sample", `SELECT epic_search_index_pattern('%a b%')`],
+  ["read clients past the policies through the search's candidates", `SELECT * FROM epic_client_candidates('%', NULL, NULL)`],
 ];
 
 for (const [what, sql] of FORBIDDEN) {

@@ -45,7 +45,7 @@ export interface ClientSearch {
 
 /** The clients a search matches, through its trigram indexes. */
 export function clientsMatching(search: ClientSearch): WhereOptions {
-  return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern, null, null);
+  return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern);
 }
 
 /**
