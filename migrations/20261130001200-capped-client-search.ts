@@ -29,7 +29,7 @@ const MATCHES = `
   CREATE FUNCTION epic_client_matches(p_search_text text, p_phone text, p_pattern text, p_phone_pattern text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_search_text LIKE epic_fold(p_pattern) OR p_phone LIKE p_phone_pattern $$;`;
 
-/** The function as this migration makes it, which undoing migration 20261130001700 puts back. */
+/** The function as this migration makes it, which undoing migration 20261130001600 puts back. */
 export const CAPPED = `
   CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text, p_sales_contact int, p_limit int) RETURNS SETOF int
     LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$

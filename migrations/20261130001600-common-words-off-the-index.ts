@@ -1,4 +1,7 @@
 import type { QueryInterface } from 'sequelize';
+import { grantToRuntime } from '../lib/db/migration-grants';
+// The functions as the migrations before left them, which undoing this one puts back.
+import { CAPPED } from './20261130001200-capped-client-search';
 import { SEARCH_PAGE } from './20261130001500-sorted-search-page';
 
 /**
@@ -8,20 +11,33 @@ import { SEARCH_PAGE } from './20261130001500-sorted-search-page';
  * each of those trigrams, the entry of every row that holds it: for "company 42" at 100,000
  * clients, the six trigrams of "company", which every client's company holds, made 600,000
  * entries read for 2,587 rows found, 3 of the search's 4 ms inside the server, while "42" alone
- * finds the same 2,587. epic_search_index_pattern looks at 64 clients spread over the table (eight
- * runs of ids, the first at the first id, the others an eighth of the ids apart) and gives the index the search's pattern without the words
- * that half of them or more hold, if what is left is held by a tenth of them at most; otherwise
- * the whole pattern, as before. Rows are still kept only if they match the whole search, so the
- * page is the same whichever pattern the index was given: a sample that misjudges a word costs
- * time, never a row. A search of one word is given whole without looking (nothing would be left).
+ * finds the same 2,587.
+ *
+ * - epic_search_index_pattern looks at 64 clients spread over the table (eight runs of ids, the
+ *   first at the first id, the others an eighth of the ids apart) and gives the index the
+ *   search's pattern without the words that half of them or more hold, if what is left still
+ *   gives the index a trigram to look up and is held by a tenth of them at most; otherwise the
+ *   whole pattern, as before. A word right after a backslash stays: it may be an escaped
+ *   character, and `\%` would be a literal % that the search's matches need not hold. A search
+ *   of one word is given whole without looking (nothing would be left).
+ * - epic_client_candidates, plain SQL inlined where it is called, is what both client searches
+ *   read: the clients whose searchText is LIKE the pattern given to the index, or whose phone is
+ *   LIKE the phone pattern, of one salesperson if one is given, nothing without a valid session,
+ *   in a subquery that OFFSET 0 keeps apart so that the planner gives the index nothing else.
+ *   epic_client_search_page (a search's page) and epic_client_ids_matching (the searches of
+ *   `--all`, of `--not-contacted-since`, and of a `--sales` name that several salespeople
+ *   share) keep those that match the whole search, so their rows are the same whichever pattern
+ *   the index was given: a sample that misjudges a word costs time, never a row.
+ * - epic_client_ids_matching loses its salesperson and limit, which only a search's page passed
+ *   before it had its own function.
  */
 
-const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
+const PINNED_PATH = 'SET search_path = pg_catalog, public, pg_temp';
+const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
 
-/** The functions as this migration makes them, which undoing the next one puts back. */
-export const INDEX_PATTERN = `
-  CREATE OR REPLACE FUNCTION epic_search_index_pattern(p_pattern text) RETURNS text
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+const INDEX_PATTERN = `
+  CREATE FUNCTION epic_search_index_pattern(p_pattern text) RETURNS text
+    LANGUAGE plpgsql STABLE ${PINNED_PATH} AS $$
   DECLARE
     v_words text[] := ARRAY(SELECT DISTINCT w[1] FROM regexp_matches(p_pattern, '[[:alnum:]]+', 'g') AS w);
     v_sample text[];
@@ -33,51 +49,82 @@ export const INDEX_PATTERN = `
     END IF;
     -- Eight runs of eight ids: a run is mostly one page of the table, where 64 ids apart were 64.
     SELECT array_agg(c."searchText") INTO v_sample FROM clients c
-     WHERE c.id = ANY (ARRAY(SELECT r.low + (r.high - r.low) * k / 8 + j FROM (SELECT min(id) AS low, max(id) AS high FROM clients) r, generate_series(0, 7) k, generate_series(0, 7) j));
+     WHERE c.id = ANY (ARRAY(SELECT r.low + (r.high - r.low) / 8 * k + j FROM (SELECT min(id) AS low, max(id) AS high FROM clients) r, generate_series(0, 7) k, generate_series(0, 7) j));
     -- A table this small is read at once whatever the index is given.
     IF coalesce(cardinality(v_sample), 0) < 32 THEN
       RETURN p_pattern;
     END IF;
     FOREACH v_word IN ARRAY v_words LOOP
+      -- Held anywhere in a client's text, inside a phone number or a word too.
       IF (SELECT count(*) FROM unnest(v_sample) s WHERE strpos(s, v_word) > 0) * 2 >= cardinality(v_sample) THEN
-        -- The whole word only; what replaces it matches it, so every row the search matches still matches.
-        v_index := regexp_replace(v_index, '(?<![[:alnum:]])' || v_word || '(?![[:alnum:]])', '%', 'g');
+        -- The whole word only, and not right after a backslash: what replaces it then matches
+        -- whatever it matched, so every match of the search still matches.
+        v_index := regexp_replace(v_index, '(?<![[:alnum:]\\\\])' || v_word || '(?![[:alnum:]])', '%', 'g');
       END IF;
     END LOOP;
-    IF v_index = p_pattern OR (SELECT count(*) FROM unnest(v_sample) s WHERE s LIKE v_index) * 10 > cardinality(v_sample) THEN
+    IF v_index = p_pattern
+       -- pg_trgm looks up a word of three characters, or a shorter one where it starts.
+       OR v_index !~ '[[:alnum:]]{3}|(^|[^%_\\\\[:alnum:]])[[:alnum:]]'
+       OR (SELECT count(*) FROM unnest(v_sample) s WHERE s LIKE v_index) * 10 > cardinality(v_sample) THEN
       RETURN p_pattern;
     END IF;
     RETURN v_index;
   END $$;
   REVOKE ALL ON FUNCTION epic_search_index_pattern(text) FROM PUBLIC;`;
 
-export const SEARCH_PAGE_INDEXED_BY_RARE_WORDS = `
+const CANDIDATES = `
+  CREATE FUNCTION epic_client_candidates(p_index_pattern text, p_phone_pattern text, p_sales_contact int)
+    RETURNS TABLE (id int, "foldedName" text, "searchText" text, phone text)
+    LANGUAGE sql STABLE AS $$
+    SELECT c.id, c."foldedName", c."searchText", c.phone::text FROM clients c
+     WHERE (SELECT epic_actor_id()) IS NOT NULL
+       AND (c."searchText" LIKE p_index_pattern OR c.phone LIKE p_phone_pattern)
+       AND (p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)
+    OFFSET 0 $$;
+  REVOKE ALL ON FUNCTION epic_client_candidates(text, text, int) FROM PUBLIC;`;
+
+const SEARCH_PAGE_OF_CANDIDATES = `
   CREATE OR REPLACE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
     RETURNS TABLE (id int, matching int)
     LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
   DECLARE
-    v_index_pattern text;
+    v_index_pattern text := epic_search_index_pattern(epic_fold(p_pattern));
   BEGIN
-    IF (SELECT epic_actor_id()) IS NULL THEN
-      RETURN;
-    END IF;
-    v_index_pattern := epic_search_index_pattern(epic_fold(p_pattern));
-    -- The index is given v_index_pattern; the whole search is checked on the rows it finds, outside
-    -- the subquery, which OFFSET 0 keeps apart so that the planner cannot give it to the index too.
     -- The window counts the matches before the page's LIMIT applies.
     RETURN QUERY SELECT m.id, (count(*) OVER ())::int
-      FROM (SELECT f.id, f."foldedName"
-              FROM (SELECT c.id, c."foldedName", c."searchText", c.phone FROM clients c
-                     WHERE (c."searchText" LIKE v_index_pattern OR c.phone LIKE p_phone_pattern)
-                       AND (p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact) OFFSET 0) f
+      FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_index_pattern, p_phone_pattern, p_sales_contact) f
              WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern) LIMIT p_cap) m
       ORDER BY m."foldedName", m.id LIMIT p_limit;
   END $$;`;
 
+const IDS_MATCHING = `
+  CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
+    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
+  DECLARE
+    v_index_pattern text := epic_search_index_pattern(epic_fold(p_pattern));
+  BEGIN
+    RETURN QUERY SELECT f.id FROM epic_client_candidates(v_index_pattern, p_phone_pattern, NULL) f
+      WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern);
+  END $$;`;
+
 export async function up(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.query(`${INDEX_PATTERN} ${SEARCH_PAGE_INDEXED_BY_RARE_WORDS}`);
+  await queryInterface.sequelize.transaction(async (transaction) => {
+    await queryInterface.sequelize.query(
+      `${INDEX_PATTERN} ${CANDIDATES} ${SEARCH_PAGE_OF_CANDIDATES} DROP FUNCTION epic_client_ids_matching(text, text, int, int); ${IDS_MATCHING}`,
+      { transaction },
+    );
+    await grantToRuntime(queryInterface, ['epic_client_ids_matching(text, text)'], transaction);
+  });
 }
 
 export async function down(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.sequelize.query(`${SEARCH_PAGE} DROP FUNCTION epic_search_index_pattern(text);`);
+  await queryInterface.sequelize.transaction(async (transaction) => {
+    await queryInterface.sequelize.query(
+      `DROP FUNCTION epic_client_ids_matching(text, text); ${CAPPED}
+       ALTER FUNCTION epic_client_ids_matching(text, text, int, int) SET plan_cache_mode = force_custom_plan;
+       ${SEARCH_PAGE} DROP FUNCTION epic_client_candidates(text, text, int); DROP FUNCTION epic_search_index_pattern(text);`,
+      { transaction },
+    );
+    await grantToRuntime(queryInterface, ['epic_client_ids_matching(text, text, int, int)'], transaction);
+  });
 }
