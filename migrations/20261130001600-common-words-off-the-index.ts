@@ -22,8 +22,9 @@ import { SEARCH_PAGE } from './20261130001500-sorted-search-page';
  *   of one word is given whole without looking (nothing would be left).
  * - epic_client_candidates, plain SQL inlined where it is called, is what both client searches
  *   read: the clients whose searchText is LIKE the pattern given to the index, or whose phone is
- *   LIKE the phone pattern, of one salesperson if one is given, nothing without a valid session,
- *   in a subquery that OFFSET 0 keeps apart so that the planner gives the index nothing else.
+ *   LIKE the phone pattern, of one salesperson if one is given, in a subquery that OFFSET 0
+ *   keeps apart so that the planner gives the index nothing else. Without a valid session it
+ *   finds nothing, and epic_search_index_pattern gives no pattern and reads no sample.
  *   epic_client_search_page (a search's page) and epic_client_ids_matching (the searches of
  *   `--all`, of `--not-contacted-since`, and of a `--sales` name that several salespeople
  *   share) keep those that match the whole search, so their rows are the same whichever pattern
@@ -44,6 +45,10 @@ const INDEX_PATTERN = `
     v_word text;
     v_index text := p_pattern;
   BEGIN
+    -- Its sample reads clients: nothing, not even an error, without a valid session.
+    IF (SELECT epic_actor_id()) IS NULL THEN
+      RETURN NULL;
+    END IF;
     IF cardinality(v_words) < 2 THEN
       RETURN p_pattern;
     END IF;
@@ -59,12 +64,13 @@ const INDEX_PATTERN = `
       IF (SELECT count(*) FROM unnest(v_sample) s WHERE strpos(s, v_word) > 0) * 2 >= cardinality(v_sample) THEN
         -- The whole word only, and not right after a backslash: what replaces it then matches
         -- whatever it matched, so every match of the search still matches.
-        v_index := regexp_replace(v_index, '(?<![[:alnum:]\\\\])' || v_word || '(?![[:alnum:]])', '%', 'g');
+        v_index := regexp_replace(v_index, '(?<![[:alnum:][.backslash.]])' || v_word || '(?![[:alnum:]])', '%', 'g');
       END IF;
     END LOOP;
     IF v_index = p_pattern
-       -- pg_trgm looks up a word of three characters, or a shorter one where it starts.
-       OR v_index !~ '[[:alnum:]]{3}|(^|[^%_\\\\[:alnum:]])[[:alnum:]]'
+       -- pg_trgm looks up a word of three characters, a shorter one where it starts, or one of
+       -- two where it ends (a separator, not a wildcard, on that side).
+       OR v_index !~ '[[:alnum:]]{3}|(^|[^%_[.backslash.][:alnum:]])[[:alnum:]]|[[:alnum:]]{2}([^%_[.backslash.][:alnum:]]|$)'
        OR (SELECT count(*) FROM unnest(v_sample) s WHERE s LIKE v_index) * 10 > cardinality(v_sample) THEN
       RETURN p_pattern;
     END IF;

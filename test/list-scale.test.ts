@@ -9,6 +9,7 @@ import { listClients } from '../lib/services/clients';
 import { SEARCH_SORT_CAP } from '../lib/services/page';
 import { utcTimestamp } from '../lib/services/list-query';
 import { selectRows } from '../lib/db/context';
+import { escapeLike, phoneSearchDigits } from '../lib/services/validation';
 import { buildWorld, openSessionFor, type World } from './helpers/world';
 
 /**
@@ -360,9 +361,18 @@ test.serial('a search that looks like a phone number reads the phone trigram ind
 
 test.serial("a search's trigram index is given only the words that few clients hold; the search still keeps only its own matches", async (t) => {
   const { w } = t.context;
-  const indexPattern = async (pattern: string) => {
-    const [[row]] = (await w.db.owner.query('SELECT epic_search_index_pattern($1) AS pattern', { bind: [pattern] })) as [{ pattern: string }[], unknown];
-    return row.pattern;
+  const token = await openSessionFor(w.db, w.sales.id);
+  /** The pattern the index is given, asked as the search functions ask it: as the owner, in a session (or none). */
+  const indexPattern = async (pattern: string, session: string | null = token) => {
+    const owner = new pg.Client({ connectionString: w.db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query('BEGIN');
+      if (session) await owner.query(`SELECT set_config('epic.session', $1, true)`, [session]);
+      return (await owner.query('SELECT epic_search_index_pattern($1) AS pattern', [pattern])).rows[0].pattern as string | null;
+    } finally {
+      await owner.end();
+    }
   };
   // Every bulk client's email holds "bulk": left out. So is "1" (in most phones), and an escaped
   // character stays escaped.
@@ -371,12 +381,23 @@ test.serial("a search's trigram index is given only the words that few clients h
   t.is(await indexPattern('%bulk\\_5194%'), '%%\\_5194%');
   // A word right after a backslash may be an escaped character (a folded ＼ then t): kept.
   t.is(await indexPattern('%\\t bulk 5194%'), '%\\t % 5194%');
-  // Kept whole: one word; words that few hold; a rest that too many hold ("bulk" and "test" are in every bulk email).
+  // A short word where a word ends still gives the index a trigram ("94 ").
+  t.is(await indexPattern('%94 bulk%'), '%94 %%');
+  // Kept whole: one word; words that few hold; a rest that too many hold ("bulk" and "test" are
+  // in every bulk email); a rest with no trigram to look up ("z" neither starts a word nor has two characters).
   t.is(await indexPattern('%bulk%'), '%bulk%');
   t.is(await indexPattern('%5194 5195%'), '%5194 5195%');
   t.is(await indexPattern('%bulk test%'), '%bulk test%');
-  // And a rest that gives the index no trigram to look up: "94" is neither three characters nor where a word starts.
-  t.is(await indexPattern('%94 bulk%'), '%94 bulk%');
+  t.is(await indexPattern('%z bulk%'), '%z bulk%');
+  // Without a session: no pattern, no sample read, not even the error a pattern ending in an escape would raise.
+  t.is(await indexPattern('%bulk 5194 %\\', null), null);
+  const blind = new pg.Client({ connectionString: w.db.url });
+  await blind.connect();
+  try {
+    t.is((await blind.query(`SELECT * FROM epic_client_search_page('%bulk 5194 %\\', NULL, NULL, 2001, 30)`)).rowCount, 0);
+  } finally {
+    await blind.end();
+  }
 
   const found = async (search: string) => (await w.as(w.sales, (ctx) => listClients(ctx, { search, limit: 30 }))).rows.map((row) => row.fullName);
   t.deepEqual(await found('bulk 5194'), ['Bulk 5194']);
@@ -386,13 +407,26 @@ test.serial("a search's trigram index is given only the words that few clients h
   t.true(expected.length > 1);
   t.deepEqual(await found('bulk 519'), expected.map((row) => row.fullName));
 
-  // Whatever the index is given, a page is the first rows of the whole list of matches, which `--all` reads through the other function.
+  // Whatever the index is given, a page and the whole list are the first rows of every client
+  // the search matches, as the owner finds them without any index pattern.
   for (const search of ['bulk 519', 'bulk_519', 'bulk%519', 'bulk\\5', '＼t bulk 5', 'two lines', '06 10 00 51', '=1+1 bulk 51']) {
+    const digits = phoneSearchDigits(search);
+    const [rows] = (await w.db.owner.query(`SELECT id FROM clients WHERE epic_client_matches("searchText", phone, $1, $2) ORDER BY "foldedName", id`, {
+      bind: [`%${escapeLike(search)}%`, digits ? `%${digits}%` : null],
+    })) as [{ id: number }[], unknown];
     const page = await w.as(w.sales, (ctx) => listClients(ctx, { search, limit: 30 }));
     const whole = await w.as(w.sales, (ctx) => listClients(ctx, { search }));
-    t.deepEqual(page.rows.map((row) => row.id), whole.rows.slice(0, 30).map((row) => row.id), search);
-    if (whole.rows.length <= 1000) t.is(page.total, whole.rows.length, search);
+    t.deepEqual(page.rows.map((row) => row.id), rows.slice(0, 30).map((row) => row.id), search);
+    t.deepEqual(whole.rows.map((row) => row.id), rows.map((row) => row.id), search);
+    if (rows.length <= 1000) t.is(page.total, rows.length, search);
   }
+});
+
+test.serial('the search functions read their candidates through epic_client_candidates inlined: the trigram index, no function scan', async (t) => {
+  const plan = (await t.context.w.db.owner.query(`EXPLAIN SELECT * FROM epic_client_candidates('%% 5194%', NULL, NULL)`)) as [{ 'QUERY PLAN': string }[], unknown];
+  const text = plan[0].map((row) => row['QUERY PLAN']).join('\n');
+  t.regex(text, /Bitmap Index Scan on clients_search_trgm_idx/, text);
+  t.notRegex(text, /Function Scan/, text);
 });
 
 test.serial("a search page's function counts and returns only the clients of the salesperson it is narrowed to", async (t) => {

@@ -49,8 +49,8 @@ export function clientsMatching(search: ClientSearch): WhereOptions {
 }
 
 /**
- * A page of a search through its trigram indexes, as a function's rows (migration
- * 20261130001500): the ids of the first `limit` matches in the client lists' order, among at
+ * A page of a search through its trigram indexes, as a function's rows (migrations
+ * 20261130001500 and 20261130001600): the ids of the first `limit` matches in the client lists' order, among at
  * most `cap` of them (any of them), only `salesContactId`'s clients if set, each with how many
  * matches that was.
  */
