@@ -38,7 +38,11 @@ async function main(): Promise<number> {
   Object.assign(process.env, shared, clusters && { EPIC_CLUSTER_ROOT: clusters });
   const args = process.argv.slice(2);
   const coverage = process.env.EPIC_TEST_COVERAGE === '1' ? path.join(tmp, 'coverage') : undefined;
-  if (coverage) process.env.NODE_V8_COVERAGE = coverage;
+  // Given to ava alone, which hands it to the tests and their children. In this process's own
+  // environment it would also reach the worker threads this process starts later (esbuild's,
+  // behind tsx, when a module is compiled), which write their report as it exits: into the run's
+  // folder after it was removed, making it again (one file left in /dev/shm after some runs).
+  const testEnv = coverage ? { ...process.env, NODE_V8_COVERAGE: coverage } : process.env;
   let code = 1;
   // The whole suite is type-checked too, beside the start of the server and the migration of
   // the test template, which leave a core idle.
@@ -52,7 +56,7 @@ async function main(): Promise<number> {
     // Made here, before the test files start, rather than by the first of them while the others wait for it.
     await ensureTemplate(process.env.DATABASE_URL || embeddedAdminUrl(dataDir, 'superuser', 'postgres')!);
     await compiled;
-    code = await ava(args);
+    code = await ava(args, testEnv);
     if (typeCheck) code = (await typeCheck) || code;
     if (coverage && !interrupted) code = (await checkCoverage(coverage)) || code;
   } finally {
@@ -153,7 +157,7 @@ function typeCheckBeside(): Promise<number> {
  */
 function compileAhead(): Promise<number> {
   // Out of the coverage: loading a module is not testing it.
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot(), 'test', 'helpers', 'compile-ahead.ts')], { cwd: projectRoot(), stdio: 'ignore', env: withoutCoverage() });
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot(), 'test', 'helpers', 'compile-ahead.ts')], { cwd: projectRoot(), stdio: 'ignore' });
   return statusOf(child);
 }
 
@@ -165,13 +169,13 @@ const MINIMUM_LINE_COVERAGE = 90;
 function checkCoverage(directory: string): Promise<number> {
   const c8 = path.join(projectRoot(), 'node_modules', 'c8', 'bin', 'c8.js');
   const args = ['report', '--temp-directory', directory, '--include', 'lib', '--include', 'models', '--reporter', 'text-summary', '--check-coverage', '--lines', String(MINIMUM_LINE_COVERAGE)];
-  const child = spawn(process.execPath, [c8, ...args], { stdio: 'inherit', cwd: projectRoot(), env: withoutCoverage() });
+  const child = spawn(process.execPath, [c8, ...args], { stdio: 'inherit', cwd: projectRoot() });
   return statusOf(child);
 }
 
-function ava(args: string[]): Promise<number> {
+function ava(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const cli = path.join(projectRoot(), 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
-  const child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => {
     interrupted = true;
     child.kill(signal);
@@ -189,8 +193,5 @@ async function statusOf(child: ChildProcess): Promise<number> {
   const [status] = (await once(child, 'close')) as [number | null];
   return status ?? 1;
 }
-
-/** The run's environment for a process whose code is not to count in the coverage. */
-const withoutCoverage = () => ({ ...process.env, NODE_V8_COVERAGE: '' });
 
 main().then((code) => process.exit(code));
