@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import { main } from '../lib/cli';
 import { ConfigError } from '../lib/config';
 import { AuthenticationFailed, Cancelled, Conflict, EXIT, Interrupted, NotFound, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../lib/errors';
 import { presentError } from '../lib/io/present-error';
+import { writeWaiting } from '../lib/io/streams';
 import type { Reporter } from '../lib/reporting/reporter';
 import { memoryIO } from './helpers/io';
 import { tempDir } from './helpers/temp';
@@ -143,4 +145,56 @@ test.serial('main reads its configuration from the given environment and `.env` 
   fs.writeFileSync(path.join(own.cwd, '.env'), 'DATABASE_URL=postgres://u:p@127.0.0.1:1/x\n', { mode: 0o600 });
   const server = await runMain(t, ['db', 'status'], own);
   t.is(server.stdout, `database: the server of DATABASE_URL (DATABASE_URL set in ${path.join(own.cwd, '.env')}) (not managed by epic)\n`);
+});
+
+/** A stream that takes one chunk at a time, holding each until `release`, or failing them once `fail` is set. */
+function slowSink(highWaterMark: number) {
+  const held: (() => void)[] = [];
+  let failure: Error | undefined;
+  const stream = new Writable({
+    highWaterMark,
+    write(_chunk, _encoding, done) {
+      if (failure) return done(failure);
+      held.push(() => done());
+    },
+  });
+  stream.on('error', () => undefined);
+  return {
+    stream,
+    release: () => held.splice(0).forEach((done) => done()),
+    fail: (error: Error) => {
+      failure = error;
+      held.splice(0).forEach(() => stream.destroy(error));
+    },
+  };
+}
+
+test('writeWaiting waits while the output is full and goes on once it drains', async (t) => {
+  const sink = slowSink(4);
+  await writeWaiting(sink.stream, 'ab');
+  let written = false;
+  const waiting = writeWaiting(sink.stream, 'cdef').then(() => (written = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.false(written, 'still full');
+  sink.release();
+  await new Promise((resolve) => setImmediate(resolve));
+  sink.release();
+  await waiting;
+  t.true(written);
+});
+
+test('writeWaiting fails, rather than waiting for ever, when the output failed before the write or fails during the wait', async (t) => {
+  // Failed while nobody waited (the caller of a warm process left between two writes): a
+  // destroyed stream returns false and never drains.
+  const before = slowSink(1024);
+  await writeWaiting(before.stream, 'first');
+  before.fail(new Error('the caller went away'));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.false(before.stream.write('x'), 'a destroyed stream says it is full');
+  await t.throwsAsync(writeWaiting(before.stream, 'more'), { message: 'the caller went away' });
+  // Fails while the write waits for room.
+  const during = slowSink(2);
+  const waiting = writeWaiting(during.stream, 'more than two');
+  during.fail(new Error('gone'));
+  await t.throwsAsync(waiting, { message: 'gone' });
 });

@@ -6,7 +6,7 @@ import anyTest, { type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
 import { answeringWarmSockets, stopWarm, warmFolder, warmPlan, type WarmPlan } from '../lib/warm/client';
 import type { WarmFrame, WarmRequest } from '../lib/warm/protocol';
-import { freshDatabase, type TestDatabase } from './helpers/database';
+import { freshDatabase, serverUrl as testServerUrl, withAdmin, type TestDatabase } from './helpers/database';
 import { EPIC, epicUser } from './helpers/epic';
 import { removeEmbeddedDatabase } from './helpers/cluster';
 import { tempDir } from './helpers/temp';
@@ -185,6 +185,12 @@ test.serial('a slow reader gets every line; one that leaves early ends the comma
   // pipefail: the pipeline fails if epic does; head leaves after one line.
   t.is(pipeline('head -1'), `${whole.split('\n')[0]}\n`);
   t.regex((await user.run(['whoami'])).stderr, ANSWERED);
+  // And the export the reader left ends there: no COPY is left reading, nor its transaction open.
+  const exporting = () =>
+    withAdmin(serverUrl, async (admin) =>
+      (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND (query LIKE 'COPY %' OR state LIKE 'idle in transaction%')`, [db.name])).rows[0].n as number);
+  const serverUrl = await testServerUrl();
+  await until('the export to end', async () => ((await exporting()) === 0 ? true : undefined));
 });
 
 test.serial('setup and db commands, however spelt, go back to run in-process', async (t) => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Writable } from 'node:stream';
 import tty from 'node:tty';
 
 /**
@@ -45,4 +46,34 @@ export function processStreams(): IOStreams {
     // Read from the descriptor, not the stream: a file or a pipe alike, without putting the stream in flowing mode.
     readAll: async () => fs.readFileSync(0, 'utf8'),
   };
+}
+
+/**
+ * Writes `text`, and when the stream is full waits until it drains. Fails, rather than waiting
+ * for a drain that never comes, when the stream failed or closed: a reader that left (the caller
+ * of a warm process gone, `| head -1`). A destroyed stream takes no more writes and emits nothing
+ * more, so a write to it returns false and waiting for 'drain' alone waited forever, holding the
+ * export's COPY, its connection and its transaction.
+ */
+export async function writeWaiting(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  const writable = stream as Writable;
+  const gone = () => writable.errored ?? new Error('the output was closed');
+  if (writable.destroyed) throw gone();
+  if (stream.write(text)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', drained);
+      stream.off('close', closed);
+      stream.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => settle();
+    const closed = () => settle(gone());
+    stream.on('drain', drained);
+    stream.on('close', closed);
+    stream.on('error', settle);
+    // It may have failed as this write went in: then nothing more will come.
+    if (writable.destroyed) settle(gone());
+  });
 }

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { App } from '../app';
 import { availableTo, findCommand, isNoun, isSystemCommand, SYSTEM_COMMANDS } from '../commands';
 import { verbsOf } from '../commands/help';
@@ -7,7 +6,7 @@ import type { CommandContext, CommandResult, CommandSpec, Input, SessionCommandS
 import type { Prompter } from '../session/contracts';
 import { Cancelled, EXIT, NeedsTerminal, NotLoggedIn, PermissionDenied, quoted, UsageError } from '../errors';
 import { presentError } from '../io/present-error';
-import type { IOStreams } from '../io/streams';
+import { writeWaiting, type IOStreams } from '../io/streams';
 import { colourWanted, paint } from '../output/colour';
 import { checkOutputFile, openOutputFile, OutputFileError, writeOutputFile, type OutputFile } from '../output/file';
 import { FORMATS, formatForFile, listNote, NOTHING_FOUND, render, renderText, type Format, type Target } from '../output/render';
@@ -139,9 +138,7 @@ export class Runner {
     if (!redirect) {
       return {
         open: () => false,
-        write: async (text) => {
-          if (!stdout.write(text)) await once(stdout, 'drain');
-        },
+        write: (text) => writeWaiting(stdout, text),
         close: () => undefined,
       };
     }

@@ -117,9 +117,11 @@ export async function serveWarm(app: App, socketPath: string, bundleFile: string
     } catch {
       /* already gone */
     }
-    // Commands under way finish, unless a reader stalls them: then they end with the process.
-    void Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, LEAVING_GRACE_MS))])
-      .then(() => app.close())
+    // Commands under way finish, unless a reader stalls them: then they end with the process,
+    // which does not wait for their connections either (closing waits for every one).
+    const grace = () => new Promise((resolve) => setTimeout(resolve, LEAVING_GRACE_MS));
+    void Promise.race([Promise.allSettled(running), grace()])
+      .then(() => Promise.race([app.close(), grace()]))
       .then(() => app.reporter.flush(2000))
       .finally(() => process.exit(EXIT.ok));
   };
