@@ -37,6 +37,15 @@ export class Cancelled extends AppError {
   readonly exitCode: number = 1;
 }
 
+/**
+ * The reader of the output left (the caller of a warm process, `| head -1`): the command ends
+ * there, successfully, as it does in a process of its own whose pipe closes. Nobody's fault:
+ * nothing is reported.
+ */
+export class OutputClosed extends Cancelled {
+  readonly exitCode = EXIT.ok;
+}
+
 /** Ctrl-C at a question of a one-shot command: status 130, as shells report an interrupted program. */
 export class Interrupted extends Cancelled {
   readonly exitCode = EXIT.interrupted;

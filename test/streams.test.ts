@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import { main } from '../lib/cli';
 import { ConfigError } from '../lib/config';
-import { AuthenticationFailed, Cancelled, Conflict, EXIT, Interrupted, NotFound, NotLoggedIn, PermissionDenied, UsageError, ValidationError } from '../lib/errors';
+import { AuthenticationFailed, Cancelled, Conflict, EXIT, Interrupted, NotFound, NotLoggedIn, OutputClosed, PermissionDenied, UsageError, ValidationError } from '../lib/errors';
 import { presentError } from '../lib/io/present-error';
 import { writeWaiting } from '../lib/io/streams';
 import type { Reporter } from '../lib/reporting/reporter';
@@ -197,4 +197,16 @@ test('writeWaiting fails, rather than waiting for ever, when the output failed b
   const waiting = writeWaiting(during.stream, 'more than two');
   during.fail(new Error('gone'));
   await t.throwsAsync(waiting, { message: 'gone' });
+  // Closed while the write waits, without an error: the reader left.
+  const closed = slowSink(2);
+  const closing = writeWaiting(closed.stream, 'more than two');
+  closed.stream.destroy();
+  await t.throwsAsync(closing, { instanceOf: OutputClosed });
+});
+
+test('a reader that left ends the command successfully and is not reported as a fault', (t) => {
+  const { io } = memoryIO({ env: {} });
+  const reporter = recordingReporter();
+  t.is(presentError(io, new OutputClosed('the caller went away'), { reporter, debug: false }), EXIT.ok);
+  t.deepEqual(reporter.captured, []);
 });

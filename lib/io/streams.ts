@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import tty from 'node:tty';
+import { OutputClosed } from '../errors';
 
 /**
  * Everything a run of `epic` reads from and writes to outside its own files: the three standard
@@ -50,15 +51,17 @@ export function processStreams(): IOStreams {
 
 /**
  * Writes `text`, and when the stream is full waits until it drains. Fails, rather than waiting
- * for a drain that never comes, when the stream failed or closed: a reader that left (the caller
- * of a warm process gone, `| head -1`). A destroyed stream takes no more writes and emits nothing
+ * for a drain that never comes, when the stream failed or closes: a reader that left (the caller
+ * of a warm process gone, `| head -1`). A failed stream takes no more writes and emits nothing
  * more, so a write to it returns false and waiting for 'drain' alone waited forever, holding the
- * export's COPY, its connection and its transaction.
+ * export's COPY, its connection and its transaction. The stream keeps an 'error' listener of its
+ * own (the warm process's frames and process-guard.ts have one): this one is gone once it settles.
  */
 export async function writeWaiting(stream: NodeJS.WritableStream, text: string): Promise<void> {
   const writable = stream as Writable;
-  const gone = () => writable.errored ?? new Error('the output was closed');
-  if (writable.destroyed) throw gone();
+  const failed = () => writable.errored || writable.destroyed;
+  const gone = () => writable.errored ?? new OutputClosed('the output was closed');
+  if (failed()) throw gone();
   if (stream.write(text)) return;
   await new Promise<void>((resolve, reject) => {
     const settle = (error?: Error) => {
@@ -74,6 +77,6 @@ export async function writeWaiting(stream: NodeJS.WritableStream, text: string):
     stream.on('close', closed);
     stream.on('error', settle);
     // It may have failed as this write went in: then nothing more will come.
-    if (writable.destroyed) settle(gone());
+    if (failed()) settle(gone());
   });
 }

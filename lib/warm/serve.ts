@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import type { App } from '../app';
-import { EXIT, NeedsTerminal } from '../errors';
+import { EXIT, NeedsTerminal, OutputClosed } from '../errors';
 import type { IOStreams } from '../io/streams';
 import { findCommand, isSystemCommand } from '../commands';
 import { runOneShot } from '../oneshot';
@@ -35,7 +35,7 @@ function frameStream(socket: net.Socket, key: 'out' | 'err', onWrite: () => void
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, done) {
-      if (socket.destroyed) return done(new Error('the caller went away'));
+      if (socket.destroyed) return done(new OutputClosed('the caller went away'));
       onWrite();
       if (socket.write(line(key === 'out' ? { out: chunk.toString() } : { err: chunk.toString() }))) return done();
       const drained = () => {
@@ -44,7 +44,7 @@ function frameStream(socket: net.Socket, key: 'out' | 'err', onWrite: () => void
       };
       const gone = () => {
         socket.off('drain', drained);
-        done(new Error('the caller went away'));
+        done(new OutputClosed('the caller went away'));
       };
       socket.once('drain', drained);
       socket.once('close', gone);
