@@ -1,5 +1,4 @@
-import type { QueryInterface } from 'sequelize';
-import { grantToRuntime } from '../lib/db/migration-grants';
+import type { QueryInterface, Transaction } from 'sequelize';
 // The function as that migration made it, which undoing this one puts back.
 import { CLIENT_IDS_MATCHING } from './20261130000300-index-friendly-row-security';
 
@@ -29,7 +28,7 @@ const MATCHES = `
   CREATE FUNCTION epic_client_matches(p_search_text text, p_phone text, p_pattern text, p_phone_pattern text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT p_search_text LIKE epic_fold(p_pattern) OR p_phone LIKE p_phone_pattern $$;`;
 
-/** The function as this migration makes it, which undoing migration 20261130001600 puts back. */
+/** The function as this migration makes it, which undoing migration 20261130001500 puts back. */
 export const CAPPED = `
   CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text, p_sales_contact int, p_limit int) RETURNS SETOF int
     LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} AS $$
@@ -41,6 +40,14 @@ export const CAPPED = `
         AND (p_sales_contact IS NULL OR "salesContactId" = p_sales_contact) OFFSET 0) m
       LIMIT p_limit;
   END $$;`;
+
+export async function grantToRuntime(queryInterface: QueryInterface, signatures: string[], transaction: Transaction): Promise<void> {
+  const [[{ runtime }]] = (await queryInterface.sequelize.query('SELECT "runtimeRole"::text AS runtime FROM security_policy', { transaction })) as [{ runtime: string }[], unknown];
+  const role = queryInterface.quoteIdentifier(runtime);
+  for (const signature of signatures) {
+    await queryInterface.sequelize.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC; GRANT EXECUTE ON FUNCTION ${signature} TO ${role}`, { transaction });
+  }
+}
 
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {

@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { CopySink } from '../services/batches';
+import type { BatchSink, CopySink } from '../services/batches';
 import { copyLines, processTimeZone } from './copy-lines';
 import { render, type Column, type Format, type Row, type Target } from './render';
 
@@ -20,11 +20,8 @@ export interface LineOutput {
   write(text: string): Promise<void> | void;
 }
 
-export interface RowSink {
-  /** CSV and TSV: the list written from the text of a COPY (copy-lines.ts) rather than from its rows. */
-  readonly copy?: CopySink;
-  write(rows: Row[]): Promise<void>;
-}
+/** Where a streamed list's rows go; CSV and TSV also take the text of a COPY (copy-lines.ts). */
+export type RowSink = BatchSink<Row>;
 
 export interface RowStream extends RowSink {
   /** How many rows were written. */

@@ -81,7 +81,7 @@ export async function listClients(ctx: ServiceContext, filters: ClientFilters = 
   return readSearchPage(
     ctx,
     {
-      list: (where) => clientListQuery(where, { search: true }),
+      list: (where) => clientListQuery(where),
       among: all(others),
       matches: clientRowMatches(search),
       indexedPage: (cap, limit) => clientListQuery(all(others), { searchPage: clientSearchPage(search, capping.salesContactId, cap, limit) }),

@@ -32,9 +32,12 @@ const isIndexed = (kind: string): kind is IndexedKind => kind === 'client' || ki
 /** A value written as an SQL literal, escaped. */
 const sqlValue = (value: string | number | null) => (value === null ? 'NULL' : Client.sequelize!.escape(value));
 
-/** `id IN (SELECT <search function>(<arguments>))`, the arguments escaped as SQL literals. */
+/** A call of a database function, its arguments escaped as SQL literals. */
+const sqlCall = (name: string, ...args: (string | number | null)[]) => `${name}(${args.map(sqlValue).join(', ')})`;
+
+/** `id IN (SELECT <search function>(<arguments>))`. */
 function idAmong(search: string, ...args: (string | number | null)[]): WhereOptions {
-  return { id: { [Op.in]: literal(`(SELECT ${search}(${args.map(sqlValue).join(', ')}))`) } };
+  return { id: { [Op.in]: literal(`(SELECT ${sqlCall(search, ...args)})`) } };
 }
 
 /** A text search of clients: their folded name, email, company and phone (searchText) LIKE `pattern`, or their phone LIKE `phonePattern`. */
@@ -49,13 +52,13 @@ export function clientsMatching(search: ClientSearch): WhereOptions {
 }
 
 /**
- * A page of a search through its trigram indexes, as a function's rows (migrations
- * 20261130001500 and 20261130001600): the ids of the first `limit` matches in the client lists' order, among at
+ * A page of a search through its trigram indexes, as a function's rows (migration
+ * 20261130001500): the ids of the first `limit` matches in the client lists' order, among at
  * most `cap` of them (any of them), only `salesContactId`'s clients if set, each with how many
  * matches that was.
  */
 export function clientSearchPage(search: ClientSearch, salesContactId: number | undefined, cap: number, limit: number): string {
-  return `epic_client_search_page(${[search.pattern, search.phonePattern, salesContactId ?? null, cap, limit].map(sqlValue).join(', ')})`;
+  return sqlCall('epic_client_search_page', search.pattern, search.phonePattern, salesContactId ?? null, cap, limit);
 }
 
 /** The same search checked on each row a query reads, where no index serves it (a walk in name order). */
