@@ -47,7 +47,8 @@ import { CAPPED, grantToRuntime } from './20261130001200-capped-client-search';
 const PINNED_PATH = 'SET search_path = pg_catalog, public, pg_temp';
 const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
 
-const INDEX_PATTERN = `
+// The functions as this migration makes them (INDEX_PATTERN to IDS_MATCHING), which undoing migration 20261201000100 puts back.
+export const INDEX_PATTERN = `
   CREATE FUNCTION epic_search_index_pattern(p_pattern text) RETURNS text
     LANGUAGE plpgsql STABLE ${PINNED_PATH} AS $$
   DECLARE
@@ -89,7 +90,7 @@ const INDEX_PATTERN = `
   END $$;
   REVOKE ALL ON FUNCTION epic_search_index_pattern(text) FROM PUBLIC;`;
 
-const CANDIDATES = `
+export const CANDIDATES = `
   CREATE FUNCTION epic_client_candidates(p_index_pattern text, p_phone_pattern text, p_sales_contact int)
     RETURNS TABLE (id int, "foldedName" text, "searchText" text, phone text)
     LANGUAGE sql STABLE AS $$
@@ -100,7 +101,7 @@ const CANDIDATES = `
     OFFSET 0 $$;
   REVOKE ALL ON FUNCTION epic_client_candidates(text, text, int) FROM PUBLIC;`;
 
-const SEARCH_PAGE = `
+export const SEARCH_PAGE = `
   CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
     RETURNS TABLE (id int, matching int)
     LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
@@ -114,7 +115,7 @@ const SEARCH_PAGE = `
       ORDER BY m."foldedName", m.id LIMIT p_limit;
   END $$;`;
 
-const IDS_MATCHING = `
+export const IDS_MATCHING = `
   CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
     LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
   DECLARE

@@ -327,8 +327,8 @@ const FORBIDDEN: [string, string][] = [
   ['call an internal function', `SELECT epic_check_password(1, 'guess')`],
   ["set a client's last contact, which the contact log's trigger keeps", `UPDATE clients SET "lastContactAt" = now()`],
   ['set it through the trigger\'s function', `SELECT epic_set_last_contact(1)`],
-  ["read clients through the search's sample", `SELECT epic_search_index_pattern('%a b%')`],
-  ["read clients past the policies through the search's candidates", `SELECT * FROM epic_client_candidates('%', NULL, NULL)`],
+  ["read clients through the search's sample", `SELECT * FROM epic_client_index_grams('%a b c d%', NULL)`],
+  ["read clients past the policies through the search's candidates", `SELECT * FROM epic_client_candidates(NULL, NULL, NULL)`],
 ];
 
 for (const [what, sql] of FORBIDDEN) {

@@ -46,14 +46,14 @@ export interface ClientSearch {
   phonePattern: string | null;
 }
 
-/** The clients a search matches, through its trigram indexes. */
+/** The clients a search matches, through its gram index. */
 export function clientsMatching(search: ClientSearch): WhereOptions {
   return idAmong('epic_client_ids_matching', search.pattern, search.phonePattern);
 }
 
 /**
- * A page of a search through its trigram indexes, as a function's rows (migration
- * 20261130001500): the ids of the first `limit` matches in the client lists' order, among at
+ * A page of a search through its gram index, as a function's rows (migrations 20261130001500
+ * and 20261201000100): the ids of the first `limit` matches in the client lists' order, among at
  * most `cap` of them (any of them), only `salesContactId`'s clients if set, each with how many
  * matches that was.
  */

@@ -75,7 +75,7 @@ export interface SearchQueries {
 
 /**
  * A word that most clients hold (the "company" of every company name, an email's domain) is in
- * the trigram index's entries of every client, and finding its matches through the index reads
+ * the search index's entries of every client, and finding its matches through the index reads
  * them all, while the list's first rows already hold more matches than a page counts. So a search
  * first looks at the first CROWD_GLANCE rows of the list in table order; if they match densely
  * enough, it counts the matches among the first CROWD_SAMPLE rows. Most searches stop at the

@@ -1,0 +1,193 @@
+import type { QueryInterface } from 'sequelize';
+import { grantToRuntime } from './20261130001200-capped-client-search';
+// The functions as that migration made them, which undoing this one puts back.
+import { CANDIDATES, IDS_MATCHING, INDEX_PATTERN, SEARCH_PAGE } from './20261130001500-client-search-pages';
+
+/**
+ * Client searches find their candidates through every piece of two and three characters of the
+ * clients' text, spaces and punctuation included, and look up only the rarest pieces of a search.
+ *
+ * pg_trgm's index knows the trigrams of words: a search of two characters ("42") gave it nothing
+ * to look up, so it read every client until it had found 2,001 matches (14 ms at 100,000
+ * clients), and the space between two words was not in any trigram, so "bulk 4" read the 25,692
+ * clients holding "bulk" and a word starting with 4 to find none (13 ms). And it reads, for each
+ * trigram of a search, the entry of every client that holds it: the words most clients hold had
+ * to be left out of what it was given (epic_search_index_pattern).
+ *
+ * - clients_search_grams_idx indexes epic_search_grams("searchText"): every substring of two and
+ *   of three characters of a client's folded name, email, company and phone. "42" is one of them;
+ *   "k 4" is one of "bulk 4". It replaces both trigram indexes of the search (searchText and
+ *   phone: the phone is part of searchText, as it is stored).
+ * - epic_like_grams gives the pieces that every text LIKE a pattern holds: the trigrams of each
+ *   run of two characters or more between its wildcards (its pair, if two), escaped characters
+ *   as themselves.
+ * - epic_client_index_grams gives the index a search's pieces. Three or fewer are all looked up.
+ *   Of more, it looks at the same 64 clients as the index pattern did (eight runs of ids across
+ *   the table) and keeps the three that fewest of them hold, and of those only the ones that half
+ *   of them do not hold: a piece that most clients hold costs reading all their entries and
+ *   narrows little ("company" in "company 42"). For a search that looks like a phone number it
+ *   does the same with the digits the phone is searched for. When a side has no piece left (a
+ *   search of one character, or of pieces most clients hold), or the table is too small for a
+ *   sample, the index is given nothing and the clients are read in table order: a search whose
+ *   matches are that common finds them within its first rows. Without a valid session it gives
+ *   nothing and reads nothing.
+ * - epic_client_candidates reads the clients holding all the pieces of either side through the
+ *   index (or every client without them); the search functions keep those that match the whole
+ *   search, as before, so the pieces chosen cost time, never a row. epic_search_grams is costed
+ *   high: computing it takes about 30 µs a client, so the planner must find rows through its
+ *   index, never by computing it on each row it reads.
+ *
+ * epic_search_grams reads nothing and depends on its argument alone, like epic_fold: anyone may
+ * run it, so that the runtime role's inserts and updates of clients compute the index's entries.
+ */
+
+const PINNED_PATH = 'SET search_path = pg_catalog, public, pg_temp';
+const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
+
+const GRAMS = `
+  CREATE FUNCTION epic_search_grams(p_text text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT COST 10000 AS $$
+    SELECT ARRAY(SELECT substr(p_text, i, n) FROM generate_series(2, 3) n, generate_series(1, length(p_text) - n + 1) i) $$;
+  CREATE INDEX clients_search_grams_idx ON clients USING gin (epic_search_grams("searchText")) WITH (gin_pending_list_limit = 64);
+  DROP INDEX clients_search_trgm_idx, clients_phone_trgm_idx;`;
+
+const LIKE_GRAMS = `
+  CREATE FUNCTION epic_like_grams(p_pattern text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT ${PINNED_PATH} AS $$
+  DECLARE
+    v_runs text[] := '{}';
+    v_run text := '';
+    v_char text;
+    v_at int := 1;
+  BEGIN
+    WHILE v_at <= length(p_pattern) LOOP
+      v_char := substr(p_pattern, v_at, 1);
+      IF v_char = chr(92) THEN
+        -- A backslash: the character after it is itself.
+        v_at := v_at + 1;
+        v_run := v_run || substr(p_pattern, v_at, 1);
+      ELSIF v_char IN ('%', '_') THEN
+        v_runs := v_runs || v_run;
+        v_run := '';
+      ELSE
+        v_run := v_run || v_char;
+      END IF;
+      v_at := v_at + 1;
+    END LOOP;
+    v_runs := v_runs || v_run;
+    RETURN ARRAY(SELECT DISTINCT substr(r, i, least(length(r), 3)) FROM unnest(v_runs) r, generate_series(1, length(r) - least(length(r), 3) + 1) i
+                  WHERE length(r) >= 2 ORDER BY 1);
+  END $$;
+  REVOKE ALL ON FUNCTION epic_like_grams(text) FROM PUBLIC;`;
+
+const RAREST_GRAMS = `
+  CREATE FUNCTION epic_rarest_grams(p_grams text[], p_sample text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE ${PINNED_PATH} AS $$
+    SELECT array_agg(r.gram ORDER BY r.held, r.gram) FROM (
+      SELECT g AS gram, (SELECT count(*) FROM unnest(p_sample) s WHERE strpos(s, g) > 0) AS held FROM unnest(p_grams) g
+       ORDER BY 2, 1 LIMIT 3) r
+     WHERE r.held * 2 < cardinality(p_sample) $$;
+  REVOKE ALL ON FUNCTION epic_rarest_grams(text[], text[]) FROM PUBLIC;`;
+
+const INDEX_GRAMS = `
+  CREATE FUNCTION epic_client_index_grams(p_pattern text, p_phone_pattern text, OUT text_grams text[], OUT phone_grams text[])
+    LANGUAGE plpgsql STABLE ${PINNED_PATH} AS $$
+  DECLARE
+    v_grams text[] := epic_like_grams(epic_fold(p_pattern));
+    v_phone_grams text[] := epic_like_grams(p_phone_pattern);
+    v_sample text[];
+  BEGIN
+    -- Its sample reads clients: nothing, not even an error, without a valid session.
+    IF (SELECT epic_actor_id()) IS NULL THEN
+      RETURN;
+    END IF;
+    -- Three pieces or fewer are looked up without reading a sample, which costs more than leaving one out saves.
+    IF cardinality(v_grams) BETWEEN 1 AND 3 AND coalesce(cardinality(v_phone_grams) BETWEEN 1 AND 3, p_phone_pattern IS NULL) THEN
+      text_grams := v_grams;
+      phone_grams := v_phone_grams;
+      RETURN;
+    END IF;
+    -- Eight runs of eight ids: a run is mostly one page of the table, where 64 ids apart were 64.
+    SELECT array_agg(c."searchText") INTO v_sample FROM clients c
+     WHERE c.id = ANY (ARRAY(SELECT r.low + (r.high - r.low) / 8 * k + j FROM (SELECT min(id) AS low, max(id) AS high FROM clients) r, generate_series(0, 7) k, generate_series(0, 7) j));
+    -- A table this small is read at once.
+    IF coalesce(cardinality(v_sample), 0) < 32 THEN
+      RETURN;
+    END IF;
+    text_grams := epic_rarest_grams(v_grams, v_sample);
+    phone_grams := epic_rarest_grams(v_phone_grams, v_sample);
+    -- A side the index cannot narrow has every client read: then the index is not read at all.
+    IF p_phone_pattern IS NOT NULL AND phone_grams IS NULL THEN
+      text_grams := NULL;
+    END IF;
+  END $$;
+  REVOKE ALL ON FUNCTION epic_client_index_grams(text, text) FROM PUBLIC;`;
+
+const GRAM_CANDIDATES = `
+  CREATE FUNCTION epic_client_candidates(p_grams text[], p_phone_grams text[], p_sales_contact int)
+    RETURNS TABLE (id int, "foldedName" text, "searchText" text, phone text)
+    LANGUAGE sql STABLE AS $$
+    SELECT c.id, c."foldedName", c."searchText", c.phone::text FROM clients c
+     WHERE (SELECT epic_actor_id()) IS NOT NULL
+       AND (p_grams IS NULL OR epic_search_grams(c."searchText") @> p_grams
+            OR (p_phone_grams IS NOT NULL AND epic_search_grams(c."searchText") @> p_phone_grams))
+       AND (p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)
+    OFFSET 0 $$;
+  REVOKE ALL ON FUNCTION epic_client_candidates(text[], text[], int) FROM PUBLIC;`;
+
+const GRAM_SEARCH_PAGE = `
+  CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_cap int, p_limit int)
+    RETURNS TABLE (id int, matching int)
+    LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
+  DECLARE
+    v_grams text[];
+    v_phone_grams text[];
+  BEGIN
+    SELECT g.text_grams, g.phone_grams INTO v_grams, v_phone_grams FROM epic_client_index_grams(p_pattern, p_phone_pattern) g;
+    -- The window counts the matches before the page's LIMIT applies.
+    RETURN QUERY SELECT m.id, (count(*) OVER ())::int
+      FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_grams, v_phone_grams, p_sales_contact) f
+             WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern) LIMIT p_cap) m
+      ORDER BY m."foldedName", m.id LIMIT p_limit;
+  END $$;`;
+
+const GRAM_IDS_MATCHING = `
+  CREATE FUNCTION epic_client_ids_matching(p_pattern text, p_phone_pattern text) RETURNS SETOF int
+    LANGUAGE plpgsql STABLE ROWS 100 ${DEFINER} SET plan_cache_mode = force_custom_plan AS $$
+  DECLARE
+    v_grams text[];
+    v_phone_grams text[];
+  BEGIN
+    SELECT g.text_grams, g.phone_grams INTO v_grams, v_phone_grams FROM epic_client_index_grams(p_pattern, p_phone_pattern) g;
+    RETURN QUERY SELECT f.id FROM epic_client_candidates(v_grams, v_phone_grams, NULL) f
+      WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern);
+  END $$;`;
+
+const SEARCHES = ['epic_client_search_page(text, text, int, int, int)', 'epic_client_ids_matching(text, text)'];
+const DROP_SEARCHES = `DROP FUNCTION epic_client_search_page(text, text, int, int, int); DROP FUNCTION epic_client_ids_matching(text, text);`;
+
+export async function up(queryInterface: QueryInterface): Promise<void> {
+  await queryInterface.sequelize.transaction(async (transaction) => {
+    await queryInterface.sequelize.query(
+      `${DROP_SEARCHES} DROP FUNCTION epic_client_candidates(text, text, int); DROP FUNCTION epic_search_index_pattern(text);
+       ${GRAMS} ${LIKE_GRAMS} ${RAREST_GRAMS} ${INDEX_GRAMS} ${GRAM_CANDIDATES} ${GRAM_SEARCH_PAGE} ${GRAM_IDS_MATCHING}`,
+      { transaction },
+    );
+    await grantToRuntime(queryInterface, SEARCHES, transaction);
+  });
+}
+
+export async function down(queryInterface: QueryInterface): Promise<void> {
+  await queryInterface.sequelize.transaction(async (transaction) => {
+    await queryInterface.sequelize.query(
+      `${DROP_SEARCHES} DROP FUNCTION epic_client_candidates(text[], text[], int); DROP FUNCTION epic_client_index_grams(text, text);
+       DROP FUNCTION epic_rarest_grams(text[], text[]); DROP FUNCTION epic_like_grams(text);
+       DROP INDEX clients_search_grams_idx; DROP FUNCTION epic_search_grams(text);
+       CREATE INDEX clients_search_trgm_idx ON clients USING gin ("searchText" gin_trgm_ops) WITH (gin_pending_list_limit = 64);
+       CREATE INDEX clients_phone_trgm_idx ON clients USING gin (phone gin_trgm_ops) WITH (gin_pending_list_limit = 64);
+       ${INDEX_PATTERN} ${CANDIDATES} ${SEARCH_PAGE} ${IDS_MATCHING}`,
+      { transaction },
+    );
+    await grantToRuntime(queryInterface, SEARCHES, transaction);
+  });
+}
