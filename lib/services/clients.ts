@@ -4,7 +4,7 @@ import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope } from '../permissions';
 import { Client, Contract, salesContactNamed } from '../../models';
 import { contactsOf, followUpSince, notContactedSince, type ContactRow } from './contacts';
-import { clientIdOf, clientRowMatches, clientSearchPage, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
+import { clientIdOf, clientSearchPage, clientsMatching, filterCollaborator, findClient, findCollaboratorWithRole, type ClientSearch } from './lookup';
 import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listing } from './rows';
 import { eachBatch, type BatchSink } from './batches';
 import { contractsOfClient } from './contracts';
@@ -76,18 +76,10 @@ function clientListQuery(where: WhereOptions, { search = false, searchPage }: { 
 
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
   const { others, search, capping } = await clientConditions(ctx, filters);
-  if (!search) return readPage(ctx, clientListQuery(all(others)), filters.limit);
-  if (!capping || filters.limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), { search: true }), filters.limit);
-  return readSearchPage(
-    ctx,
-    {
-      list: (where) => clientListQuery(where),
-      among: all(others),
-      matches: clientRowMatches(search),
-      indexedPage: (cap, limit) => clientListQuery(all(others), { searchPage: clientSearchPage(search, capping.salesContactId, cap, limit) }),
-    },
-    filters.limit,
-  );
+  const { limit } = filters;
+  if (!search) return readPage(ctx, clientListQuery(all(others)), limit);
+  if (!capping || limit === undefined) return readPage(ctx, clientListQuery(all([...others, clientsMatching(search)]), { search: true }), limit);
+  return readSearchPage(ctx, (enough) => clientListQuery(all(others), { searchPage: clientSearchPage(search, capping.salesContactId, enough, limit) }), limit);
 }
 
 /**

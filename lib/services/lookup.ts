@@ -52,18 +52,12 @@ export function clientsMatching(search: ClientSearch): WhereOptions {
 }
 
 /**
- * A page of a search through its gram index, as a function's rows (migrations 20261130001500
- * and 20261201000100): the ids of the first `limit` matches in the client lists' order, among at
- * most `cap` of them (any of them), only `salesContactId`'s clients if set, each with how many
- * matches that was.
+ * A page of a search, as a function's rows (migrations 20261130001500 and 20261201000100): the
+ * ids of the first `limit` matches in the client lists' order, only `salesContactId`'s clients if
+ * set, each with how many matches the function counted (`enough` of them when it stopped there).
  */
-export function clientSearchPage(search: ClientSearch, salesContactId: number | undefined, cap: number, limit: number): string {
-  return sqlCall('epic_client_search_page', search.pattern, search.phonePattern, salesContactId ?? null, cap, limit);
-}
-
-/** The same search checked on each row a query reads, where no index serves it (a walk in name order). */
-export function clientRowMatches(search: ClientSearch): WhereOptions {
-  return literal(`epic_client_matches("Client"."searchText", "Client".phone, ${sqlValue(search.pattern)}, ${sqlValue(search.phonePattern)})`);
+export function clientSearchPage(search: ClientSearch, salesContactId: number | undefined, enough: number, limit: number): string {
+  return sqlCall('epic_client_search_page', search.pattern, search.phonePattern, salesContactId ?? null, enough, limit);
 }
 
 /** The condition "named `name`, whatever its case and accents". */

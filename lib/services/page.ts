@@ -1,4 +1,4 @@
-import { Op, type FindOptions, type Model, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
+import type { FindOptions, Model, ModelStatic, Transaction } from 'sequelize';
 import type { Tx } from '../db/context';
 import { rawAccess, type ListQuery, type RawAccess, type Statement } from './list-query';
 import type { Listing } from './rows';
@@ -14,7 +14,7 @@ import type { Listing } from './rows';
  */
 export const COUNT_CAP = 1000;
 
-/** The column of a page's rows that carries how many rows matched (countedWithPage, SearchQueries.indexedPage). */
+/** The column of a page's rows that carries how many rows matched (countedWithPage, readSearchPage). */
 export const MATCHING = 'epicMatching';
 
 /** A page of a list query (lib/services/list-query.ts): plain rows, the list's own order. */
@@ -54,81 +54,17 @@ async function pageCarryingItsCount<T>(access: RawAccess, query: ListQuery, limi
 }
 
 /**
- * A search keeps at most this many matches to sort (or the page's size, if larger). A search
- * matching more finds its page by walking the list's order instead: at 100,000 clients, a word
- * that every client's company holds read and sorted all of them for 0.6 s.
+ * A page of a text search that a database function finds (the function of clients' searches,
+ * epic_client_search_page: migration 20261201000100), given how many matches make the count
+ * "1,000+" (or the page's size and more): the list's query of the page's rows, each carrying in
+ * MATCHING how many matches the function counted. The function looks for the page as its
+ * matches are spread: among the list's first rows, through the search's index, or by walking the
+ * list's order, in one statement.
  */
-export const SEARCH_SORT_CAP = 2000;
-
-/**
- * A text search of a list: the list's query for a condition, the list's own condition (an owner),
- * the search checked on each row a query reads, and the page found through the search's index:
- * the list's query of the first `limit` matches in the list's order among at most `cap` of them
- * (any of them), each row carrying in MATCHING how many matches that was.
- */
-export interface SearchQueries {
-  list(where: WhereOptions): ListQuery;
-  among: WhereOptions;
-  matches: WhereOptions;
-  indexedPage(cap: number, limit: number): ListQuery;
-}
-
-/**
- * A word that most clients hold (the "company" of every company name, an email's domain) is in
- * the search index's entries of every client, and finding its matches through the index reads
- * them all, while the list's first rows already hold more matches than a page counts. So a search
- * first looks at the first CROWD_GLANCE rows of the list in table order; if they match densely
- * enough, it counts the matches among the first CROWD_SAMPLE rows. Most searches stop at the
- * glance.
- */
-const CROWD_SAMPLE = 1200;
-const CROWD_GLANCE = 100;
-
-/**
- * A page of a text search. When more than max(COUNT_CAP, limit) of the list's first CROWD_SAMPLE
- * rows match, the count is "1,000+" (or the page's size and more) for certain, and the page is
- * walked at once. Otherwise the search's index finds the matches, at most SEARCH_SORT_CAP + 1 of
- * them, which are counted and sorted as they are found. With more than that, matches are so common in
- * the list's order that walking it finds the page sooner than sorting them all: it reads about
- * limit × rows ÷ matches rows (at most 1,500 of 100,000), and the count is said the same way.
- */
-export async function readSearchPage<T>(tx: Tx, search: SearchQueries, limit: number): Promise<Listing<T>> {
-  const walked = search.list({ [Op.and]: [search.among, search.matches] });
-  const access = rawAccess(tx.transaction, walked.model);
-  const enough = Math.max(COUNT_CAP, limit) + 1;
-  if (enough <= CROWD_SAMPLE) {
-    const sampled = await countInFirstRows(access, walked.model.name, search, enough);
-    if (sampled === enough) return { rows: await walk<T>(access, walked, limit), ...capped(sampled, limit) };
-  }
-  const cap = Math.max(SEARCH_SORT_CAP, COUNT_CAP, limit) + 1;
-  const sorted = await pageCarryingItsCount<T>(access, search.indexedPage(cap, limit), limit);
-  if (sorted.matching < cap) return { rows: sorted.rows, ...capped(sorted.matching, limit) };
-  return { rows: await walk<T>(access, walked, limit), ...capped(sorted.matching, limit) };
-}
-
-/**
- * The search's matches among the list's first CROWD_SAMPLE rows in table order, counted up to
- * `cap`; 0 without reading them when its first CROWD_GLANCE rows match less than half as densely
- * as that needs (a table's first rows may be of another kind than most).
- */
-async function countInFirstRows(access: RawAccess, name: string, search: SearchQueries, cap: number): Promise<number> {
-  const first = (rows: number) => `(SELECT * FROM ${access.table} AS "${name}" ${access.inlineWhere(search.among)} LIMIT ${rows}) AS "${name}" ${access.inlineWhere(search.matches)}`;
-  const text = `SELECT CASE WHEN (SELECT count(*) FROM ${first(CROWD_GLANCE)}) * ${2 * CROWD_SAMPLE} >= ${sqlInteger(cap)} * ${CROWD_GLANCE}
-    THEN (SELECT count(*) FROM (SELECT 1 FROM ${first(CROWD_SAMPLE)} LIMIT ${cap}) AS sampled) ELSE 0 END::int AS matching`;
-  const [{ matching }] = await access.rows<{ matching: number }>({ text }, true);
-  return matching;
-}
-
-/** A page read by walking the list's order and checking each row. */
-async function walk<T>(access: RawAccess, walked: ListQuery, limit: number): Promise<T[]> {
-  const { limited } = statements(access, walked, limit);
-  // The planner estimates that a LIKE keeps few rows, so it would find them all and sort them;
-  // without sorts, its plan walks the index of the list's order and stops at the page.
-  // Set back after it; a walk that fails aborts the transaction, and the setting goes with it.
-  await access.rows({ text: 'SET LOCAL enable_sort = off' });
-  const rows = await access.rows<T>(limited(walked.select), true);
-  await access.rows({ text: 'SET LOCAL enable_sort TO DEFAULT' });
-  return rows;
+export async function readSearchPage<T>(tx: Tx, searchPage: (enough: number) => ListQuery, limit: number): Promise<Listing<T>> {
+  const query = searchPage(Math.max(COUNT_CAP, limit) + 1);
+  const { rows, matching } = await pageCarryingItsCount<T>(rawAccess(tx.transaction, query.model), query, limit);
+  return { rows, ...capped(matching, limit) };
 }
 
 /** A page read through the model, for the short lists (collaborators, a client's interactions). */
