@@ -45,8 +45,12 @@ const lines = (): Record<string, { email: string; demoPassword: string; lines: s
       'client list',
       'client list --mine',
       'client list --search company 42',
-      // Two characters: no trigram for the index to look up.
+      // Two characters: a piece of the gram index that 6,600 clients hold.
       'client list --search 42',
+      // One character: nothing for an index to look up.
+      'client list --search 4',
+      // Words whose pieces most clients hold but the space between them: no client holds "k 4".
+      'client list --search bulk 4',
       // Every bulk client's company: more matches than a search sorts (lib/services/page.ts).
       'client list --search company',
       'client list --search 06 12 00',
