@@ -24,20 +24,22 @@ import { CANDIDATES, IDS_MATCHING, INDEX_PATTERN, SEARCH_PAGE } from './20261130
  * - epic_client_index_grams looks at the same 64 clients as the index pattern did (eight runs of
  *   ids across the table) and gives the index, of a search's pieces, the three that fewest of them
  *   hold, and of those only the ones that half of them do not hold: a piece that most clients
- *   hold costs reading all their entries and narrows little ("company" in "company 42"). It never
- *   gives one that nearly every client holds, even to a search of one piece ("bul" of "bulk"):
- *   the planner, which charges the check of the index's condition on every row a bitmap scan
- *   fetches, would then read the table and compute every client's pieces instead (a count of the
- *   clients holding "bul" took 4.6 s at 100,000 clients). For a search that looks like a phone number it does the same with the
- *   digits the phone is searched for. When a side has no piece left (a search of one character,
- *   or of pieces most clients hold), or the table is too small for a sample, the index is given
- *   nothing and the clients are read in table order: a search whose matches are that common finds
- *   them within its first rows. Without a valid session it gives nothing and reads nothing.
+ *   hold costs reading all their entries and narrows little ("company" in "company 42"). For a
+ *   search that looks like a phone number it does the same with the digits the phone is searched
+ *   for. When a side has no piece left (a search of one character, or of pieces most clients
+ *   hold), or the table is too small for a sample, the index is given nothing and the clients are
+ *   read in table order: a search whose matches are that common finds them within its first rows.
+ *   Without a valid session it gives nothing and reads nothing.
  * - epic_client_candidates reads the clients holding all the pieces of either side through the
  *   index (or every client without them); the search functions keep those that match the whole
- *   search, as before, so the pieces chosen cost time, never a row. Computing a client's pieces
- *   takes about 30 µs, which epic_search_grams's cost tells the planner: it reads the index rather
- *   than compute them on each row it reads.
+ *   search, as before, so the pieces chosen cost time, never a row.
+ * - Computing a client's pieces takes about 30 µs: the planner must read the index, never compute
+ *   them on each row it reads. It charges the index's condition on every row a bitmap scan
+ *   fetches too, so, told by the index's statistics that a piece is held by nearly every client,
+ *   it read the table instead (a count of the clients holding "bul" took 4.6 s at 100,000
+ *   clients). The index keeps no statistics (ANALYZE would also compute the pieces of its 30,000
+ *   sampled clients, about a second): the planner takes a piece to be rare, and the sample above
+ *   is what keeps common ones from it. epic_search_grams's cost says the rest.
  * - epic_client_search_page finds a page in the one statement the list sends. The list sent up to
  *   six (a glance at its first rows, the function, then a walk of its order between two settings of
  *   enable_sort), each a round trip and its work in the application: `--search 4` took 9.6–11.1 ms
@@ -57,6 +59,7 @@ const GRAMS = `
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT COST 10000 AS $$
     SELECT ARRAY(SELECT substr(p_text, i, n) FROM generate_series(2, 3) n, generate_series(1, length(p_text) - n + 1) i) $$;
   CREATE INDEX clients_search_grams_idx ON clients USING gin (epic_search_grams("searchText")) WITH (gin_pending_list_limit = 64);
+  ALTER INDEX clients_search_grams_idx ALTER COLUMN 1 SET STATISTICS 0;
   DROP INDEX clients_search_trgm_idx, clients_phone_trgm_idx;`;
 
 const LIKE_GRAMS = `
@@ -101,10 +104,16 @@ const INDEX_GRAMS = `
   CREATE FUNCTION epic_client_index_grams(p_pattern text, p_phone_pattern text, OUT text_grams text[], OUT phone_grams text[])
     LANGUAGE plpgsql STABLE ${PINNED_PATH} AS $$
   DECLARE
+    v_text_pieces text[] := epic_like_grams(epic_fold(p_pattern));
+    v_phone_pieces text[] := epic_like_grams(p_phone_pattern);
     v_sample text[];
   BEGIN
     -- Its sample reads clients: nothing, not even an error, without a valid session.
     IF (SELECT epic_actor_id()) IS NULL THEN
+      RETURN;
+    END IF;
+    -- A side without pieces (one character) has every client read: nothing to sample for.
+    IF cardinality(v_text_pieces) = 0 OR cardinality(v_phone_pieces) = 0 THEN
       RETURN;
     END IF;
     -- Eight runs of eight ids: a run is mostly one page of the table, where 64 ids apart were 64.
@@ -114,11 +123,12 @@ const INDEX_GRAMS = `
     IF coalesce(cardinality(v_sample), 0) < 32 THEN
       RETURN;
     END IF;
-    text_grams := epic_rarest_grams(epic_like_grams(epic_fold(p_pattern)), v_sample);
-    phone_grams := epic_rarest_grams(epic_like_grams(p_phone_pattern), v_sample);
+    text_grams := epic_rarest_grams(v_text_pieces, v_sample);
+    phone_grams := epic_rarest_grams(v_phone_pieces, v_sample);
     -- A side the index cannot narrow has every client read: then the index is not read at all.
-    IF p_phone_pattern IS NOT NULL AND phone_grams IS NULL THEN
+    IF text_grams IS NULL OR (p_phone_pattern IS NOT NULL AND phone_grams IS NULL) THEN
       text_grams := NULL;
+      phone_grams := NULL;
     END IF;
   END $$;
   REVOKE ALL ON FUNCTION epic_client_index_grams(text, text) FROM PUBLIC;`;
@@ -211,13 +221,16 @@ const GRAM_IDS_MATCHING = `
   END $$;`;
 
 const SEARCHES = ['epic_client_search_page(text, text, int, int, int)', 'epic_client_ids_matching(text, text)'];
+/** The runtime role ran the check of a search's matches in its own walk of the name order, which the page's function now does. */
+const MATCHES = 'epic_client_matches(text, text, text, text)';
+const REVOKE_MATCHES = `DO $$ BEGIN EXECUTE format('REVOKE ALL ON FUNCTION ${MATCHES} FROM %I', (SELECT "runtimeRole"::text FROM security_policy)); END $$;`;
 const DROP_SEARCHES = `DROP FUNCTION epic_client_search_page(text, text, int, int, int); DROP FUNCTION epic_client_ids_matching(text, text);`;
 
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {
     await queryInterface.sequelize.query(
       `${DROP_SEARCHES} DROP FUNCTION epic_client_candidates(text, text, int); DROP FUNCTION epic_search_index_pattern(text);
-       ${GRAMS} ${LIKE_GRAMS} ${RAREST_GRAMS} ${INDEX_GRAMS} ${GRAM_CANDIDATES} ${GRAM_SEARCH_PAGE} ${GRAM_IDS_MATCHING}`,
+       ${GRAMS} ${LIKE_GRAMS} ${RAREST_GRAMS} ${INDEX_GRAMS} ${GRAM_CANDIDATES} ${GRAM_SEARCH_PAGE} ${GRAM_IDS_MATCHING} ${REVOKE_MATCHES}`,
       { transaction },
     );
     await grantToRuntime(queryInterface, SEARCHES, transaction);
@@ -235,6 +248,6 @@ export async function down(queryInterface: QueryInterface): Promise<void> {
        ${INDEX_PATTERN} ${CANDIDATES} ${SEARCH_PAGE} ${IDS_MATCHING}`,
       { transaction },
     );
-    await grantToRuntime(queryInterface, SEARCHES, transaction);
+    await grantToRuntime(queryInterface, [...SEARCHES, MATCHES], transaction);
   });
 }

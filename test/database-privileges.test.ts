@@ -329,6 +329,7 @@ const FORBIDDEN: [string, string][] = [
   ['set it through the trigger\'s function', `SELECT epic_set_last_contact(1)`],
   ["read clients through the search's sample", `SELECT * FROM epic_client_index_grams('%a b c d%', NULL)`],
   ["read clients past the policies through the search's candidates", `SELECT * FROM epic_client_candidates(NULL, NULL, NULL)`],
+  ["run the search's check, which only the search functions run now", `SELECT epic_client_matches('a', '+33600000000', '%a%', NULL)`],
 ];
 
 for (const [what, sql] of FORBIDDEN) {
