@@ -111,10 +111,33 @@ async function assertEmpty(tx: Tx, tables: string[]): Promise<void> {
 }
 
 /**
+ * Drops the GIN indexes of the tables (the searches': every piece of a client's text, the
+ * trigrams of names) and returns the statements that make them again as they were, statistics
+ * settings included. Each row loaded into a GIN index costs far more than building the index
+ * once over every row: 100,000 clients took 59 s to import instead of 17 once a client's search
+ * text was indexed piece by piece. The import's transaction makes them again before it commits.
+ */
+async function setAsideSearchIndexes(tx: Tx, tables: string[]): Promise<string[]> {
+  const indexes = await selectRows<{ name: string; definition: string; statistics: string[] }>(
+    tx,
+    `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition,
+            ARRAY(SELECT format('ALTER INDEX %I ALTER COLUMN %s SET STATISTICS %s', c.relname, a.attnum, a.attstattarget) FROM pg_attribute a
+                   WHERE a.attrelid = c.oid AND coalesce(a.attstattarget, -1) >= 0) AS statistics
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
+      WHERE m.amname = 'gin' AND i.indrelid = ANY (SELECT to_regclass('public.' || quote_ident(t)) FROM unnest($1::text[]) t)
+      ORDER BY c.relname`,
+    [tables],
+  );
+  for (const index of indexes) await selectRows(tx, `DROP INDEX ${quoteIdentifier(index.name)}`);
+  return indexes.flatMap((index) => [index.definition, ...index.statistics]);
+}
+
+/**
  * Loads an export into the empty database of tx (its owner's transaction), keeping every id,
  * then moves each id sequence past the largest id. Triggers are off while loading: the
  * history arrives as it was written (loading must not record itself), and the rows are those
- * the source database already checked. `parts` throws before its last rows unless the file is
+ * the source database already checked. The search indexes are made after the rows are in
+ * (setAsideSearchIndexes). `parts` throws before its last rows unless the file is
  * whole and unaltered, and the caller's transaction then writes nothing.
  */
 export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, knownMigrations: string[]): Promise<Counts> {
@@ -122,12 +145,14 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
   const settings = await presentTables(tx, MOVED_SETTINGS);
   const counts: Counts = {};
   let insert = '';
+  let searchIndexes: string[] = [];
   for await (const part of parts) {
     if (part.kind === 'header') {
       checkSchema(part.header.schema, await appliedMigrations(tx), knownMigrations);
       // ALTER TABLE takes a lock that keeps anyone from writing until the import commits.
       for (const table of tables) await selectRows(tx, `ALTER TABLE ${quoteIdentifier(table)} DISABLE TRIGGER USER`);
       await assertEmpty(tx, tables);
+      searchIndexes = await setAsideSearchIndexes(tx, tables);
     } else if (part.kind === 'table') {
       if (!tables.includes(part.name) && !settings.includes(part.name)) throw new ValidationError(undefined, `the file has a table ${part.name} that this database does not have`);
       const stored = await storedColumns(tx, part.name);
@@ -143,6 +168,7 @@ export async function importRecords(tx: Tx, parts: AsyncIterable<ExportPart>, kn
       counts[part.name] += part.lines.length;
     }
   }
+  for (const statement of searchIndexes) await selectRows(tx, statement);
   // Columns the triggers would have kept (a contract's salesperson, a client's last contact), which an older file lacks.
   await selectRows(tx, 'SELECT epic_derive_columns()');
   for (const table of tables) {
