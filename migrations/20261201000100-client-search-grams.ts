@@ -133,6 +133,13 @@ const INDEX_GRAMS = `
   END $$;
   REVOKE ALL ON FUNCTION epic_client_index_grams(text, text) FROM PUBLIC;`;
 
+/** The clients of the salesperson a search is narrowed to (any client when none is given). */
+const OF_SALESPERSON = '(p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)';
+/** Whether the client row named `row` matches the search the function was given. */
+const matchesSearch = (row: string) => `epic_client_matches(${row}."searchText", ${row}.phone, p_pattern, p_phone_pattern)`;
+/** The matches among the list's first `rows` clients in table order, as a FROM item and its condition. */
+const firstClientsMatching = (rows: number) => `(SELECT c."searchText", c.phone FROM clients c WHERE ${OF_SALESPERSON} LIMIT ${rows}) f WHERE ${matchesSearch('f')}`;
+
 const GRAM_CANDIDATES = `
   CREATE FUNCTION epic_client_candidates(p_grams text[], p_phone_grams text[], p_sales_contact int)
     RETURNS TABLE (id int, "foldedName" text, "searchText" text, phone text)
@@ -141,7 +148,7 @@ const GRAM_CANDIDATES = `
      WHERE (SELECT epic_actor_id()) IS NOT NULL
        AND (p_grams IS NULL OR epic_search_grams(c."searchText") @> p_grams
             OR (p_phone_grams IS NOT NULL AND epic_search_grams(c."searchText") @> p_phone_grams))
-       AND (p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)
+       AND ${OF_SALESPERSON}
     OFFSET 0 $$;
   REVOKE ALL ON FUNCTION epic_client_candidates(text[], text[], int) FROM PUBLIC;`;
 
@@ -173,13 +180,9 @@ const GRAM_SEARCH_PAGE = `
     -- the list's first rows: counted there, the count is "1,000+" for certain, and the page is
     -- walked without reading an index that holds most clients. Most searches stop at the glance.
     IF p_enough <= ${CROWD_SAMPLE} THEN
-      SELECT count(*) INTO v_matching FROM (SELECT c."searchText", c.phone FROM clients c
-          WHERE p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact LIMIT ${GLANCE}) f
-       WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern);
+      SELECT count(*) INTO v_matching FROM ${firstClientsMatching(GLANCE)};
       IF v_matching * ${2 * CROWD_SAMPLE} >= p_enough * ${GLANCE} THEN
-        SELECT count(*) INTO v_matching FROM (SELECT 1 FROM (SELECT c."searchText", c.phone FROM clients c
-            WHERE p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact LIMIT ${CROWD_SAMPLE}) f
-           WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern) LIMIT p_enough) s;
+        SELECT count(*) INTO v_matching FROM (SELECT 1 FROM ${firstClientsMatching(CROWD_SAMPLE)} LIMIT p_enough) s;
       ELSE
         v_matching := 0;
       END IF;
@@ -190,7 +193,7 @@ const GRAM_SEARCH_PAGE = `
       SELECT coalesce(max(p.matching), 0), array_agg(p.id) INTO v_matching, v_page
         FROM (SELECT m.id, (count(*) OVER ())::int AS matching
                 FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_grams, v_phone_grams, p_sales_contact) f
-                       WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern) LIMIT v_sort_cap) m
+                       WHERE ${matchesSearch('f')} LIMIT v_sort_cap) m
                ORDER BY m."foldedName", m.id LIMIT p_limit) p;
       IF v_matching < v_sort_cap THEN
         RETURN QUERY SELECT p.id, v_matching FROM unnest(v_page) p(id);
@@ -203,8 +206,7 @@ const GRAM_SEARCH_PAGE = `
     -- puts the setting back when it returns; set_config, as a STABLE function may not run SET).
     PERFORM set_config('enable_sort', 'off', true);
     RETURN QUERY SELECT c.id, v_matching FROM clients c
-      WHERE (p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)
-        AND epic_client_matches(c."searchText", c.phone, p_pattern, p_phone_pattern)
+      WHERE ${OF_SALESPERSON} AND ${matchesSearch('c')}
       ORDER BY c."foldedName", c.id LIMIT p_limit;
   END $$;`;
 
@@ -217,7 +219,7 @@ const GRAM_IDS_MATCHING = `
   BEGIN
     SELECT g.text_grams, g.phone_grams INTO v_grams, v_phone_grams FROM epic_client_index_grams(p_pattern, p_phone_pattern) g;
     RETURN QUERY SELECT f.id FROM epic_client_candidates(v_grams, v_phone_grams, NULL) f
-      WHERE epic_client_matches(f."searchText", f.phone, p_pattern, p_phone_pattern);
+      WHERE ${matchesSearch('f')};
   END $$;`;
 
 const SEARCHES = ['epic_client_search_page(text, text, int, int, int)', 'epic_client_ids_matching(text, text)'];

@@ -39,7 +39,6 @@ const EPOCH_MS_MARK = '\u0001';
 const QUOTE = '"';
 const END = '\n';
 
-
 // The years whose dates the database writes itself: those the probe asks about.
 const PROBED_FROM = '1970-01-01 00:00+00';
 const PROBED_UNTIL = '2060-01-01 00:00+00';
