@@ -52,7 +52,7 @@ import { CANDIDATES, IDS_MATCHING, INDEX_PATTERN, SEARCH_PAGE } from './20261130
  */
 
 const PINNED_PATH = 'SET search_path = pg_catalog, public, pg_temp';
-const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
+export const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
 
 const GRAMS = `
   CREATE FUNCTION epic_search_grams(p_text text) RETURNS text[]
@@ -134,11 +134,11 @@ const INDEX_GRAMS = `
   REVOKE ALL ON FUNCTION epic_client_index_grams(text, text) FROM PUBLIC;`;
 
 /** The clients of the salesperson a search is narrowed to (any client when none is given). */
-const OF_SALESPERSON = '(p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)';
+export const OF_SALESPERSON = '(p_sales_contact IS NULL OR c."salesContactId" = p_sales_contact)';
 /** Whether the client row named `row` matches the search the function was given. */
-const matchesSearch = (row: string) => `epic_client_matches(${row}."searchText", ${row}.phone, p_pattern, p_phone_pattern)`;
+export const matchesSearch = (row: string) => `epic_client_matches(${row}."searchText", ${row}.phone, p_pattern, p_phone_pattern)`;
 /** The matches among the list's first `rows` clients in table order, as a FROM item and its condition. */
-const firstClientsMatching = (rows: number) => `(SELECT c."searchText", c.phone FROM clients c WHERE ${OF_SALESPERSON} LIMIT ${rows}) f WHERE ${matchesSearch('f')}`;
+export const firstClientsMatching = (rows: number) => `(SELECT c."searchText", c.phone FROM clients c WHERE ${OF_SALESPERSON} LIMIT ${rows}) f WHERE ${matchesSearch('f')}`;
 
 const GRAM_CANDIDATES = `
   CREATE FUNCTION epic_client_candidates(p_grams text[], p_phone_grams text[], p_sales_contact int)
@@ -157,11 +157,11 @@ const GRAM_CANDIDATES = `
  * GLANCE rows in table order, then, when they match densely enough, its first CROWD_SAMPLE; the
  * index, for at most SORT_CAP matches; the walk of the list's order. See the function.
  */
-const GLANCE = 100;
-const CROWD_SAMPLE = 1200;
-const SORT_CAP = 2001;
+export const GLANCE = 100;
+export const CROWD_SAMPLE = 1200;
+export const SORT_CAP = 2001;
 
-const GRAM_SEARCH_PAGE = `
+export const GRAM_SEARCH_PAGE = `
   CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_enough int, p_limit int)
     RETURNS TABLE (id int, matching int)
     LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$
