@@ -161,6 +161,27 @@ export const GLANCE = 100;
 export const CROWD_SAMPLE = 1200;
 export const SORT_CAP = 2001;
 
+/** The page from at most v_sort_cap matches the index finds, sorted: returned when there are fewer. */
+export const SORTED_PAGE = `SELECT coalesce(max(p.matching), 0), array_agg(p.id) INTO v_matching, v_page
+        FROM (SELECT m.id, (count(*) OVER ())::int AS matching
+                FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_grams, v_phone_grams, p_sales_contact) f
+                       WHERE ${matchesSearch('f')} LIMIT v_sort_cap) m
+               ORDER BY m."foldedName", m.id LIMIT p_limit) p;
+      IF v_matching < v_sort_cap THEN
+        RETURN QUERY SELECT p.id, v_matching FROM unnest(v_page) p(id);
+        RETURN;
+      END IF;`;
+
+/** The page from a walk of the list's order, for a search with more matches than that. */
+export const WALKED_PAGE = `-- More matches than that: so common in the list's order that walking it finds the page sooner
+    -- than sorting them all (about p_limit x clients / matches rows). The planner takes a LIKE to
+    -- keep few rows and would sort every match: no sorts, for this statement (the function's SET
+    -- puts the setting back when it returns; set_config, as a STABLE function may not run SET).
+    PERFORM set_config('enable_sort', 'off', true);
+    RETURN QUERY SELECT c.id, v_matching FROM clients c
+      WHERE ${OF_SALESPERSON} AND ${matchesSearch('c')}
+      ORDER BY c."foldedName", c.id LIMIT p_limit;`;
+
 export const GRAM_SEARCH_PAGE = `
   CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_enough int, p_limit int)
     RETURNS TABLE (id int, matching int)
@@ -190,24 +211,9 @@ export const GRAM_SEARCH_PAGE = `
     IF v_matching < p_enough THEN
       -- The matches the index finds, at most v_sort_cap of them, counted and sorted as they are found.
       SELECT g.text_grams, g.phone_grams INTO v_grams, v_phone_grams FROM epic_client_index_grams(p_pattern, p_phone_pattern) g;
-      SELECT coalesce(max(p.matching), 0), array_agg(p.id) INTO v_matching, v_page
-        FROM (SELECT m.id, (count(*) OVER ())::int AS matching
-                FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_grams, v_phone_grams, p_sales_contact) f
-                       WHERE ${matchesSearch('f')} LIMIT v_sort_cap) m
-               ORDER BY m."foldedName", m.id LIMIT p_limit) p;
-      IF v_matching < v_sort_cap THEN
-        RETURN QUERY SELECT p.id, v_matching FROM unnest(v_page) p(id);
-        RETURN;
-      END IF;
+      ${SORTED_PAGE}
     END IF;
-    -- More matches than that: so common in the list's order that walking it finds the page sooner
-    -- than sorting them all (about p_limit x clients / matches rows). The planner takes a LIKE to
-    -- keep few rows and would sort every match: no sorts, for this statement (the function's SET
-    -- puts the setting back when it returns; set_config, as a STABLE function may not run SET).
-    PERFORM set_config('enable_sort', 'off', true);
-    RETURN QUERY SELECT c.id, v_matching FROM clients c
-      WHERE ${OF_SALESPERSON} AND ${matchesSearch('c')}
-      ORDER BY c."foldedName", c.id LIMIT p_limit;
+    ${WALKED_PAGE}
   END $$;`;
 
 const GRAM_IDS_MATCHING = `

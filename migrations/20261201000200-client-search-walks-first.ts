@@ -1,7 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import { grantToRuntime } from './20261130001200-capped-client-search';
 // The page function as that migration made it, which undoing this one puts back, and the pieces of SQL both are made of.
-import { CROWD_SAMPLE, DEFINER, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, OF_SALESPERSON, SORT_CAP } from './20261201000100-client-search-grams';
+import { CROWD_SAMPLE, DEFINER, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, SORT_CAP, SORTED_PAGE, WALKED_PAGE } from './20261201000100-client-search-grams';
 
 /**
  * A search whose matches are dense in the list's first rows walks the name order first, and
@@ -82,24 +82,9 @@ const WALKING_SEARCH_PAGE = `
         END IF;
       END IF;
       -- The matches the index finds, at most v_sort_cap of them, counted and sorted as they are found.
-      SELECT coalesce(max(p.matching), 0), array_agg(p.id) INTO v_matching, v_page
-        FROM (SELECT m.id, (count(*) OVER ())::int AS matching
-                FROM (SELECT f.id, f."foldedName" FROM epic_client_candidates(v_grams, v_phone_grams, p_sales_contact) f
-                       WHERE ${matchesSearch('f')} LIMIT v_sort_cap) m
-               ORDER BY m."foldedName", m.id LIMIT p_limit) p;
-      IF v_matching < v_sort_cap THEN
-        RETURN QUERY SELECT p.id, v_matching FROM unnest(v_page) p(id);
-        RETURN;
-      END IF;
+      ${SORTED_PAGE}
     END IF;
-    -- More matches than that: so common in the list's order that walking it finds the page sooner
-    -- than sorting them all (about p_limit x clients / matches rows). The planner takes a LIKE to
-    -- keep few rows and would sort every match: no sorts, for this statement (the function's SET
-    -- puts the setting back when it returns; set_config, as a STABLE function may not run SET).
-    PERFORM set_config('enable_sort', 'off', true);
-    RETURN QUERY SELECT c.id, v_matching FROM clients c
-      WHERE ${OF_SALESPERSON} AND ${matchesSearch('c')}
-      ORDER BY c."foldedName", c.id LIMIT p_limit;
+    ${WALKED_PAGE}
   END $$;`;
 
 const SEARCH_PAGE = 'epic_client_search_page(text, text, int, int, int)';
