@@ -52,7 +52,7 @@ import { CANDIDATES, IDS_MATCHING, INDEX_PATTERN, SEARCH_PAGE } from './20261130
  */
 
 const PINNED_PATH = 'SET search_path = pg_catalog, public, pg_temp';
-export const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
+const DEFINER = `SECURITY DEFINER ${PINNED_PATH}`;
 
 const GRAMS = `
   CREATE FUNCTION epic_search_grams(p_text text) RETURNS text[]
@@ -161,6 +161,17 @@ export const GLANCE = 100;
 export const CROWD_SAMPLE = 1200;
 export const SORT_CAP = 2001;
 
+/** The page function's name, arguments, result and settings. */
+export const SEARCH_PAGE_SIGNATURE = `epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_enough int, p_limit int)
+    RETURNS TABLE (id int, matching int)
+    LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$`;
+
+/** The page function reads clients as the owner. */
+export const SESSION_CHECK = `-- It reads clients as the owner: nothing without a valid session.
+    IF (SELECT epic_actor_id()) IS NULL THEN
+      RETURN;
+    END IF;`;
+
 /** The page from at most v_sort_cap matches the index finds, sorted: returned when there are fewer. */
 export const SORTED_PAGE = `SELECT coalesce(max(p.matching), 0), array_agg(p.id) INTO v_matching, v_page
         FROM (SELECT m.id, (count(*) OVER ())::int AS matching
@@ -183,9 +194,7 @@ export const WALKED_PAGE = `-- More matches than that: so common in the list's o
       ORDER BY c."foldedName", c.id LIMIT p_limit;`;
 
 export const GRAM_SEARCH_PAGE = `
-  CREATE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_enough int, p_limit int)
-    RETURNS TABLE (id int, matching int)
-    LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$
+  CREATE FUNCTION ${SEARCH_PAGE_SIGNATURE}
   DECLARE
     v_sort_cap int := greatest(${SORT_CAP}, p_enough);
     v_grams text[];
@@ -193,10 +202,7 @@ export const GRAM_SEARCH_PAGE = `
     v_matching int := 0;
     v_page int[];
   BEGIN
-    -- It reads clients as the owner: nothing without a valid session.
-    IF (SELECT epic_actor_id()) IS NULL THEN
-      RETURN;
-    END IF;
+    ${SESSION_CHECK}
     -- A search that most clients match ("company", an email's domain) has p_enough matches among
     -- the list's first rows: counted there, the count is "1,000+" for certain, and the page is
     -- walked without reading an index that holds most clients. Most searches stop at the glance.

@@ -1,7 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import { grantToRuntime } from './20261130001200-capped-client-search';
 // The page function as that migration made it, which undoing this one puts back, and the pieces of SQL both are made of.
-import { CROWD_SAMPLE, DEFINER, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, SORT_CAP, SORTED_PAGE, WALKED_PAGE } from './20261201000100-client-search-grams';
+import { CROWD_SAMPLE, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, SEARCH_PAGE_SIGNATURE, SESSION_CHECK, SORT_CAP, SORTED_PAGE, WALKED_PAGE } from './20261201000100-client-search-grams';
 
 /**
  * A search whose matches are dense in the list's first rows walks the name order first, and
@@ -40,9 +40,7 @@ const NAME_ORDER_INDEX = `
   CREATE INDEX clients_folded_name_order_idx ON clients ("foldedName", id);`;
 
 const WALKING_SEARCH_PAGE = `
-  CREATE OR REPLACE FUNCTION epic_client_search_page(p_pattern text, p_phone_pattern text, p_sales_contact int, p_enough int, p_limit int)
-    RETURNS TABLE (id int, matching int)
-    LANGUAGE plpgsql STABLE ROWS 30 ${DEFINER} SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$
+  CREATE OR REPLACE FUNCTION ${SEARCH_PAGE_SIGNATURE}
   DECLARE
     v_sort_cap int := greatest(${SORT_CAP}, p_enough);
     v_grams text[];
@@ -52,13 +50,11 @@ const WALKING_SEARCH_PAGE = `
     v_matching int := 0;
     v_page int[];
   BEGIN
-    -- It reads clients as the owner: nothing without a valid session.
-    IF (SELECT epic_actor_id()) IS NULL THEN
-      RETURN;
-    END IF;
-    -- A search that most clients match ("company", an email's domain) has p_enough matches among
-    -- the list's first rows: counted there, the count is "1,000+" for certain, and the page is
-    -- walked without reading an index that holds most clients.
+    ${SESSION_CHECK}
+    -- The glance at the list's first rows tells how densely a search matches. One that most clients
+    -- match ("company", an email's domain) has p_enough matches among its first rows: counted
+    -- there, the count is "1,000+" for certain, and the page is walked without reading an index
+    -- that holds most clients.
     IF p_enough <= ${CROWD_SAMPLE} THEN
       SELECT count(*) INTO v_glanced FROM ${firstClientsMatching(GLANCE)};
       IF v_glanced * ${2 * CROWD_SAMPLE} >= p_enough * ${GLANCE} THEN
