@@ -234,11 +234,13 @@ const GRAM_IDS_MATCHING = `
       WHERE ${matchesSearch('f')};
   END $$;`;
 
-const SEARCHES = ['epic_client_search_page(text, text, int, int, int)', 'epic_client_ids_matching(text, text)'];
+/** The page function's signature, as grants and drops name it. */
+export const SEARCH_PAGE_FUNCTION = 'epic_client_search_page(text, text, int, int, int)';
+const SEARCHES = [SEARCH_PAGE_FUNCTION, 'epic_client_ids_matching(text, text)'];
 /** The runtime role ran the check of a search's matches in its own walk of the name order, which the page's function now does. */
 const MATCHES = 'epic_client_matches(text, text, text, text)';
 const REVOKE_MATCHES = `DO $$ BEGIN EXECUTE format('REVOKE ALL ON FUNCTION ${MATCHES} FROM %I', (SELECT "runtimeRole"::text FROM security_policy)); END $$;`;
-const DROP_SEARCHES = `DROP FUNCTION epic_client_search_page(text, text, int, int, int); DROP FUNCTION epic_client_ids_matching(text, text);`;
+const DROP_SEARCHES = `DROP FUNCTION ${SEARCH_PAGE_FUNCTION}; DROP FUNCTION epic_client_ids_matching(text, text);`;
 
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {

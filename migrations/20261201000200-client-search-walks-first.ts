@@ -1,21 +1,22 @@
 import type { QueryInterface } from 'sequelize';
 import { grantToRuntime } from './20261130001200-capped-client-search';
 // The page function as that migration made it, which undoing this one puts back, and the pieces of SQL both are made of.
-import { CROWD_SAMPLE, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, SEARCH_PAGE_SIGNATURE, SESSION_CHECK, SORT_CAP, SORTED_PAGE, WALKED_PAGE } from './20261201000100-client-search-grams';
+import { CROWD_SAMPLE, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSearch, SEARCH_PAGE_FUNCTION, SEARCH_PAGE_SIGNATURE, SESSION_CHECK, SORT_CAP, SORTED_PAGE, WALKED_PAGE } from './20261201000100-client-search-grams';
 
 /**
- * A search whose matches are dense in the list's first rows walks the name order first, and
- * the index only counts them; the walk reads the name order's index alone.
+ * A search whose matches are dense among the table's first rows walks the name order first and
+ * then only counts its matches; the walk reads the name order's index alone.
  *
  * `--search 42` (6,608 of 100,020 clients) took 3.3 ms in the server: the index found 2,001 of
  * its matches, which were sorted, only to learn that there were too many to sort, then the walk
- * of the name order found the page. Walking first, it takes 2.4 ms: when the glance at the list's
- * first GLANCE rows found enough matches that the page should lie within the name order's first
- * WALK_BUDGET rows (twice the rows the glance's density predicts), those rows are read; if they
- * hold the page, the index only counts the matches up to "1,000+" (about 1.5 ms for "42": a GIN
- * index hands over every entry of a piece before the first row is read). If they do not (matches
- * that only the oldest clients hold), the search goes on as before, at most WALK_BUDGET rows
- * later. A search narrowed to a salesperson is not walked first: the name order holds every
+ * of the name order found the page. Walking first, it takes 2.4 ms: when the glance at the
+ * table's first GLANCE rows (in table order: the oldest clients) found enough matches that, were
+ * they as dense in the name order, the page would lie within its first WALK_BUDGET rows (with
+ * WALK_SLACK times the rows their density predicts), those rows are read; if they hold the page,
+ * the matches are only counted, up to "1,000+", through the gram index when the search gives it
+ * pieces (about 1.5 ms for "42": a GIN index hands over every entry of a piece before the first
+ * row is read), in table order otherwise. If they do not (matches that the oldest clients hold
+ * more than the others), the search goes on as before, at most WALK_BUDGET rows later. A search narrowed to a salesperson is not walked first: the name order holds every
  * salesperson's clients, and their rows would be read too.
  *
  * clients_folded_name_order_idx now carries what a walk checks (the search text, the phone, the
@@ -28,7 +29,7 @@ import { CROWD_SAMPLE, firstClientsMatching, GLANCE, GRAM_SEARCH_PAGE, matchesSe
 
 /** The most rows of the name order a search reads before it turns to its index. */
 const WALK_BUDGET = 2000;
-/** How many more rows of the name order the walk may read than the glance's density predicts. */
+/** How many times the rows that the glance's density predicts the page takes the walk may read. */
 const WALK_SLACK = 2;
 
 const WALKING_INDEX = `
@@ -46,13 +47,13 @@ const WALKING_SEARCH_PAGE = `
     v_grams text[];
     v_phone_grams text[];
     v_glanced int := 0;
-    v_walk int;
+    v_walk bigint;
     v_matching int := 0;
     v_page int[];
   BEGIN
     ${SESSION_CHECK}
-    -- The glance at the list's first rows tells how densely a search matches. One that most clients
-    -- match ("company", an email's domain) has p_enough matches among its first rows: counted
+    -- The glance at the table's first rows tells how densely a search matches. One that most
+    -- clients match ("company", an email's domain) has p_enough matches among them: counted
     -- there, the count is "1,000+" for certain, and the page is walked without reading an index
     -- that holds most clients.
     IF p_enough <= ${CROWD_SAMPLE} THEN
@@ -64,12 +65,13 @@ const WALKING_SEARCH_PAGE = `
     IF v_matching < p_enough THEN
       SELECT g.text_grams, g.phone_grams INTO v_grams, v_phone_grams FROM epic_client_index_grams(p_pattern, p_phone_pattern) g;
       -- Matches as dense in the name order as in the glance put the page within its first v_walk
-      -- rows: read there, the index only counts them.
-      v_walk := p_limit * ${GLANCE * WALK_SLACK} / nullif(v_glanced, 0);
+      -- rows: read there, they are then only counted. Not for one salesperson's clients, whom the
+      -- name order holds among everyone's.
+      v_walk := p_limit::bigint * ${GLANCE * WALK_SLACK} / nullif(v_glanced, 0);
       IF p_sales_contact IS NULL AND v_walk <= ${WALK_BUDGET} THEN
         SELECT array_agg(w.id) INTO v_page
-          FROM (SELECT n.id FROM (SELECT c.id, c."searchText", c.phone FROM clients c ORDER BY c."foldedName", c.id LIMIT v_walk) n
-                 WHERE ${matchesSearch('n')} LIMIT p_limit) w;
+          FROM (SELECT n.id FROM (SELECT c.id, c."foldedName", c."searchText", c.phone FROM clients c ORDER BY c."foldedName", c.id LIMIT v_walk) n
+                 WHERE ${matchesSearch('n')} ORDER BY n."foldedName", n.id LIMIT p_limit) w;
         IF cardinality(v_page) = p_limit THEN
           SELECT count(*) INTO v_matching
             FROM (SELECT 1 FROM epic_client_candidates(v_grams, v_phone_grams, NULL) f WHERE ${matchesSearch('f')} LIMIT p_enough) m;
@@ -83,8 +85,6 @@ const WALKING_SEARCH_PAGE = `
     ${WALKED_PAGE}
   END $$;`;
 
-const SEARCH_PAGE = 'epic_client_search_page(text, text, int, int, int)';
-
 export async function up(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {
     await queryInterface.sequelize.query(`${WALKING_INDEX} ${WALKING_SEARCH_PAGE}`, { transaction });
@@ -93,7 +93,7 @@ export async function up(queryInterface: QueryInterface): Promise<void> {
 
 export async function down(queryInterface: QueryInterface): Promise<void> {
   await queryInterface.sequelize.transaction(async (transaction) => {
-    await queryInterface.sequelize.query(`${NAME_ORDER_INDEX} DROP FUNCTION ${SEARCH_PAGE}; ${GRAM_SEARCH_PAGE}`, { transaction });
-    await grantToRuntime(queryInterface, [SEARCH_PAGE], transaction);
+    await queryInterface.sequelize.query(`${NAME_ORDER_INDEX} DROP FUNCTION ${SEARCH_PAGE_FUNCTION}; ${GRAM_SEARCH_PAGE}`, { transaction });
+    await grantToRuntime(queryInterface, [SEARCH_PAGE_FUNCTION], transaction);
   });
 }

@@ -206,7 +206,7 @@ test.serial('as the runtime role, --mine, --upcoming and the count use the index
   t.notRegex(await plan(counted), /Sort/);
 });
 
-test.serial('a search matching more clients than it sorts walks the name order instead, first when the list\'s first rows hold many matches, at once when most of them match: the same page, "1,000+", the walk reading the index alone', async (t) => {
+test.serial('a search matching more clients than it sorts walks the name order instead, first when the table\'s first rows hold many matches, at once when most of them match: the same page, "1,000+", the walk reading the index alone', async (t) => {
   const { w } = t.context;
   /** The first ids of a search, as the owner finds them (no row-level security), sorting every match. */
   const expected = async (like: string, limit: number, extra = 'true') => {
@@ -278,6 +278,16 @@ test.serial('a search matching more clients than it sorts walks the name order i
   // (in table order, the index's pieces being too common).
   t.is(await count(w, `"searchText" LIKE '%00000%'`), 99);
   await assertReadBy(`epic_client_search_page('%00000%', NULL, NULL, 1001, 30)`, '%00000%', { grams: 0, walk: 1 }, 99);
+  // Walked first, counted below "1,000+": the count is of the matches, not of the index's
+  // candidates (clients named Chalk2 hold the piece "lk2" that the index is given, not "bulk2").
+  await w.db.owner.query(`
+    INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+      SELECT 'Chalk2 ' || i, 'chalk2.' || i || '@chalk.test', '+3391' || lpad(i::text, 7, '0'), NULL, ${w.sales.id}, now(), now(), 0 FROM generate_series(1, 20) i`);
+  try {
+    await assertReadBy(`epic_client_search_page('%bulk2%', NULL, NULL, 1200, 30)`, '%bulk2%', { grams: 1, walk: 1 }, 1111);
+  } finally {
+    await w.db.owner.query(`DELETE FROM clients WHERE email LIKE '%@chalk.test'`);
+  }
   // More than the first rows can tell (a page of 2,500), pieces that most clients hold: read in table order, then walked.
   t.like(await readBy(`epic_client_search_page('%@bulk.test%', NULL, NULL, 2501, 2500)`), { grams: 0, walk: 1 });
   // A walk reads the name order's index alone, no table row for each client it passes, once a
@@ -496,14 +506,25 @@ test.serial('a client written by the runtime role is found through the gram inde
 
 test.serial("a search page's function counts and returns only the clients of the salesperson it is narrowed to", async (t) => {
   const { w } = t.context;
-  const page = (salesContactId: number) =>
-    inRuntimeSession(w, w.sales, async (c) => (await c.query(`SELECT id, matching FROM epic_client_search_page('%.test%', NULL, $1, 2001, 30)`, [salesContactId])).rows);
-  for (const who of [w.sales, w.otherSales]) {
-    const [rows] = (await w.db.owner.query(`SELECT id FROM clients WHERE "searchText" LIKE '%.test%' AND "salesContactId" = ${who.id} ORDER BY "foldedName", id`)) as [{ id: number }[], unknown];
-    const found = await page(who.id);
-    t.true(rows.length > 0);
-    t.deepEqual(found.map((row) => row.id), rows.slice(0, 30).map((row) => row.id));
-    t.true(found.every((row) => row.matching === Math.min(rows.length, 2001)));
+  const page = (salesContactId: number, enough: number) =>
+    inRuntimeSession(w, w.sales, async (c) => (await c.query(`SELECT id, matching FROM epic_client_search_page('%.test%', NULL, $1, $2, 30)`, [salesContactId, enough])).rows);
+  // Sonia's first clients match densely enough for a walk of the name order, which holds everyone's clients.
+  await w.db.owner.query(`
+    INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+      SELECT 'Zz Sonia ' || i, 'zz.sonia' || i || '@sonia.test', '+3381' || lpad(i::text, 7, '0'), NULL, ${w.otherSales.id}, now(), now(), 0 FROM generate_series(1, 5) i`);
+  try {
+    for (const who of [w.sales, w.otherSales]) {
+      const [rows] = (await w.db.owner.query(`SELECT id FROM clients WHERE "searchText" LIKE '%.test%' AND "salesContactId" = ${who.id} ORDER BY "foldedName", id`)) as [{ id: number }[], unknown];
+      t.true(rows.length > (who === w.otherSales ? 3 : 2001));
+      // 1,001: the glance at the salesperson's first clients decides; 2,001: more than it can tell.
+      for (const enough of [1001, 2001]) {
+        const found = await page(who.id, enough);
+        t.deepEqual(found.map((row) => row.id), rows.slice(0, 30).map((row) => row.id), `${who.id}, ${enough}`);
+        t.true(found.every((row) => row.matching === Math.min(rows.length, enough)));
+      }
+    }
+  } finally {
+    await w.db.owner.query(`DELETE FROM clients WHERE email LIKE '%@sonia.test'`);
   }
 });
 
@@ -522,6 +543,29 @@ test.serial('the search functions are planned for each search they run, never wi
      WHERE p.proname IN ('epic_client_ids_matching', 'epic_client_search_page') ORDER BY 1`)) as [{ name: string; config: string[] }[], unknown];
   t.deepEqual(rows.map((row) => row.name), ['epic_client_ids_matching', 'epic_client_search_page']);
   for (const { name, config } of rows) t.true(config.includes('plan_cache_mode=force_custom_plan'), `${name}: ${config.join(', ')}`);
+});
+
+test.serial("a client as wide as the columns allow, in characters of four bytes that do not compress, is saved: the name order's index carries its search text", async (t) => {
+  const { w } = t.context;
+  const [columns] = (await w.db.owner.query(`
+    SELECT column_name AS name, character_maximum_length AS length FROM information_schema.columns
+     WHERE table_name = 'clients' AND column_name IN ('fullName', 'email', 'companyName')`)) as [{ name: string; length: number }[], unknown];
+  const widest = Object.fromEntries(columns.map((column) => [column.name, column.length]));
+  // Characters of the CJK Extension B block, a different one each time: four bytes each, as unaccent leaves them.
+  let next = 0x20000;
+  const text = (length: number) => Array.from({ length }, () => String.fromCodePoint((next = 0x20000 + ((next * 7919 + 13) % 0xa6d0)))).join('');
+  const domain = '@x.test';
+  const [[saved]] = (await w.db.owner.query(
+    `INSERT INTO clients ("fullName", email, phone, "companyName", "salesContactId", "createdAt", "updatedAt", version)
+       VALUES ($1, $2, '+33699999999', $3, $4, now(), now(), 0) RETURNING id, octet_length("searchText") AS bytes`,
+    { bind: [text(widest.fullName), text(widest.email - domain.length) + domain, text(widest.companyName), w.sales.id] },
+  )) as [{ id: number; bytes: number }[], unknown];
+  try {
+    // The entry holds the folded name and the search text: nearly 2.5 KB of the 2.7 KB a b-tree entry may take.
+    t.true(saved.bytes > 1900, `${saved.bytes} bytes of search text`);
+  } finally {
+    await w.db.owner.query(`DELETE FROM clients WHERE id = ${saved.id}`);
+  }
 });
 
 test.serial('every GIN index (the trigram and gram searches) keeps a short pending list, which each search reads whole', async (t) => {

@@ -52,7 +52,7 @@ export function clientsMatching(search: ClientSearch): WhereOptions {
 }
 
 /**
- * A page of a search, as a function's rows (migrations 20261130001500 and 20261201000100): the
+ * A page of a search, as a function's rows (migrations 20261130001500 to 20261201000200): the
  * ids of the first `limit` matches in the client lists' order, only `salesContactId`'s clients if
  * set, each with how many matches the function counted (`enough` of them when it stopped there).
  */

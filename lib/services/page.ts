@@ -55,11 +55,11 @@ async function pageCarryingItsCount<T>(access: RawAccess, query: ListQuery, limi
 
 /**
  * A page of a text search that a database function finds (the function of clients' searches,
- * epic_client_search_page: migration 20261201000100), given how many matches make the count
- * "1,000+" (or the page's size and more): the list's query of the page's rows, each carrying in
- * MATCHING how many matches the function counted. The function looks for the page as its
- * matches are spread: among the list's first rows, through the search's index, or by walking the
- * list's order, in one statement.
+ * epic_client_search_page: migrations 20261201000100 and 20261201000200), given how many matches
+ * make the count "1,000+" (or the page's size and more): the list's query of the page's rows,
+ * each carrying in MATCHING how many matches the function counted. The function looks for the
+ * page as its matches are spread: among the table's first rows, by walking the list's order, or
+ * through the search's index, in one statement.
  */
 export async function readSearchPage<T>(tx: Tx, searchPage: (enough: number) => ListQuery, limit: number): Promise<Listing<T>> {
   const query = searchPage(Math.max(COUNT_CAP, limit) + 1);
