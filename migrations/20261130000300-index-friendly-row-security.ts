@@ -105,11 +105,12 @@ const FUNCTIONS = `
         OR EXISTS (SELECT 1 FROM events WHERE "supportContactId" = p_collaborator);
   END $$;`;
 
-const COLLABORATORS_VISIBLE = (contact: string) => `
+/** The collaborators a non-manager may see, given the check that a collaborator is someone's contact (also migration 20261201000300). */
+export const COLLABORATORS_VISIBLE = (contact: string) => `
   ALTER POLICY runtime_select ON collaborators USING (
     (SELECT epic_actor_role()) = 'management' OR id = (SELECT epic_actor_id())
     OR ((SELECT epic_actor_id()) IS NOT NULL AND ${contact}))`;
-const THROUGH_FUNCTION = COLLABORATORS_VISIBLE('epic_is_contact(id)');
+export const THROUGH_FUNCTION = COLLABORATORS_VISIBLE('epic_is_contact(id)');
 const THROUGH_SUBQUERIES = COLLABORATORS_VISIBLE(`(EXISTS (SELECT 1 FROM clients c WHERE c."salesContactId" = collaborators.id)
         OR EXISTS (SELECT 1 FROM events e WHERE e."supportContactId" = collaborators.id))`);
 

@@ -55,7 +55,8 @@ const HAS_RECORDS = `
         OR EXISTS (SELECT 1 FROM events WHERE "supportContactId" = p_collaborator) $$;
   REVOKE ALL ON FUNCTION epic_has_records(int) FROM PUBLIC;`;
 
-const IS_CONTACT = (settings: string, contact: string) => `
+/** Also what migration 20261201000300 puts back when it is undone. */
+export const IS_CONTACT = (settings: string, contact: string) => `
   CREATE OR REPLACE FUNCTION epic_is_contact(p_collaborator int) RETURNS boolean
     LANGUAGE plpgsql STABLE ${DEFINER}${settings} AS $$
   BEGIN

@@ -19,12 +19,13 @@ const DEFINER = 'SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp'
 
 const HIDDEN_AFTER = `'lockedUntil', 'clientSalesContactId', 'foldedName', 'lastContactAt']`;
 
-const DERIVE_LAST_CONTACTS = `
+/** Also what epic_derive_columns keeps running after migration 20261201000300. */
+export const DERIVE_LAST_CONTACTS = `
     UPDATE clients c SET "lastContactAt" = l.at
       FROM (SELECT c2.id, max(cc."at") AS at FROM clients c2 LEFT JOIN client_contacts cc ON cc."clientId" = c2.id GROUP BY c2.id) l
      WHERE l.id = c.id AND c."lastContactAt" IS DISTINCT FROM l.at;`;
 
-const deriveColumns = (body: string) => `CREATE OR REPLACE FUNCTION epic_derive_columns() RETURNS void LANGUAGE sql ${DEFINER} AS $$ ${body} $$;`;
+export const deriveColumns = (body: string) => `CREATE OR REPLACE FUNCTION epic_derive_columns() RETURNS void LANGUAGE sql ${DEFINER} AS $$ ${body} $$;`;
 
 const UP = `
   ALTER TABLE clients ADD COLUMN "lastContactAt" timestamptz;

@@ -253,7 +253,10 @@ test.serial('a file of a newer schema is refused', async (t) => {
   t.is(await rowCount(spare.ownerUrl), 0);
 });
 
-test.serial("a file from before the derived columns (contracts' and events' salesperson, clients' last contact) gets them computed on import", async (t) => {
+/** The collaborators who are someone's contact, from the records (what collaborator_contacts must hold). */
+const CONTACTS = `SELECT "salesContactId" FROM clients WHERE "salesContactId" IS NOT NULL UNION SELECT "supportContactId" FROM events WHERE "supportContactId" IS NOT NULL`;
+
+test.serial("a file from before the derived columns (contracts' and events' salesperson, clients' last contact) gets them computed on import, and the collaborators who are contacts", async (t) => {
   const derived: Record<string, string> = { contracts: 'clientSalesContactId', events: 'clientSalesContactId', clients: 'lastContactAt' };
   const older = rewritten(t.context.file, (lines) => {
     let dropping: string | undefined;
@@ -276,12 +279,16 @@ test.serial("a file from before the derived columns (contracts' and events' sale
   const wrong = await withAdmin(target.ownerUrl, async (c) =>
     (await c.query(`SELECT k.id FROM contracts k JOIN clients c ON c.id = k."clientId" WHERE k."clientSalesContactId" IS DISTINCT FROM c."salesContactId"
                     UNION ALL SELECT e.id FROM events e JOIN contracts k ON k.id = e."contractId" WHERE e."clientSalesContactId" IS DISTINCT FROM k."clientSalesContactId"
-                    UNION ALL SELECT c.id FROM clients c WHERE c."lastContactAt" IS DISTINCT FROM (SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = c.id)`)).rows);
+                    UNION ALL SELECT c.id FROM clients c WHERE c."lastContactAt" IS DISTINCT FROM (SELECT max(cc."at") FROM client_contacts cc WHERE cc."clientId" = c.id)
+                    UNION ALL (SELECT "collaboratorId" FROM collaborator_contacts EXCEPT SELECT id FROM (${CONTACTS}) s(id))
+                    UNION ALL (SELECT id FROM (${CONTACTS}) s(id) EXCEPT SELECT "collaboratorId" FROM collaborator_contacts)`)).rows);
   t.deepEqual(wrong, []);
   const [counts] = await withAdmin(target.ownerUrl, async (c) =>
     (await c.query(`SELECT (SELECT count(*)::int FROM contracts WHERE "clientSalesContactId" IS NOT NULL) AS owned,
-                           (SELECT count(*)::int FROM clients WHERE "lastContactAt" IS NOT NULL) AS contacted`)).rows);
+                           (SELECT count(*)::int FROM clients WHERE "lastContactAt" IS NOT NULL) AS contacted,
+                           (SELECT count(*)::int FROM collaborator_contacts) AS contacts`)).rows);
   t.true(counts.owned > 0);
+  t.true(counts.contacts > 0);
   t.is(counts.contacted, 1);
 });
 

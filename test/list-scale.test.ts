@@ -356,19 +356,89 @@ test.serial('a statement whose first prepared run failed is prepared again later
   });
 });
 
-test.serial("the collaborators policy checks contacts only on the rows a query keeps: a client's salesperson is fetched by key, not found among 30", async (t) => {
+test.serial("a non-manager's collaborators are those collaborator_contacts holds: the policy looks each one up there, and reads no client or event", async (t) => {
   const { w } = t.context;
-  await w.db.owner.query(`
-    INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt")
-      SELECT 'Seller ' || i, 'seller' || i || '@bulk.test', 'sales', 'x', now(), now() FROM generate_series(1, 25) i;
-    ANALYZE collaborators;`);
-  const plan = await inRuntimeSession(w, w.sales, async (c) =>
-    (await c.query(`EXPLAIN SELECT k.id, s."fullName" FROM clients k LEFT JOIN collaborators s ON s.id = k."salesContactId" WHERE k.id = (SELECT min(id) FROM clients)`)).rows
-      .map((row) => row['QUERY PLAN'])
-      .join('\n'),
-  );
-  // Looked up by the client's salesContactId, so the policy's check runs for that one row only.
-  t.regex(plan, /Index Scan using collaborators_pkey on collaborators s[^\n]*\n\s+Index Cond: \(id = k\."salesContactId"\)/, plan);
+  const plan = await inRuntimeSession(w, w.sales, async (c) => (await c.query('EXPLAIN SELECT id FROM collaborators')).rows.map((row) => row['QUERY PLAN']).join('\n'));
+  t.regex(plan, / on collaborator_contacts\b/, plan);
+  t.notRegex(plan, / on (clients|events)\b/, plan);
+});
+
+test.serial('collaborator_contacts holds every salesperson of a client and support of an event, and nobody else, as records are created, reassigned, deleted and emptied; the runtime role cannot write it', async (t) => {
+  const { w } = t.context;
+  const owner = new pg.Client({ connectionString: w.db.ownerUrl });
+  await owner.connect();
+  const ids = async (sql: string): Promise<number[]> => (await owner.query(sql)).rows[0].ids ?? [];
+  const held = () => ids('SELECT array_agg("collaboratorId" ORDER BY "collaboratorId") AS ids FROM collaborator_contacts');
+  const truth = () =>
+    ids('SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT "salesContactId" AS id FROM clients UNION SELECT "supportContactId" FROM events) s WHERE id IS NOT NULL');
+  const holds = async (what: string, who: number, expected: boolean) => {
+    t.deepEqual(await held(), await truth(), what);
+    t.is((await held()).includes(who), expected, what);
+  };
+  const person = async (name: string, role: string) =>
+    (await owner.query(`INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt") VALUES ($1, $2, $3, 'x', now(), now()) RETURNING id`, [name, `${name.replace(' ', '.')}@contacts.test`, role])).rows[0].id as number;
+  let made = 0;
+  const clientOf = async (salesContactId: number) =>
+    (await owner.query(`INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version) VALUES ('Contact Check ' || $1::text, 'check' || $1::text || '@contacts.test', '+33600000000', $2, now(), now(), 0) RETURNING id`, [++made, salesContactId])).rows[0].id as number;
+  try {
+    t.deepEqual(await held(), await truth(), 'as the migration made it');
+    const nina = await person('Nina New', 'sales');
+    const sid = await person('Sid New', 'support');
+    await holds('a collaborator with no record', nina, false);
+    const first = await clientOf(nina);
+    await holds('her first client', nina, true);
+    const second = await clientOf(nina);
+    await owner.query('DELETE FROM clients WHERE id = $1', [first]);
+    await holds('one of her two clients deleted', nina, true);
+    await owner.query('UPDATE clients SET "salesContactId" = $2 WHERE id = $1', [second, w.sales.id]);
+    await holds('her last client given to someone else', nina, false);
+    await owner.query('UPDATE events SET "supportContactId" = $2 WHERE id = $1', [w.unassignedEvent.id, sid]);
+    await holds('an event given to support', sid, true);
+    await owner.query('UPDATE events SET "supportContactId" = NULL WHERE id = $1', [w.unassignedEvent.id]);
+    await holds('the event unassigned', sid, false);
+    await owner.query('BEGIN');
+    await owner.query('TRUNCATE events CASCADE');
+    await holds('the events emptied: their support staff are no longer contacts', w.support.id, false);
+    await owner.query('ROLLBACK');
+    await holds('the emptying undone', w.support.id, true);
+    await t.throwsAsync(
+      inRuntimeSession(w, w.manager, (c) => c.query('INSERT INTO collaborator_contacts ("collaboratorId") VALUES ($1)', [nina])),
+      { message: /permission denied/ },
+    );
+  } finally {
+    await owner.end();
+  }
+});
+
+test.serial("a collaborator given a record while their last one is taken away stays a contact: the two changes are decided one after the other", async (t) => {
+  const { w } = t.context;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: w.db.ownerUrl });
+    await c.connect();
+    return c;
+  };
+  const [giving, taking, watching] = [await connect(), await connect(), await connect()];
+  try {
+    const nina = (await watching.query(`INSERT INTO collaborators ("fullName", email, role, "passwordHash", "createdAt", "updatedAt") VALUES ('Nina Race', 'nina.race@contacts.test', 'sales', 'x', now(), now()) RETURNING id`)).rows[0].id as number;
+    const insertClient = (c: pg.Client, name: string) =>
+      c.query(`INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version) VALUES ($1, $2, '+33600000001', $3, now(), now(), 0) RETURNING id`, [name, `${name.replace(' ', '.')}@contacts.test`, nina]);
+    const last = (await insertClient(watching, 'Race Last')).rows[0].id as number;
+    // A second client for her, not committed yet; her last one deleted meanwhile, which must wait.
+    await giving.query('BEGIN');
+    await insertClient(giving, 'Race New');
+    await taking.query('BEGIN');
+    const [{ pid }] = (await taking.query('SELECT pg_backend_pid() AS pid')).rows;
+    const deleting = taking.query('DELETE FROM clients WHERE id = $1', [last]);
+    const waits = async () => (await watching.query(`SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1`, [pid])).rows[0].wait === 'Lock';
+    for (let i = 0; i < 300 && !(await waits()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    t.true(await waits(), 'the deletion waits for the new client to be committed or not');
+    await giving.query('COMMIT');
+    await deleting;
+    await taking.query('COMMIT');
+    t.deepEqual((await watching.query('SELECT "collaboratorId" FROM collaborator_contacts WHERE "collaboratorId" = $1', [nina])).rows, [{ collaboratorId: nina }], 'still a contact');
+  } finally {
+    await Promise.all([giving, taking, watching].map((c) => c.end()));
+  }
 });
 
 test.serial('a search that looks like a phone number reads the gram index for its digits, not every client', async (t) => {

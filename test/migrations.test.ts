@@ -36,7 +36,7 @@ async function runtimeRole(url: string, name: string): Promise<Record<string, bo
   }
 }
 
-const SCHEMA = ['SequelizeMeta', 'client_contacts', 'clients', 'collaborators', 'contracts', 'events', 'history', 'installation', 'security_policy', 'sessions'];
+const SCHEMA = ['SequelizeMeta', 'client_contacts', 'clients', 'collaborator_contacts', 'collaborators', 'contracts', 'events', 'history', 'installation', 'security_policy', 'sessions'];
 const RUNTIME_ATTRIBUTES = { rolcanlogin: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false, rolinherit: false };
 
 test('the owner migrates up, all the way down, and up again; the runtime role comes and goes with the schema', async (t) => {
