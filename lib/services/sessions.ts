@@ -74,6 +74,7 @@ export function inSession<T>(
       return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));
     },
     options,
+    readsOnly,
   );
 }
 
