@@ -25,13 +25,8 @@ export async function readPage<T>(tx: Tx, query: ListQuery, limit: number | unde
     return { rows, ...capped(matching, limit) };
   }
   const { where, limited } = statements(access, query, limit);
-  if (limit === undefined) {
-    const rows = await access.rows<T>(limited(query.select), true);
-    return { rows, total: rows.length };
-  }
-  // The count rides in the page's own statement, a subquery run once: one round trip to the database, not two.
-  const { rows, matching } = await pageCarryingItsCount<T>(access, limited(withColumn(query.select, `(${cappedCountSql(access, query.model, where, limit)}) AS "${MATCHING}"`)));
-  return { rows, ...capped(matching, limit) };
+  const page = await access.rows<T>(limited(query.select), true);
+  return counted(page, limit, () => cappedCount(access, query.model, where, limit!));
 }
 
 /** A list query's condition, and its statement for a SELECT with the list's order and limit. */
@@ -44,19 +39,15 @@ function statements(access: RawAccess, query: ListQuery, limit: number | undefin
 
 /** A page and the number of rows that match, counted by the page's own query (countedWithPage). */
 async function pageWithItsCount<T>(access: RawAccess, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
-  return pageCarryingItsCount(access, statements(access, query, limit).limited(withColumn(query.select, `count(*) OVER () AS "${MATCHING}"`)));
-}
-
-/** A list query's SELECT with one more column, first. */
-function withColumn(select: string, column: string): string {
-  const widened = select.replace(/^\s*SELECT /, `SELECT ${column}, `);
-  if (widened === select) throw new TypeError(`a list query must start with SELECT: ${select.slice(0, 40)}`);
-  return widened;
+  const counting = query.select.replace(/^\s*SELECT /, `SELECT count(*) OVER () AS "${MATCHING}", `);
+  if (counting === query.select) throw new TypeError(`a list query must start with SELECT: ${query.select.slice(0, 40)}`);
+  return pageCarryingItsCount(access, { ...query, select: counting }, limit);
 }
 
 /** A page whose rows carry, in MATCHING, the number of rows that match. */
-async function pageCarryingItsCount<T>(access: RawAccess, page: Statement): Promise<{ rows: T[]; matching: number }> {
-  const rows = await access.rows<T & { [MATCHING]?: string | number }>(page, true);
+async function pageCarryingItsCount<T>(access: RawAccess, query: ListQuery, limit: number): Promise<{ rows: T[]; matching: number }> {
+  const { limited } = statements(access, query, limit);
+  const rows = await access.rows<T & { [MATCHING]?: string | number }>(limited(query.select), true);
   const matching = Number(rows[0]?.[MATCHING] ?? 0);
   for (const row of rows) delete row[MATCHING];
   return { rows, matching };
@@ -72,8 +63,7 @@ async function pageCarryingItsCount<T>(access: RawAccess, page: Statement): Prom
  */
 export async function readSearchPage<T>(tx: Tx, searchPage: (enough: number) => ListQuery, limit: number): Promise<Listing<T>> {
   const query = searchPage(Math.max(COUNT_CAP, limit) + 1);
-  const access = rawAccess(tx.transaction, query.model);
-  const { rows, matching } = await pageCarryingItsCount<T>(access, statements(access, query, limit).limited(query.select));
+  const { rows, matching } = await pageCarryingItsCount<T>(rawAccess(tx.transaction, query.model), query, limit);
   return { rows, ...capped(matching, limit) };
 }
 
@@ -82,21 +72,19 @@ export async function findPage<M extends Model>(model: ModelStatic<M>, options: 
   const page = await model.findAll(options);
   // The page's joins only name things; conditions are on the listed table's own columns.
   const access = rawAccess(options.transaction, model);
-  return counted(page, options.limit, async (limit) => {
-    const where = access.boundWhere(options.where ?? {});
-    const [{ matching }] = await access.rows<{ matching: number }>({ text: `SELECT (${cappedCountSql(access, model, where, limit)}) AS matching`, values: where.values }, true);
-    return capped(matching, limit);
-  });
+  return counted(page, options.limit, () => cappedCount(access, model, access.boundWhere(options.where ?? {}), options.limit!));
 }
 
-async function counted<T>(page: T[], limit: number | undefined, count: (limit: number) => Promise<{ total: number; atLeast?: true }>): Promise<Listing<T>> {
+async function counted<T>(page: T[], limit: number | undefined, count: () => Promise<{ total: number; atLeast?: true }>): Promise<Listing<T>> {
   if (limit === undefined || page.length < limit) return { rows: page, total: page.length };
-  return { rows: page, ...(await count(limit)) };
+  return { rows: page, ...(await count()) };
 }
 
-/** How many rows the condition matches, counted by the database up to the cap and no further: a scalar query whose parameters are the condition's. */
-function cappedCountSql(access: RawAccess, model: ModelStatic<Model>, where: Statement, limit: number): string {
-  return `SELECT count(*)::int FROM (SELECT 1 FROM ${access.table} AS "${model.name}" ${where.text} LIMIT ${sqlInteger(Math.max(COUNT_CAP, limit) + 1)}) AS capped`;
+/** How many rows the condition matches, counted by the database up to the cap and no further. */
+async function cappedCount(access: RawAccess, model: ModelStatic<Model>, where: Statement, limit: number): Promise<{ total: number; atLeast?: true }> {
+  const text = `SELECT count(*)::int AS matching FROM (SELECT 1 FROM ${access.table} AS "${model.name}" ${where.text} LIMIT ${sqlInteger(Math.max(COUNT_CAP, limit) + 1)}) AS capped`;
+  const [{ matching }] = await access.rows<{ matching: number }>({ text, values: where.values }, true);
+  return capped(matching, limit);
 }
 
 /** A number of matches as a list says it: up to the cap, "1,000+" beyond. */
