@@ -23,13 +23,16 @@ import { DERIVE_LAST_CONTACTS, deriveColumns } from './20261130001400-stored-las
  * collaborator_contacts holds the id of every collaborator who is the salesperson of a client or
  * the support of an event: a row per contact, as many as the company has staff at most. The
  * policy's check is a look-up in it. Triggers on clients and events keep it as records are
- * created, reassigned and deleted; a collaborator's row goes when their last record does.
- * Whether a collaborator is a contact is decided by one transaction at a time (a lock on their
- * id until commit): one giving them a record and another taking their last away, at once, would
- * otherwise each see the other's change too late and leave them out. Commands write in READ
- * COMMITTED, where each statement of the trigger sees what committed before it: the second
- * waits for the first and sees its change. Like the other derived data it is not exported, and
- * `epic db import`, which loads with triggers off, makes it again (epic_derive_columns).
+ * created, reassigned and deleted, once per statement (a statement moving a salesperson's
+ * thousands of clients asks once whether they still hold any); a collaborator's row goes when
+ * their last record does. Whether a collaborator is a contact is decided by one transaction at
+ * a time (a lock on their id until it ends): one giving them a record and another taking their
+ * last away, at once, would otherwise each miss the other's change and leave them out. In READ
+ * COMMITTED, which commands use, the second waits and then sees the first's change; in
+ * REPEATABLE READ or SERIALIZABLE, whose snapshot cannot see it, the second fails (could not
+ * serialize) rather than decide from records it cannot see, because every decision writes the
+ * collaborator's row. Like the other derived data the table is not exported, and `epic db
+ * import`, which loads with triggers off, makes it again (epic_derive_columns).
  *
  * The runtime role may read it with a session, never write it.
  */
@@ -46,57 +49,71 @@ const DERIVE_COLLABORATOR_CONTACTS = `
       UNION SELECT "supportContactId" FROM events WHERE "supportContactId" IS NOT NULL
       ON CONFLICT DO NOTHING;`;
 
+/** A trigger that keeps the table for changes of `column` in `table`, one call per statement. */
+const KEEPING = (table: string, column: string) => `
+  CREATE FUNCTION epic_keep_contacts_of_${table}() RETURNS trigger LANGUAGE plpgsql ${DEFINER} AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      PERFORM epic_contacts_changed('{}', ARRAY(SELECT DISTINCT "${column}" FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+      PERFORM epic_contacts_changed(ARRAY(SELECT DISTINCT "${column}" FROM old_rows), '{}');
+    ELSE
+      PERFORM epic_contacts_changed(
+        ARRAY(SELECT DISTINCT o."${column}" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o."${column}" IS DISTINCT FROM n."${column}"),
+        ARRAY(SELECT DISTINCT n."${column}" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o."${column}" IS DISTINCT FROM n."${column}"));
+    END IF;
+    RETURN NULL;
+  END $$;
+  REVOKE ALL ON FUNCTION epic_keep_contacts_of_${table}() FROM PUBLIC;
+  CREATE TRIGGER ${table}_collaborator_contacts_added AFTER INSERT ON ${table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION epic_keep_contacts_of_${table}();
+  CREATE TRIGGER ${table}_collaborator_contacts_changed AFTER UPDATE ON ${table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION epic_keep_contacts_of_${table}();
+  CREATE TRIGGER ${table}_collaborator_contacts_removed AFTER DELETE ON ${table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION epic_keep_contacts_of_${table}();`;
+
 const UP = (owner: string, runtime: string) => `
   CREATE TABLE collaborator_contacts (
-    "collaboratorId" int PRIMARY KEY REFERENCES collaborators (id) ON DELETE CASCADE
+    "collaboratorId" int PRIMARY KEY REFERENCES collaborators (id) ON UPDATE CASCADE ON DELETE CASCADE
   );
   ALTER TABLE collaborator_contacts ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
   CREATE POLICY owner_all ON collaborator_contacts TO ${owner} USING (true) WITH CHECK (true);
   CREATE POLICY runtime_select ON collaborator_contacts FOR SELECT TO ${runtime} USING ((SELECT epic_actor_id()) IS NOT NULL);
   GRANT SELECT ON collaborator_contacts TO ${runtime};
 
-  -- A record's contact changed from p_old to p_new (either may be NULL). Each collaborator's
-  -- membership is locked until commit, in id order within a change.
-  CREATE FUNCTION epic_contact_changed(p_old int, p_new int) RETURNS void LANGUAGE plpgsql ${DEFINER} AS $$
+  -- A statement took records away from the collaborators p_removed and gave records to p_added.
+  CREATE FUNCTION epic_contacts_changed(p_removed int[], p_added int[]) RETURNS void LANGUAGE plpgsql ${DEFINER} AS $$
   DECLARE
     who int;
   BEGIN
-    IF p_old IS NOT DISTINCT FROM p_new THEN
-      RETURN;
-    END IF;
-    FOR who IN SELECT c FROM unnest(ARRAY[p_old, p_new]) c WHERE c IS NOT NULL ORDER BY c LOOP
+    -- One transaction at a time decides for a collaborator, locked until it ends (in id order:
+    -- two statements moving records between the same people wait rather than deadlock). In READ
+    -- COMMITTED, which commands use, each statement below then sees what the one before
+    -- committed: a record given to them while their last one is taken away keeps them listed.
+    FOR who IN SELECT DISTINCT c FROM unnest(p_removed || p_added) c WHERE c IS NOT NULL ORDER BY c LOOP
       PERFORM pg_advisory_xact_lock('collaborator_contacts'::regclass::oid::int, who);
     END LOOP;
-    IF p_new IS NOT NULL THEN
-      INSERT INTO collaborator_contacts ("collaboratorId") VALUES (p_new) ON CONFLICT DO NOTHING;
-    END IF;
-    IF p_old IS NOT NULL AND NOT epic_has_records(p_old) THEN
-      DELETE FROM collaborator_contacts WHERE "collaboratorId" = p_old;
-    END IF;
+    -- Every decision writes the collaborator's row, even to keep it as it is: a transaction in
+    -- REPEATABLE READ or SERIALIZABLE, whose snapshot misses what another committed meanwhile,
+    -- then fails (could not serialize) instead of deciding from records it cannot see.
+    INSERT INTO collaborator_contacts ("collaboratorId") SELECT c FROM unnest(p_added) c WHERE c IS NOT NULL
+      ON CONFLICT ("collaboratorId") DO UPDATE SET "collaboratorId" = EXCLUDED."collaboratorId";
+    UPDATE collaborator_contacts SET "collaboratorId" = "collaboratorId" WHERE "collaboratorId" = ANY (p_removed);
+    DELETE FROM collaborator_contacts WHERE "collaboratorId" = ANY (p_removed) AND NOT epic_has_records("collaboratorId");
   END $$;
+  REVOKE ALL ON FUNCTION epic_contacts_changed(int[], int[]) FROM PUBLIC;
 
-  CREATE FUNCTION epic_keep_contacts() RETURNS trigger LANGUAGE plpgsql ${DEFINER} AS $$
+  ${KEEPING('clients', 'salesContactId')}
+  ${KEEPING('events', 'supportContactId')}
+
+  -- Emptying events (clients cannot be emptied without them) makes the table again.
+  CREATE FUNCTION epic_contacts_emptied() RETURNS trigger LANGUAGE plpgsql ${DEFINER} AS $$
   BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-      ${DERIVE_COLLABORATOR_CONTACTS}
-    ELSIF TG_TABLE_NAME = 'clients' THEN
-      PERFORM epic_contact_changed(OLD."salesContactId", NEW."salesContactId");
-    ELSE
-      PERFORM epic_contact_changed(OLD."supportContactId", NEW."supportContactId");
-    END IF;
+    ${DERIVE_COLLABORATOR_CONTACTS}
     RETURN NULL;
   END $$;
-
-  REVOKE ALL ON FUNCTION epic_contact_changed(int, int), epic_keep_contacts() FROM PUBLIC;
-
-  CREATE TRIGGER clients_collaborator_contacts AFTER INSERT OR DELETE OR UPDATE OF "salesContactId" ON clients
-    FOR EACH ROW EXECUTE FUNCTION epic_keep_contacts();
-  CREATE TRIGGER clients_emptied_collaborator_contacts AFTER TRUNCATE ON clients
-    FOR EACH STATEMENT EXECUTE FUNCTION epic_keep_contacts();
-  CREATE TRIGGER events_collaborator_contacts AFTER INSERT OR DELETE OR UPDATE OF "supportContactId" ON events
-    FOR EACH ROW EXECUTE FUNCTION epic_keep_contacts();
-  CREATE TRIGGER events_emptied_collaborator_contacts AFTER TRUNCATE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION epic_keep_contacts();
+  REVOKE ALL ON FUNCTION epic_contacts_emptied() FROM PUBLIC;
+  CREATE TRIGGER events_emptied_collaborator_contacts AFTER TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION epic_contacts_emptied();
 
   ${deriveColumns(DERIVE_SALES_CONTACTS + DERIVE_LAST_CONTACTS + DERIVE_COLLABORATOR_CONTACTS)}
   SELECT epic_derive_columns();
@@ -110,11 +127,11 @@ const DOWN = `
   ALTER FUNCTION epic_is_contact(int) COST 5000;
   ${THROUGH_FUNCTION};
   ${deriveColumns(DERIVE_SALES_CONTACTS + DERIVE_LAST_CONTACTS)}
-  DROP TRIGGER clients_collaborator_contacts ON clients;
-  DROP TRIGGER clients_emptied_collaborator_contacts ON clients;
-  DROP TRIGGER events_collaborator_contacts ON events;
   DROP TRIGGER events_emptied_collaborator_contacts ON events;
-  DROP FUNCTION epic_keep_contacts(), epic_contact_changed(int, int);
+  ${['clients', 'events']
+    .map((table) => ['added', 'changed', 'removed'].map((change) => `DROP TRIGGER ${table}_collaborator_contacts_${change} ON ${table};`).join(' ') + ` DROP FUNCTION epic_keep_contacts_of_${table}();`)
+    .join('\n  ')}
+  DROP FUNCTION epic_contacts_emptied(), epic_contacts_changed(int[], int[]);
   DROP TABLE collaborator_contacts;`;
 
 export async function up(queryInterface: QueryInterface): Promise<void> {

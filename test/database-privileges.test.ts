@@ -201,6 +201,7 @@ async function assertBlind(t: import('ava').ExecutionContext, token: string | un
     for (const table of ['collaborators', 'clients', 'contracts', 'events']) {
       t.is((await c.query(`SELECT id FROM ${table}`)).rowCount, 0, `${table} is empty to it`);
     }
+    t.is((await c.query('SELECT 1 FROM collaborator_contacts')).rowCount, 0, 'collaborator_contacts is empty to it');
     t.is((await c.query('SELECT epic_actor_id() AS id')).rows[0].id, null);
     for (const sql of SEARCHES) t.is((await c.query(sql)).rowCount, 0, `${sql} finds nothing`);
   });

@@ -8,6 +8,8 @@ import { tempDir } from './helpers/temp';
 import { createClient, listClients, updateClient } from '../lib/services/clients';
 import { utcTimestamp } from '../lib/services/list-query';
 import { selectRows } from '../lib/db/context';
+import { createOwnerSequelize } from '../lib/db/connection';
+import * as contactsMigration from '../migrations/20261201000300-collaborator-contacts';
 import { escapeLike, phoneSearchDigits } from '../lib/services/validation';
 import { buildWorld, openSessionFor, type World } from './helpers/world';
 
@@ -389,6 +391,13 @@ test.serial('collaborator_contacts holds every salesperson of a client and suppo
     await holds('one of her two clients deleted', nina, true);
     await owner.query('UPDATE clients SET "salesContactId" = $2 WHERE id = $1', [second, w.sales.id]);
     await holds('her last client given to someone else', nina, false);
+    const many = [await clientOf(nina), await clientOf(nina), await clientOf(nina)];
+    await owner.query('UPDATE clients SET "salesContactId" = $2 WHERE id = ANY ($1)', [many.slice(0, 2), w.sales.id]);
+    await holds('two of her three clients given away in one statement', nina, true);
+    await owner.query('UPDATE collaborators SET id = id + 100000 WHERE id = $1', [nina]);
+    await holds('her id changed (a cascade)', nina + 100000, true);
+    await owner.query('DELETE FROM clients WHERE id = ANY ($1)', [many]);
+    await holds('her clients deleted in one statement', nina + 100000, false);
     await owner.query('UPDATE events SET "supportContactId" = $2 WHERE id = $1', [w.unassignedEvent.id, sid]);
     await holds('an event given to support', sid, true);
     await owner.query('UPDATE events SET "supportContactId" = NULL WHERE id = $1', [w.unassignedEvent.id]);
@@ -398,16 +407,25 @@ test.serial('collaborator_contacts holds every salesperson of a client and suppo
     await holds('the events emptied: their support staff are no longer contacts', w.support.id, false);
     await owner.query('ROLLBACK');
     await holds('the emptying undone', w.support.id, true);
-    await t.throwsAsync(
-      inRuntimeSession(w, w.manager, (c) => c.query('INSERT INTO collaborator_contacts ("collaboratorId") VALUES ($1)', [nina])),
-      { message: /permission denied/ },
-    );
+    for (const sql of ['INSERT INTO collaborator_contacts ("collaboratorId") VALUES ($1)', 'DELETE FROM collaborator_contacts WHERE "collaboratorId" = $1', 'UPDATE collaborator_contacts SET "collaboratorId" = $1']) {
+      await t.throwsAsync(inRuntimeSession(w, w.manager, (c) => c.query(sql, [w.sales.id])), { message: /permission denied/ }, sql);
+    }
+    // Made from the records when the migration runs on a database that has some.
+    const migrating = createOwnerSequelize(w.db.ownerUrl);
+    try {
+      await contactsMigration.down(migrating.getQueryInterface());
+      await contactsMigration.up(migrating.getQueryInterface());
+    } finally {
+      await migrating.close();
+    }
+    t.true((await held()).length > 0);
+    t.deepEqual(await held(), await truth(), 'made by the migration');
   } finally {
     await owner.end();
   }
 });
 
-test.serial("a collaborator given a record while their last one is taken away stays a contact: the two changes are decided one after the other", async (t) => {
+test.serial("a collaborator given a record while their last one is taken away stays a contact: the two changes are decided one after the other, or the later one fails to serialize", async (t) => {
   const { w } = t.context;
   const connect = async () => {
     const c = new pg.Client({ connectionString: w.db.ownerUrl });
@@ -433,6 +451,22 @@ test.serial("a collaborator given a record while their last one is taken away st
     await deleting;
     await taking.query('COMMIT');
     t.deepEqual((await watching.query('SELECT "collaboratorId" FROM collaborator_contacts WHERE "collaboratorId" = $1', [nina])).rows, [{ collaboratorId: nina }], 'still a contact');
+
+    // In REPEATABLE READ, a deletion whose snapshot predates the new client cannot see it: it fails rather than take her off the list.
+    const kept = (await insertClient(watching, 'Race Kept')).rows[0].id as number;
+    await watching.query('DELETE FROM clients WHERE "salesContactId" = $1 AND id <> $2', [nina, kept]);
+    await taking.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await taking.query('SELECT 1 FROM clients LIMIT 1');
+    const later = (await insertClient(watching, 'Race Later')).rows[0].id as number;
+    await t.throwsAsync(taking.query('DELETE FROM clients WHERE id = $1', [kept]), { code: '40001' });
+    await taking.query('ROLLBACK');
+    t.deepEqual((await watching.query('SELECT "collaboratorId" FROM collaborator_contacts WHERE "collaboratorId" = $1', [nina])).rows, [{ collaboratorId: nina }], 'still a contact');
+    // Nor may it keep her listed from a snapshot that still shows her other client, deleted meanwhile.
+    await taking.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await taking.query('SELECT 1 FROM clients LIMIT 1');
+    await watching.query('DELETE FROM clients WHERE id = $1', [kept]);
+    await t.throwsAsync(taking.query('DELETE FROM clients WHERE id = $1', [later]), { code: '40001' });
+    await taking.query('ROLLBACK');
   } finally {
     await Promise.all([giving, taking, watching].map((c) => c.end()));
   }
