@@ -49,18 +49,24 @@ const DERIVE_COLLABORATOR_CONTACTS = `
       UNION SELECT "supportContactId" FROM events WHERE "supportContactId" IS NOT NULL
       ON CONFLICT DO NOTHING;`;
 
-/** A trigger that keeps the table for changes of `column` in `table`, one call per statement. */
+/**
+ * A trigger that keeps the table for changes of `column` in `table`, one call per statement.
+ * Those whose records a statement took away are the contacts its old rows name and its new rows
+ * do not; those it gave records to, the reverse: one who keeps a record in the statement keeps
+ * their place. (Sets, not a join of old and new rows: a plan kept from a statement of one row
+ * would have joined a bulk move's rows pair by pair.)
+ */
 const KEEPING = (table: string, column: string) => `
   CREATE FUNCTION epic_keep_contacts_of_${table}() RETURNS trigger LANGUAGE plpgsql ${DEFINER} AS $$
   BEGIN
     IF TG_OP = 'INSERT' THEN
-      PERFORM epic_contacts_changed('{}', ARRAY(SELECT DISTINCT "${column}" FROM new_rows));
+      PERFORM epic_contacts_changed('{}', ARRAY(SELECT DISTINCT "${column}" FROM new_rows WHERE "${column}" IS NOT NULL));
     ELSIF TG_OP = 'DELETE' THEN
-      PERFORM epic_contacts_changed(ARRAY(SELECT DISTINCT "${column}" FROM old_rows), '{}');
+      PERFORM epic_contacts_changed(ARRAY(SELECT DISTINCT "${column}" FROM old_rows WHERE "${column}" IS NOT NULL), '{}');
     ELSE
       PERFORM epic_contacts_changed(
-        ARRAY(SELECT DISTINCT o."${column}" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o."${column}" IS DISTINCT FROM n."${column}"),
-        ARRAY(SELECT DISTINCT n."${column}" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o."${column}" IS DISTINCT FROM n."${column}"));
+        ARRAY(SELECT "${column}" FROM old_rows WHERE "${column}" IS NOT NULL EXCEPT SELECT "${column}" FROM new_rows),
+        ARRAY(SELECT "${column}" FROM new_rows WHERE "${column}" IS NOT NULL EXCEPT SELECT "${column}" FROM old_rows));
     END IF;
     RETURN NULL;
   END $$;
@@ -86,6 +92,10 @@ const UP = (owner: string, runtime: string) => `
   DECLARE
     who int;
   BEGIN
+    -- Most updates (a phone, a name) change nobody's records.
+    IF cardinality(p_removed) = 0 AND cardinality(p_added) = 0 THEN
+      RETURN;
+    END IF;
     -- One transaction at a time decides for a collaborator, locked until it ends (in id order:
     -- two statements moving records between the same people wait rather than deadlock). In READ
     -- COMMITTED, which commands use, each statement below then sees what the one before

@@ -294,11 +294,14 @@ test.serial("a read-only transaction's result comes back while its COMMIT is on 
       seen.push({ connection, id });
     }, { readsOnly });
   const committed = (i: number) => seen[i].connection.uuid !== seen[i].id;
+  const pool = (w.db.sequelize as unknown as { connectionManager: { pool: { size: number } } }).connectionManager.pool;
   await run(true);
+  const connections = pool.size;
   t.false(committed(0), 'back before its COMMIT');
   await run(true);
   t.true(committed(0), 'the next transaction waited for it');
   t.is(seen[1].connection.processID, seen[0].connection.processID, 'and took its connection');
+  t.is(pool.size, connections, 'rather than open another');
   await commitsSettled(w.db.sequelize);
   await run(false);
   t.true(committed(2), 'a transaction that may write is back once committed');

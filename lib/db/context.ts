@@ -52,10 +52,13 @@ export async function commitsSettled(sequelize: Sequelize): Promise<void> {
  * Runs work in one transaction (a command that fails half-way leaves nothing behind) and
  * turns database refusals into the typed errors of lib/errors.
  *
- * `readOnly`: the transaction only reads (epic_begin made it read-only), so its COMMIT changes
- * nothing and cannot take back what it read. Its result is handed back at once, to be shown
- * while the COMMIT travels (a round trip less for every command that reads); the next
- * transaction on the database waits for that COMMIT, so it gets the same connection, released.
+ * `readOnly`: the transaction only reads (epic_begin made it read-only), so its COMMIT cannot
+ * take back what it read, and keeps no change of a record: at most the session's lastUsedAt,
+ * which epic_begin writes every so often and a later command writes again if this one is
+ * lost. Its result is handed back at once, to be shown while the COMMIT travels (a round trip
+ * less for every command that reads); the next transaction on the database waits for that
+ * COMMIT, so that commands run one after the other reuse its connection, released, rather than
+ * open another.
  */
 export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}, readOnly = false): Promise<T> {
   let transaction: Transaction | undefined;
@@ -64,7 +67,7 @@ export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work:
     transaction = await sequelize.transaction(options);
     const result = await work({ transaction, clock });
     if (readOnly) {
-      // Its failure could only be a lost connection, which the pool replaces: nothing was written.
+      // Its failure could only be a lost connection, which the pool replaces: no record was written.
       committing.set(sequelize, transaction.commit().catch(() => undefined));
       return result;
     }
