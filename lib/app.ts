@@ -1,7 +1,6 @@
 import type { Sequelize } from 'sequelize-typescript';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { commitsSettled } from './db/context';
 import { embeddedStatus } from './db/embedded';
 import { openDatabase } from './db/open';
 import { localReporter, type Reporter } from './reporting/reporter';
@@ -56,10 +55,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     async close() {
       const pending = opening;
       opening = undefined;
-      const sequelize = await pending?.catch(() => undefined);
-      if (!sequelize) return;
-      await commitsSettled(sequelize);
-      await sequelize.close();
+      if (pending) await (await pending.catch(() => undefined))?.close();
     },
   };
 }

@@ -1,16 +1,14 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import { QueryTypes } from 'sequelize';
-import { commitsSettled } from '../lib/db/context';
 import type { Prompter } from '../lib/session/contracts';
 import { AppError, Conflict, ValidationError } from '../lib/errors';
 import { createClient } from '../lib/services/clients';
 import { deleteCollaborator, resetPassword, updateCollaborator } from '../lib/services/collaborators';
-import { inSession } from '../lib/services/sessions';
 import { cryptoTokens } from '../lib/services/settings';
 import { blockedOrSettled, freshDatabase } from './helpers/database';
 import { epicUserInProcess } from './helpers/epic-in-process';
 import { scriptedPrompter, shellHarness, type ShellHarness } from './helpers/shell';
-import { buildWorld, insertCollaborator, openSessionFor, PASSWORD, sessionRunner, signIn, type World } from './helpers/world';
+import { buildWorld, insertCollaborator, PASSWORD, sessionRunner, signIn, type World } from './helpers/world';
 
 /**
  * Sessions decided by PostgreSQL at every command: revoked elsewhere, they end an open shell;
@@ -281,28 +279,4 @@ test.serial('commands that only read (lists, shows, histories) run in a read-onl
     sequelize.options.logging = logging;
     sequelize.options.logQueryParameters = false;
   }
-});
-
-test.serial("a read-only transaction's result comes back while its COMMIT is on its way; the next transaction waits for it, on the same connection", async (t) => {
-  const { w } = t.context;
-  const token = await openSessionFor(w.db, w.sales.id);
-  // A connection is marked with its transaction's id until Sequelize lets go of it, once the COMMIT is back.
-  const seen: { connection: { processID: number; uuid?: string }; id: string }[] = [];
-  const run = (readsOnly: boolean) =>
-    inSession(w.db.sequelize, w.clock, token, () => undefined, async (ctx) => {
-      const { connection, id } = ctx.transaction as unknown as { connection: { processID: number; uuid?: string }; id: string };
-      seen.push({ connection, id });
-    }, { readsOnly });
-  const committed = (i: number) => seen[i].connection.uuid !== seen[i].id;
-  const pool = (w.db.sequelize as unknown as { connectionManager: { pool: { size: number } } }).connectionManager.pool;
-  await run(true);
-  const connections = pool.size;
-  t.false(committed(0), 'back before its COMMIT');
-  await run(true);
-  t.true(committed(0), 'the next transaction waited for it');
-  t.is(seen[1].connection.processID, seen[0].connection.processID, 'and took its connection');
-  t.is(pool.size, connections, 'rather than open another');
-  await commitsSettled(w.db.sequelize);
-  await run(false);
-  t.true(committed(2), 'a transaction that may write is back once committed');
 });

@@ -40,37 +40,15 @@ export class CommitThenFail extends Error {
   }
 }
 
-/** The COMMIT of each database's last read-only transaction, which may still be on its way (inTransaction). */
-const committing = new WeakMap<Sequelize, Promise<void>>();
-
-/** Waits for the COMMIT of the database's last read-only transaction: before its connections close. */
-export async function commitsSettled(sequelize: Sequelize): Promise<void> {
-  await committing.get(sequelize);
-}
-
 /**
  * Runs work in one transaction (a command that fails half-way leaves nothing behind) and
  * turns database refusals into the typed errors of lib/errors.
- *
- * `readOnly`: the transaction only reads (epic_begin made it read-only), so its COMMIT cannot
- * take back what it read, and keeps no change of a record: at most the session's lastUsedAt,
- * which epic_begin writes every so often and a later command writes again if this one is
- * lost. Its result is handed back at once, to be shown while the COMMIT travels (a round trip
- * less for every command that reads); the next transaction on the database waits for that
- * COMMIT, so that commands run one after the other reuse its connection, released, rather than
- * open another.
  */
-export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}, readOnly = false): Promise<T> {
+export async function inTransaction<T>(sequelize: Sequelize, clock: Clock, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   let transaction: Transaction | undefined;
   try {
-    await committing.get(sequelize);
     transaction = await sequelize.transaction(options);
     const result = await work({ transaction, clock });
-    if (readOnly) {
-      // Its failure could only be a lost connection, which the pool replaces: no record was written.
-      committing.set(sequelize, transaction.commit().catch(() => undefined));
-      return result;
-    }
     await transaction.commit();
     return result;
   } catch (error) {

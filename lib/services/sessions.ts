@@ -74,7 +74,6 @@ export function inSession<T>(
       return withActor({ id, role, fullName }, () => work({ ...tx, actor: { id, role, fullName } }));
     },
     options,
-    readsOnly,
   );
 }
 
