@@ -84,6 +84,23 @@ test.serial('an unknown name lists the closest matches with their ids', async (t
   t.regex(shell.stderr.text(), new RegExp(`no client named "Kevin Casy"; closest: #${w.ownClient.id} Kevin Casey`));
 });
 
+test.serial('a name two clients share lists both with their ids; a name one event has shows it', async (t) => {
+  const { w } = t.context;
+  const [[twin]] = (await w.db.owner.query(
+    `INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version) VALUES ('KEVIN CASEY', 'other.kevin@twin.test', '+33600000002', ${w.sales.id}, now(), now(), 0) RETURNING id`,
+  )) as [{ id: number }[], unknown];
+  try {
+    const shell = shellHarness(w.db, w.clock);
+    await shell.loginAs('sam@epic.test');
+    t.is(await shell.run('client show kevin casey'), 1);
+    t.regex(shell.stderr.text(), new RegExp(`"kevin casey" names 2 clients: #${w.ownClient.id} Kevin Casey, #${twin.id} KEVIN CASEY; use the id`));
+    t.is(await shell.run(`event show ${w.assignedEvent.name} --format json`), 0);
+    t.is(JSON.parse(shell.stdout.text()).id, w.assignedEvent.id);
+  } finally {
+    await w.db.owner.query(`DELETE FROM clients WHERE id = ${twin.id}`);
+  }
+});
+
 test.serial('> file writes exact CSV and JSON, without colour codes', async (t) => {
   const { w } = t.context;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epic-out-'));

@@ -100,11 +100,16 @@ export interface ClientDetails {
 
 const RECENT_CONTACTS = 5;
 
+/** A client as the client list shows it: a plain row through the list's query, which its connection keeps prepared. */
+export async function readClientRow(ctx: ServiceContext, id: number): Promise<ClientRow | undefined> {
+  return (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows[0];
+}
+
 /** A client with its contracts, their events and the latest interactions, each read as its own list reads it. */
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {
   assertAllowed(ctx.actor, 'client.show');
   const id = await clientIdOf(ctx, ref);
-  const [client] = (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows;
+  const client = await readClientRow(ctx, id);
   if (!client) throw new NotFound(`no client #${id}`);
   return {
     client,

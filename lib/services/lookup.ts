@@ -6,6 +6,7 @@ import { isAllowed } from '../permissions';
 import { NotFound, quoted, ValidationError } from '../errors';
 import { Client, Collaborator, Contract, Event } from '../../models';
 import type { Role } from '../roles';
+import { rawAccess } from './list-query';
 import { escapeLike } from './validation';
 
 /**
@@ -85,10 +86,16 @@ async function byName<M extends Named>(
     transaction: tx.transaction,
   });
   if (matches.length === 1) return matches[0];
+  throw await unresolvedName(tx, model, kind, nameColumn, ref, matches, extra);
+}
+
+/** Why `ref` names no single record: the records it names (several), or the closest names (none). */
+async function unresolvedName<M extends Named>(tx: Tx, model: ModelCtor<M>, kind: string, nameColumn: string, ref: string, matches: M[], extra?: WhereOptions): Promise<Error> {
   const show = (m: M) => `#${m.id} ${m.get(nameColumn)}`;
   if (matches.length > 1) {
-    throw new ValidationError(undefined, `${quoted(ref)} names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
+    return new ValidationError(undefined, `${quoted(ref)} names ${matches.length} ${kind}s: ${matches.map(show).join(', ')}; use the id`);
   }
+  const folded = foldColumn(`${model.name}.${nameColumn}`);
   const contains = `%${escapeLike(ref)}%`;
   const close = await model.findAll({
     where: {
@@ -105,7 +112,7 @@ async function byName<M extends Named>(
     transaction: tx.transaction,
   });
   const hint = close.length ? `; closest: ${close.map(show).join(', ')}` : '';
-  throw new NotFound(`no ${kind} named ${quoted(ref)}${hint}`);
+  return new NotFound(`no ${kind} named ${quoted(ref)}${hint}`);
 }
 
 const CLOSEST = 5;
@@ -137,7 +144,25 @@ export function findClient(tx: Tx, ref: unknown, include?: Includeable[]): Promi
  */
 export async function clientIdOf(tx: Tx, ref: unknown): Promise<number> {
   const parsed = parseRef('client', ref);
-  return parsed.id ?? (await byName(tx, Client, 'client', 'fullName', parsed.name)).id;
+  return parsed.id ?? idByName(tx, Client, 'client', 'fullName', parsed.name);
+}
+
+/**
+ * The id of the one client or event named `name`, by itself: a statement its connection keeps
+ * prepared, no Sequelize instance built. When none or several are, the look-up by name says so,
+ * with the closest names or every id.
+ */
+async function idByName(tx: Tx, model: ModelCtor<Named>, kind: IndexedKind, nameColumn: string, name: string): Promise<number> {
+  const ids = await rawAccess(tx.transaction, model).rows<{ id: number }>({ text: 'SELECT epic_ids_named($1, $2) AS id LIMIT 2', values: [kind, name] }, true);
+  if (ids.length === 1) return ids[0].id;
+  // Several: the look-up by name lists them (up to ten).
+  if (ids.length > 1) return (await byName(tx, model, kind, nameColumn, name)).id;
+  throw await unresolvedName(tx, model, kind, nameColumn, name, []);
+}
+
+export async function eventIdOf(tx: Tx, ref: unknown): Promise<number> {
+  const parsed = parseRef('event', ref);
+  return parsed.id ?? idByName(tx, Event, 'event', 'name', parsed.name);
 }
 
 /** An event by id or name; `include` loads its associations in the same query. */
