@@ -84,7 +84,7 @@ test.serial('an unknown name lists the closest matches with their ids', async (t
   t.regex(shell.stderr.text(), new RegExp(`no client named "Kevin Casy"; closest: #${w.ownClient.id} Kevin Casey`));
 });
 
-test.serial('a name two clients share lists both with their ids; a name one event has shows it', async (t) => {
+test.serial('a name two clients share lists both with their ids; a name one event has shows it; an unknown event says so with the closest names', async (t) => {
   const { w } = t.context;
   const [[twin]] = (await w.db.owner.query(
     `INSERT INTO clients ("fullName", email, phone, "salesContactId", "createdAt", "updatedAt", version) VALUES ('KEVIN CASEY', 'other.kevin@twin.test', '+33600000002', ${w.sales.id}, now(), now(), 0) RETURNING id`,
@@ -96,6 +96,13 @@ test.serial('a name two clients share lists both with their ids; a name one even
     t.regex(shell.stderr.text(), new RegExp(`"kevin casey" names 2 clients: #${w.ownClient.id} Kevin Casey, #${twin.id} KEVIN CASEY; use the id`));
     t.is(await shell.run(`event show ${w.assignedEvent.name} --format json`), 0);
     t.is(JSON.parse(shell.stdout.text()).id, w.assignedEvent.id);
+    t.is(await shell.run('event show #99999999'), 1);
+    t.regex(shell.stderr.text(), /no event #99999999/);
+    t.is(await shell.run(`event show ${w.assignedEvent.name.slice(0, -1)}`), 1);
+    t.regex(shell.stderr.text(), new RegExp(`no event named "${w.assignedEvent.name.slice(0, -1)}"; closest: #${w.assignedEvent.id} `));
+    // A NUL can be in no name: not found, as any other name no record has.
+    t.is(await shell.run('client show "Kevin\u0000Casey"'), 1);
+    t.regex(shell.stderr.text(), /no client named/);
   } finally {
     await w.db.owner.query(`DELETE FROM clients WHERE id = ${twin.id}`);
   }

@@ -9,8 +9,8 @@ import { clientRow, type ClientRow, type ContractRow, type EventRow, type Listin
 import { eachBatch, type BatchSink } from './batches';
 import { contractsOfClient } from './contracts';
 import { eventsOfClient } from './events';
-import { MATCHING, readPage, readSearchPage } from './page';
-import type { ListQuery } from './list-query';
+import { clientListQuery, readClientRow } from './client-query';
+import { readPage, readSearchPage } from './page';
 import { email, escapeLike, NAME_MAX, optionalText, phone, phoneSearchDigits, text } from './validation';
 
 export interface ClientFilters {
@@ -62,18 +62,6 @@ async function clientConditions(ctx: ServiceContext, filters: ClientFilters): Pr
 
 const all = (conditions: WhereOptions[]): WhereOptions => ({ [Op.and]: conditions });
 
-/**
- * The columns of clientRow, with the list's join and its order: alphabetical as people read it,
- * Élodie among the E, not after Z. With `searchPage` (clientSearchPage), only the rows of the
- * page that function sorted, each with how many matches it found.
- */
-function clientListQuery(where: WhereOptions, { search = false, searchPage }: { search?: boolean; searchPage?: string } = {}): ListQuery {
-  const select = `SELECT ${searchPage ? `p.matching AS "${MATCHING}", ` : ''}"Client".id, "Client"."fullName", "Client".email, "Client".phone, "Client"."companyName", "Client"."salesContactId",
-           "salesContact"."fullName" AS "salesContact", "Client"."createdAt", "Client"."updatedAt", "Client"."lastContactAt"
-      FROM clients AS "Client" ${searchPage ? `JOIN ${searchPage} AS p ON p.id = "Client".id ` : ''}LEFT JOIN collaborators AS "salesContact" ON "salesContact".id = "Client"."salesContactId"`;
-  return { select, model: Client, where, orderBy: 'ORDER BY "Client"."foldedName", "Client".id', countedWithPage: search };
-}
-
 export async function listClients(ctx: ServiceContext, filters: ClientFilters = {}): Promise<Listing<ClientRow>> {
   const { others, search, capping } = await clientConditions(ctx, filters);
   const { limit } = filters;
@@ -99,11 +87,6 @@ export interface ClientDetails {
 }
 
 const RECENT_CONTACTS = 5;
-
-/** A client as the client list shows it: a plain row through the list's query, which its connection keeps prepared. */
-export async function readClientRow(ctx: ServiceContext, id: number): Promise<ClientRow | undefined> {
-  return (await readPage<ClientRow>(ctx, clientListQuery({ id }), undefined)).rows[0];
-}
 
 /** A client with its contracts, their events and the latest interactions, each read as its own list reads it. */
 export async function showClient(ctx: ServiceContext, ref: string): Promise<ClientDetails> {

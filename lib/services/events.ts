@@ -3,7 +3,7 @@ import type { ServiceContext } from '../db/context';
 import { NotFound, ValidationError } from '../errors';
 import { assertAllowed, mineScope, type Ownership } from '../permissions';
 import { Client, Collaborator, Contract, Event } from '../../models';
-import { readClientRow } from './clients';
+import { readClientRow } from './client-query';
 import { eventIdOf, filterCollaborator, findClient, findCollaboratorWithRole, findContract, findEvent, namedCondition } from './lookup';
 import { eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { eachBatch, type BatchSink } from './batches';
@@ -181,8 +181,10 @@ export async function showEvent(ctx: ServiceContext, ref: string): Promise<Event
   const id = await eventIdOf(ctx, ref);
   const [event] = (await readPage<EventRow>(ctx, eventListQuery({ id }), undefined)).rows;
   if (!event) throw new NotFound(`no event #${id}`);
-  // Every event has a contract, and every contract a client (foreign keys, RESTRICT).
-  return { event, client: (await readClientRow(ctx, event.clientId!))! };
+  // Read in a statement of its own: deleted meanwhile with its event, it is not found either.
+  const client = event.clientId === null ? undefined : await readClientRow(ctx, event.clientId);
+  if (!client) throw new NotFound(`no event #${id}`);
+  return { event, client };
 }
 
 export interface EventInput {

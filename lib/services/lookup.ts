@@ -149,17 +149,18 @@ export async function clientIdOf(tx: Tx, ref: unknown): Promise<number> {
 
 /**
  * The id of the one client or event named `name`, by itself: a statement its connection keeps
- * prepared, no Sequelize instance built. When none or several are, the look-up by name says so,
- * with the closest names or every id.
+ * prepared, no Sequelize instance built. When several are, the look-up by name lists them (up
+ * to ten); when none is, the closest names are said.
  */
 async function idByName(tx: Tx, model: ModelCtor<Named>, kind: IndexedKind, nameColumn: string, name: string): Promise<number> {
-  const ids = await rawAccess(tx.transaction, model).rows<{ id: number }>({ text: 'SELECT epic_ids_named($1, $2) AS id LIMIT 2', values: [kind, name] }, true);
+  // PostgreSQL text holds no NUL, so no name does, and a parameter may not: such a name is simply not found.
+  const ids = name.includes('\0') ? [] : await rawAccess(tx.transaction, model).rows<{ id: number }>({ text: 'SELECT epic_ids_named($1, $2) AS id LIMIT 2', values: [kind, name] }, true);
   if (ids.length === 1) return ids[0].id;
-  // Several: the look-up by name lists them (up to ten).
   if (ids.length > 1) return (await byName(tx, model, kind, nameColumn, name)).id;
   throw await unresolvedName(tx, model, kind, nameColumn, name, []);
 }
 
+/** An event's id as typed (`12`, `#12`) or by name; the caller says when no event has that id. */
 export async function eventIdOf(tx: Tx, ref: unknown): Promise<number> {
   const parsed = parseRef('event', ref);
   return parsed.id ?? idByName(tx, Event, 'event', 'name', parsed.name);
