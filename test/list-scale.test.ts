@@ -6,6 +6,7 @@ import { freshDatabase } from './helpers/database';
 import { runOk, shellHarness, type ShellHarness } from './helpers/shell';
 import { tempDir } from './helpers/temp';
 import { createClient, listClients, updateClient } from '../lib/services/clients';
+import { listEvents } from '../lib/services/events';
 import { utcTimestamp } from '../lib/services/list-query';
 import { selectRows } from '../lib/db/context';
 import { createOwnerSequelize } from '../lib/db/connection';
@@ -334,6 +335,29 @@ test.serial('a page and its count are prepared on their connection the second ti
     t.false(after.some((text) => text.endsWith('LIMIT 7')));
     t.true(after.some((text) => text.endsWith('LIMIT 169')));
   });
+});
+
+test.serial("an upcoming or past page holds the command's time as a parameter: the same text a minute later, prepared the second time; an export writes it in", async (t) => {
+  const { w } = t.context;
+  await w.as(w.sales, async (ctx) => {
+    const prepared = async () =>
+      (await selectRows<{ statement: string }>(ctx, `SELECT statement FROM pg_prepared_statements WHERE name LIKE 'epic_list_%'`)).map((row) => row.statement);
+    for (const [filters, condition] of [
+      [{ upcoming: true }, /"Event"\."endsAt" >= \$\d+::timestamptz\b.*epic_upcoming_since\(\$\d+::timestamptz\)/],
+      [{ past: true }, /"Event"\."endsAt" < \$\d+::timestamptz\b/],
+    ] as const) {
+      const first = await listEvents(ctx, { ...filters, limit: 3 });
+      t.false((await prepared()).some((text) => condition.test(text) && text.endsWith('LIMIT 3')), 'not prepared the first time');
+      w.clock.advance(1);
+      t.deepEqual(await listEvents(ctx, { ...filters, limit: 3 }), first);
+      t.true((await prepared()).some((text) => condition.test(text) && text.endsWith('LIMIT 3')), `prepared the second time, a minute later: ${JSON.stringify(filters)}`);
+    }
+  });
+  const shell = await salesShell(w);
+  const exported = await runOk(shell, 'event list --upcoming --all --format json');
+  const upcoming = JSON.parse(exported) as { endsAt: string }[];
+  t.true(upcoming.length > 0);
+  t.true(upcoming.every((event) => new Date(event.endsAt) >= w.clock.now()));
 });
 
 test.serial('a statement whose first prepared run failed is prepared again later, and never deallocated while the server does not have it', async (t) => {

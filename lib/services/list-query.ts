@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
-import { DatabaseError, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { DatabaseError, literal, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 
 /**
  * A list's query, written once for its page and for every row of `--all`: a SELECT whose column
@@ -25,6 +25,27 @@ export interface ListQuery {
    * page's own query counts them as it sorts them, rather than a second query finding them again.
    */
   countedWithPage?: boolean;
+}
+
+/**
+ * The time of a command in a list's condition (`--upcoming`, `--past`: not over, over, now), as
+ * a parameter of its page and count, not written in their text. Written in, it made a text of its
+ * own at every command, planned anew each time: 0.8 of the 1.6 ms an upcoming page took in the
+ * server. The plan does not depend on it: an upcoming page walks the start index from the
+ * earliest start of the events running now (epic_upcoming_since, itself given the time), a past
+ * one from the first start, and the time only filters what they pass. A condition holds
+ * `timeParameter(time)` as SQL; boundWhere makes it a `$n`, inlineWhere writes it in.
+ */
+export function timeParameter(time: Date): string {
+  return `${TIME_MARK}${time.toISOString()}${TIME_MARK}`;
+}
+// No SQL text holds this character: a condition's own text cannot be mistaken for a time.
+const TIME_MARK = '\u0002';
+const MARKED_TIME = new RegExp(`${TIME_MARK}([^${TIME_MARK}]*)${TIME_MARK}`, 'g');
+
+/** A column compared with a command's time (timeParameter). */
+export function comparedWithTime(column: string, operator: '>=' | '<', time: Date): WhereOptions {
+  return literal(`${column} ${operator} ${timeParameter(time)}`);
 }
 
 /** SQL text and the values of its `$n` parameters. */
@@ -225,13 +246,17 @@ export function rawAccess(transaction: Transaction, model: ModelStatic<Model>): 
   };
   return {
     table: `"${model.getTableName() as string}"`,
-    inlineWhere: (where) => generator.whereQuery(where, { model, prefix: model.name }),
+    inlineWhere: (where) => generator.whereQuery(where, { model, prefix: model.name }).replace(MARKED_TIME, (_, iso: string) => `${sequelize.escape(iso)}::timestamptz`),
     boundWhere: (where) => {
       const values: unknown[] = [];
       // Sequelize makes parameters of equalities (an owner's id, a flag) and writes in other
-      // values: a time or a pattern makes a text of its own, which is then not prepared (it does
-      // not come again). A plan kept for any time would be the wrong one for most.
-      return { text: generator.whereQuery(where, { model, prefix: model.name, bindParam: generator.bindParam(values) }), values };
+      // values: a date typed with --from or a pattern makes a text of its own, which is then not
+      // prepared (it does not come again). A command's time is made a parameter here (timeParameter).
+      const text = generator.whereQuery(where, { model, prefix: model.name, bindParam: generator.bindParam(values) }).replace(MARKED_TIME, (_, iso: string) => {
+        values.push(new Date(iso));
+        return `$${values.length}::timestamptz`;
+      });
+      return { text, values };
     },
     rows,
     copyText,
