@@ -8,7 +8,7 @@ import { eventIdOf, filterCollaborator, findClient, findCollaboratorWithRole, fi
 import { eventRow, type ClientRow, type EventRow, type Listing } from './rows';
 import { eachBatch, type BatchSink } from './batches';
 import { readPage } from './page';
-import { comparedWithTime, timeParameter, type ListQuery } from './list-query';
+import { timeParameter, type ListQuery } from './list-query';
 import { dateTime, NAME_MAX, optionalText, text, wholeNumber } from './validation';
 
 export interface EventFilters {
@@ -94,8 +94,8 @@ function whereOf(s: EventSelection): WhereOptions {
   // The client's salesperson is kept on the event (migration 20261130000500): an index serves it in date order.
   if (s.mine) conditions.push(s.mine.scope === 'assigned' ? { supportContactId: s.mine.actorId } : { clientSalesContactId: s.mine.actorId });
   if (s.unassigned) conditions.push({ supportContactId: null });
-  if (s.upcoming) conditions.push(comparedWithTime('"Event"."endsAt"', '>=', s.now), { startsAt: { [Op.gte]: upcomingSince(s.now) } });
-  if (s.past) conditions.push(comparedWithTime('"Event"."endsAt"', '<', s.now));
+  if (s.upcoming) conditions.push({ endsAt: { [Op.gte]: literal(timeParameter(s.now)) } }, { startsAt: { [Op.gte]: upcomingSince(s.now) } });
+  if (s.past) conditions.push({ endsAt: { [Op.lt]: literal(timeParameter(s.now)) } });
   // On the events' own columns, as the capped count of lib/services/page.ts reads them without joins.
   if (s.clientId !== undefined) conditions.push({ contractId: { [Op.in]: literal(`(SELECT id FROM contracts WHERE "clientId" = ${Number(s.clientId)})`) } });
   if (s.supportIds !== undefined) conditions.push({ supportContactId: s.supportIds });

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
-import { DatabaseError, literal, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { DatabaseError, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 
 /**
  * A list's query, written once for its page and for every row of `--all`: a SELECT whose column
@@ -34,7 +34,7 @@ export interface ListQuery {
  * server. The plan does not depend on it: an upcoming page walks the start index from the
  * earliest start of the events running now (epic_upcoming_since, itself given the time), a past
  * one from the first start, and the time only filters what they pass. A condition holds
- * `timeParameter(time)` as SQL; boundWhere makes it a `$n`, inlineWhere writes it in.
+ * `timeParameter(time)` in its SQL (a `literal`); boundWhere makes it a `$n`, inlineWhere writes it in.
  */
 export function timeParameter(time: Date): string {
   return `${TIME_MARK}${time.toISOString()}${TIME_MARK}`;
@@ -42,11 +42,6 @@ export function timeParameter(time: Date): string {
 // No SQL text holds this character: a condition's own text cannot be mistaken for a time.
 const TIME_MARK = '\u0002';
 const MARKED_TIME = new RegExp(`${TIME_MARK}([^${TIME_MARK}]*)${TIME_MARK}`, 'g');
-
-/** A column compared with a command's time (timeParameter). */
-export function comparedWithTime(column: string, operator: '>=' | '<', time: Date): WhereOptions {
-  return literal(`${column} ${operator} ${timeParameter(time)}`);
-}
 
 /** SQL text and the values of its `$n` parameters. */
 export interface Statement {
