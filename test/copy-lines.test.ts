@@ -3,6 +3,7 @@ import { copyLines } from '../lib/output/copy-lines';
 import { render, type Column, type Row } from '../lib/output/render';
 import { rowStream } from '../lib/output/stream';
 import { CLIENT_FOLLOW_UP_COLUMNS } from '../lib/output/columns';
+import { selectRows, type Tx } from '../lib/db/context';
 import { eachClientBatch, listClients } from '../lib/services/clients';
 import { freshDatabase } from './helpers/database';
 import { runOk, shellHarness } from './helpers/shell';
@@ -129,6 +130,44 @@ test.serial('a probe answered otherwise than this process expects (one date an h
     t.false(statements.some((sql) => sql.includes('COPY (SELECT')));
     const whole = await w.as(w.sales, (s) => listClients(s, { limit: 10000 }));
     t.is(text, render({ kind: 'list', columns: CLIENT_FOLLOW_UP_COLUMNS, rows: whole.rows as unknown as Row[], total: whole.rows.length }, { format: 'csv', color: false, truncate: false }));
+  });
+});
+
+/** The transaction's time zone and date style. */
+async function dateSettings(tx: Tx): Promise<string> {
+  const [row] = await selectRows<{ zone: string; style: string }>(tx, "SELECT current_setting('TimeZone') AS zone, current_setting('DateStyle') AS style");
+  return `${row.zone} ${row.style}`;
+}
+
+test.serial('the database writes dates in the zone of the process for the export\'s transaction only, and a probe answered otherwise leaves the transaction\'s zone as it was', async (t) => {
+  const { w } = t.context;
+  await inTimeZone('Asia/Kathmandu', async () => {
+    /** An export in CSV, its probe's expected answers changed by `change`: whether it was copied, and the transaction's settings before and after it. */
+    const exportIn = async (change: (expected: string[]) => void = () => undefined) => {
+      const stream = rowStream(CLIENT_FOLLOW_UP_COLUMNS, { format: 'csv', color: false, truncate: false }, { open: () => false, write: () => undefined });
+      const copy = stream.copy!;
+      const expected = [...copy.probe.expected];
+      change(expected);
+      let settings = { before: '', after: '' };
+      const statements = await statementsOf(w, () =>
+        w.as(w.sales, async (s) => {
+          const before = await dateSettings(s);
+          await eachClientBatch(s, {}, { copy: { ...copy, probe: { ...copy.probe, expected } }, write: (rows) => stream.write(rows as unknown as Row[]) });
+          settings = { before, after: await dateSettings(s) };
+        }),
+      );
+      return { copied: statements.some((sql) => sql.includes('COPY (SELECT')), ...settings };
+    };
+    const accepted = await exportIn();
+    t.true(accepted.copied);
+    t.false(accepted.before.startsWith('Asia/Kathmandu'), accepted.before);
+    t.is(accepted.after, 'Asia/Kathmandu ISO, MDY');
+    // In the transactions after it, on the connections of the pool, as before.
+    for (let i = 0; i < 5; i++) t.is(await w.as(w.sales, (s) => dateSettings(s)), accepted.before);
+
+    const rejected = await exportIn((expected) => (expected[0] = 'not a date'));
+    t.false(rejected.copied);
+    t.is(rejected.after, rejected.before);
   });
 });
 

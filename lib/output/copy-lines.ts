@@ -16,7 +16,9 @@ import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Colu
  * own release: the process's zone is named to the database (processTimeZone) only after the
  * database has written, exactly as this process does, the minute before and the minute of every
  * change of the zone's offset from 1970 to 2060 that Node.js knows, and noon UTC on the 15th of
- * every month (the probe). A rule that the two copies date differently shows at one of Node.js's
+ * every month (the probe). The zone is the transaction's own (SET LOCAL TimeZone), in which the
+ * database writes a date as its text: naming it in every cell (AT TIME ZONE) made the database
+ * look the zone up again for each date, a seventh of an export's time. A rule that the two copies date differently shows at one of Node.js's
  * changes; a period of another offset that only the database knows shows if it covers a 15th or
  * one of Node.js's changes, and one shorter than a month that does neither would pass. A date
  * outside those years, or infinity, comes as \x01 and its milliseconds since 1970 instead,
@@ -45,15 +47,18 @@ const PROBED_UNTIL = '2060-01-01 00:00+00';
 const PROBED_FROM_TIME = Date.UTC(1970, 0, 1);
 const PROBED_UNTIL_TIME = Date.UTC(2060, 0, 1);
 
-/** A timestamp as render.ts writes it in local time (YYYY-MM-DD HH:MM), written by the database in `timeZone`. */
-const localTimeSql = (value: string, timeZone: string) => `left((${value} AT TIME ZONE ${quoteLiteral(timeZone)})::text, 16)`;
+/** A timestamp as render.ts writes it in local time (YYYY-MM-DD HH:MM), written by the database in the transaction's zone (`zoneSql`). */
+const localTimeSql = (value: string) => `left((${value})::text, 16)`;
+
+/** Sets the zone and ISO date style the probe and the COPY write dates in, until the transaction ends. */
+const zoneSql = (timeZone: string) => `SELECT set_config('TimeZone', ${quoteLiteral(timeZone)}, true), set_config('DateStyle', 'ISO', true)`;
 
 /** A cell's text as the database writes it; NULL for an empty cell. */
-function cellSql(column: Column, timeZone: string): string {
+function cellSql(column: Column): string {
   const value = `q.${quoteIdentifier(column.key)}`;
   switch (column.kind) {
     case 'date':
-      return `CASE WHEN ${value} >= '${PROBED_FROM}' AND ${value} < '${PROBED_UNTIL}' THEN ${localTimeSql(value, timeZone)}
+      return `CASE WHEN ${value} >= '${PROBED_FROM}' AND ${value} < '${PROBED_UNTIL}' THEN ${localTimeSql(value)}
                    ELSE E'\\x01' || floor(extract(epoch FROM ${value}) * 1000)::text END`;
     case 'bool':
       return `CASE WHEN ${value} THEN 'yes' WHEN NOT ${value} THEN 'no' END`;
@@ -145,7 +150,8 @@ function probeFor(timeZone: string): CopySink['probe'] {
   }
   for (const month = new Date(from); month.getTime() < until; month.setUTCMonth(month.getUTCMonth() + 1)) instants.push(month.getTime() + 14 * DAY + 12 * 60 * MINUTE);
   const probe = {
-    statement: `SELECT ${localTimeSql('to_timestamp(p.ms / 1000.0)', timeZone)} FROM unnest(ARRAY[${instants.join(', ')}]::bigint[]) WITH ORDINALITY AS p(ms, n) ORDER BY p.n`,
+    setUp: zoneSql(timeZone),
+    statement: `SELECT ${localTimeSql('to_timestamp(p.ms / 1000.0)')} FROM unnest(ARRAY[${instants.join(', ')}]::bigint[]) WITH ORDINALITY AS p(ms, n) ORDER BY p.n`,
     expected: instants.map((time) => localDateTime(new Date(time))),
   };
   probes.set(timeZone, probe);
@@ -202,7 +208,7 @@ export function copyLines(columns: Column[], csv: boolean, timeZone: string): Co
   return {
     probe: probeFor(timeZone),
     statement(list) {
-      const cells = columns.map((column) => cellSql(column, timeZone)).join(', ');
+      const cells = columns.map(cellSql).join(', ');
       return `COPY (SELECT ${cells} FROM (${list}) q) TO STDOUT WITH (FORMAT csv, DELIMITER ${separatorSql}, QUOTE '"')`;
     },
     lines(text) {

@@ -21,8 +21,11 @@ const BATCH = 1000;
 
 /** A sink that writes a list from the text of a COPY (lib/output/copy-lines.ts). */
 export interface CopySink {
-  /** A statement the database must answer with `expected` (one value a row) for the COPY to be used. */
-  readonly probe: { statement: string; expected: string[] };
+  /**
+   * A statement the database must answer with `expected` (one value a row) for the COPY to be
+   * used, after `setUp`, which sets what both are written under for the rest of the transaction.
+   */
+  readonly probe: { setUp: string; statement: string; expected: string[] };
   /** The COPY statement of the list's query (SELECT, condition and order). */
   statement(list: string): string;
   write(text: string): Promise<void>;
@@ -64,21 +67,21 @@ export async function eachBatch<T>(tx: Tx, query: ListQuery, sink: BatchSink<T>)
 }
 
 /**
- * Whether the database answers the probe as expected. Asked inside a savepoint: a value it does
- * not know (a time zone's name, SQLSTATE 22023) is a no that leaves the transaction as it was;
- * any other error is the command's.
+ * Whether the database answers the probe as expected. Asked inside a savepoint, which a no rolls
+ * back: the transaction goes on with its own settings. A value the database does not know (a
+ * time zone's name, SQLSTATE 22023) is a no; any other error is the command's.
  */
 async function answers(run: <R>(text: string) => Promise<R[]>, probe: CopySink['probe']): Promise<boolean> {
   await run('SAVEPOINT epic_probe');
-  let rows: Record<string, unknown>[];
+  let answered = false;
   try {
-    rows = await run<Record<string, unknown>>(probe.statement);
+    await run(probe.setUp);
+    const rows = await run<Record<string, unknown>>(probe.statement);
+    answered = probe.expected.length > 0 && rows.length === probe.expected.length && rows.every((row, i) => Object.values(row)[0] === probe.expected[i]);
   } catch (error) {
     if ((error as { parent?: { code?: string } }).parent?.code !== '22023') throw error;
-    await run('ROLLBACK TO SAVEPOINT epic_probe');
-    await run('RELEASE SAVEPOINT epic_probe');
-    return false;
   }
+  if (!answered) await run('ROLLBACK TO SAVEPOINT epic_probe');
   await run('RELEASE SAVEPOINT epic_probe');
-  return probe.expected.length > 0 && rows.length === probe.expected.length && rows.every((row, i) => Object.values(row)[0] === probe.expected[i]);
+  return answered;
 }
