@@ -64,6 +64,9 @@ function cellSql(column: Column): string {
       return `CASE WHEN ${value} THEN 'yes' WHEN NOT ${value} THEN 'no' END`;
     case 'phone':
       return `'tel:' || ${value}`;
+    case 'number':
+      // Never an empty text: written as COPY writes the number, without a cast and a comparison per row.
+      return value;
     default:
       // An empty text is NULL, not the quoted "" COPY writes for it: the same empty cell.
       return `nullif(${value}::text, '')`;
