@@ -161,7 +161,8 @@ test.serial('the database writes dates in the zone of the process for the export
     const accepted = await exportIn();
     t.true(accepted.copied);
     t.false(accepted.before.startsWith('Asia/Kathmandu'), accepted.before);
-    t.is(accepted.after, 'Asia/Kathmandu ISO, MDY');
+    // The day and month order is the server's (MDY, DMY): ISO output does not use it.
+    t.true(accepted.after.startsWith('Asia/Kathmandu ISO, '), accepted.after);
     // In the transactions after it, on the connections of the pool, as before.
     for (let i = 0; i < 5; i++) t.is(await w.as(w.sales, (s) => dateSettings(s)), accepted.before);
 

@@ -13,16 +13,17 @@ import { delimitedCell, delimiters, localDateTime, PLAIN_CELL_PATTERN, type Colu
  * The database writes a cell as render.ts would write it if it is plain: the text of its value,
  * `tel:` before a phone, yes or no for a flag, and a date in the local time of this process.
  * PostgreSQL and Node.js both keep the IANA rules of time zones, but each its own copy, of its
- * own release: the process's zone is named to the database (processTimeZone) only after the
- * database has written, exactly as this process does, the minute before and the minute of every
- * change of the zone's offset from 1970 to 2060 that Node.js knows, and noon UTC on the 15th of
- * every month (the probe). The zone is the transaction's own (SET LOCAL TimeZone), in which the
- * database writes a date as its text: naming it in every cell (AT TIME ZONE) made the database
- * look the zone up again for each date, a seventh of an export's time. A rule that the two copies date differently shows at one of Node.js's
- * changes; a period of another offset that only the database knows shows if it covers a 15th or
- * one of Node.js's changes, and one shorter than a month that does neither would pass. A date
- * outside those years, or infinity, comes as \x01 and its milliseconds since 1970 instead,
- * which no line of plain cells holds, and render.ts writes it.
+ * own release: the COPY is used only if the database, set to the process's zone
+ * (processTimeZone) for the transaction, writes exactly as this process does the minute before
+ * and the minute of every change of the zone's offset from 1970 to 2060 that Node.js knows, and
+ * noon UTC on the 15th of every month (the probe); otherwise the setting is rolled back. In that
+ * zone the database writes a date as its own text: naming the zone in every cell (AT TIME ZONE)
+ * made it look the zone up again for each date, a sixth of an export's time. A rule that the
+ * two copies date differently shows at one of Node.js's changes; a period of another offset
+ * that only the database knows shows if it covers a 15th or one of Node.js's changes, and one
+ * shorter than a month that does neither would pass. A date outside those years, or infinity,
+ * comes as \x01 and its milliseconds since 1970 instead, which no line of plain cells holds,
+ * and render.ts writes it.
  */
 
 export interface CopyLines {

@@ -23,7 +23,8 @@ const BATCH = 1000;
 export interface CopySink {
   /**
    * A statement the database must answer with `expected` (one value a row) for the COPY to be
-   * used, after `setUp`, which sets what both are written under for the rest of the transaction.
+   * used, after `setUp`, which sets what both are written under: kept for the rest of the
+   * transaction if the answer is right, rolled back otherwise.
    */
   readonly probe: { setUp: string; statement: string; expected: string[] };
   /** The COPY statement of the list's query (SELECT, condition and order). */
